@@ -1,0 +1,95 @@
+// pure: the shapes every part of Porthole shares (engine, CLI, preflight, settings, tray, renderer).
+// No imports, no I/O: main, preload and renderer may all import it.
+
+/** How a tunnel is protected. `oidc` is the default; `public` only on an explicit request. */
+export type AuthMode = 'oidc' | 'oidc-legacy' | 'internal' | 'public';
+export const AUTH_MODES: readonly AuthMode[] = ['oidc', 'oidc-legacy', 'internal', 'public'];
+
+/** FusionAuth (OpenID Connect) settings for one tunnel. */
+export interface FusionAuthSettings {
+  /** The tenant issuer, e.g. `https://acme.fusionauth.io` (Tenants > Your Tenant > Issuer). */
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** Exact emails allowed in; empty with empty allowDomains means any signed-in user. */
+  allowEmails: string[];
+  /** Email domains allowed in, without the `@`. */
+  allowDomains: string[];
+  /** Scopes beyond `openid` (e.g. `email`, `profile`). */
+  scopes: string[];
+}
+
+/** One tunnel as the user describes it. */
+export interface TunnelSpec {
+  /** Unique, user-chosen: `[a-z0-9][a-z0-9-]*`. */
+  name: string;
+  /** Local target: a port (`3000`) or `host:port`. */
+  target: string;
+  mode: AuthMode;
+  /** Required for `oidc` and `oidc-legacy`. */
+  fusionauth?: FusionAuthSettings;
+  /** Reserved ngrok domain, e.g. `demo.ngrok.app`. */
+  domain?: string;
+}
+
+/** How Porthole reaches ngrok: one agent session per authtoken. */
+export interface SessionSpec {
+  authtoken: string;
+  /** Custom agent ingress `host:port` (ngrok's `server_addr`). */
+  serverAddr?: string;
+  /** PEM text of the CA that signs the custom ingress (ngrok's `root_cas` / `session_ca_cert`). */
+  caPem?: string;
+}
+
+export type TunnelStateKind = 'stopped' | 'starting' | 'online' | 'reconnecting' | 'error';
+export type Protection = 'protected' | 'open' | 'unknown';
+
+/** An error as data: a stable code, a message saying what is wrong, and how to fix it. */
+export interface PortholeError {
+  /** Porthole's code (`NGROK_AUTHTOKEN`, `INVALID_INPUT`, …) or an ngrok `ERR_NGROK_nnn` passed through. */
+  code: string;
+  /** The ngrok error code when ngrok gave one. */
+  ngrokCode?: string;
+  /** The input field at fault, for validation errors. */
+  field?: string;
+  message: string;
+  fix?: string;
+}
+
+/** A serializable snapshot of one tunnel, pushed to subscribers (tray, window, CLI). */
+export interface TunnelView {
+  name: string;
+  state: TunnelStateKind;
+  mode: AuthMode;
+  target: string;
+  url?: string;
+  error?: PortholeError;
+  protection?: Protection;
+  protectionReason?: string;
+  /** ms since epoch of the last state change. */
+  since: number;
+}
+
+/** One FusionAuth preflight check (see main/oidc/preflight.ts). */
+export interface PreflightCheck {
+  id: 'issuer-url' | 'discovery' | 'issuer-match' | 'grants' | 'scopes' | 'client-credentials' | 'redirect-uri';
+  status: 'pass' | 'warn' | 'fail';
+  message: string;
+  /** The fix, in FusionAuth's own words (which screen, which field). */
+  fix?: string;
+}
+export interface PreflightReport {
+  ok: boolean;
+  checks: PreflightCheck[];
+}
+/** What the preflight needs: the FusionAuth settings of one tunnel. */
+export type PreflightInput = FusionAuthSettings;
+/** Port: runs the FusionAuth preflight. Never throws; never puts a secret in a message. */
+export type RunPreflight = (input: PreflightInput) => Promise<PreflightReport>;
+
+export interface ProtectionResult {
+  protection: Protection;
+  reason: string;
+}
+/** Port: requests a tunnel's public URL with no cookies and says whether it is protected. */
+export type VerifyProtection = (url: string, spec: TunnelSpec) => Promise<ProtectionResult>;
