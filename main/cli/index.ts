@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+// shell: the `porthole` command: share | policy | check, dispatched to one module each.
+import type { CliIo } from './args.js';
+
+const USAGE = `Usage: porthole <command> [flags]
+
+Commands:
+  share <port|host:port>   share a local app through ngrok with FusionAuth sign-in, until Ctrl-C
+  policy <port|host:port>  print the ngrok Traffic Policy "share" would attach (YAML)
+  check                    check a FusionAuth setup before going live
+
+Run "porthole <command> --help" for its flags.`;
+
+/** Runs one command; resolves with the exit code. */
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case 'share':
+      return (await import('./share.js')).shareCommand(rest, io);
+    case 'policy':
+      return (await import('./policy.js')).policyCommand(rest, io);
+    case 'check':
+      return (await import('./check.js')).checkCommand(rest, io);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      io.stdout(`${USAGE}\n`);
+      return cmd === undefined ? 2 : 0;
+    default:
+      io.stderr(`porthole: unknown command "${cmd}"\n\n${USAGE}\n`);
+      return 2;
+  }
+}
+
+const io: CliIo = {
+  stdout: (s) => void process.stdout.write(s),
+  stderr: (s) => void process.stderr.write(s),
+  env: process.env,
+};
+
+main(process.argv.slice(2), io).then(
+  (code) => {
+    // Let stdout drain before exiting (a pipe may be slow to read).
+    process.stdout.write('', () => process.exit(code));
+  },
+  (err: unknown) => {
+    process.stderr.write(`porthole: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,16 @@
+// glue: binds each invoke channel of preload/contract.ts to its handler (main/ipc/handlers.ts via app.ts).
+// Handlers check the sender and validate the payload themselves; this file only passes the frame's URL on.
+
+import { ipcMain } from 'electron';
+import { CHANNELS, INVOKE_KEYS, type Handlers } from '../../preload/contract.js';
+
+/** Registers every invoke channel; returns a function that removes them again. */
+export function registerIpc(handlers: Handlers): () => void {
+  for (const key of INVOKE_KEYS) {
+    // senderFrame is null once the frame is gone: an empty URL is never a trusted sender
+    ipcMain.handle(CHANNELS[key], (event, payload: unknown) => handlers[key](event.senderFrame?.url ?? '', payload));
+  }
+  return () => {
+    for (const key of INVOKE_KEYS) ipcMain.removeHandler(CHANNELS[key]);
+  };
+}

@@ -1,0 +1,232 @@
+// pure: the FusionAuth preflight's decisions and texts, from facts the adapter (preflight.ts) gathered.
+// No I/O. Every message is built here from non-secret parts; the fixes use FusionAuth's own screen names.
+import type { FusionAuthSettings, PreflightCheck } from '../types.js';
+
+/** The Authorized redirect URL that ngrok's edge uses for every OpenID Connect endpoint. */
+export const NGROK_REDIRECT_URI = 'https://idp.ngrok.com/oauth2/callback';
+
+/** Order of the report; every report lists all of them (see `skipped`). */
+export const CHECK_IDS: readonly PreflightCheck['id'][] = [
+  'issuer-url', 'discovery', 'issuer-match', 'grants', 'scopes', 'client-credentials', 'redirect-uri',
+];
+
+const TENANT_ISSUER = 'Tenants > Your Tenant > General > Issuer';
+const APP_OAUTH = 'Applications > Your App > OAuth';
+
+/** True for localhost, *.localhost, 127.0.0.0/8 and ::1: the only hosts where a plain-http issuer is allowed. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+/** Where OpenID Connect Discovery looks for the issuer's document (a trailing slash is dropped first). */
+export function discoveryUrlFor(issuer: string): string {
+  return `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
+}
+
+/** `issuer-url`: an absolute https URL, http only for loopback hosts. Returns the URL when it passes. */
+export function checkIssuerUrl(issuer: string): { check: PreflightCheck; url?: URL } {
+  const fail = (message: string, fix = `In FusionAuth, open ${TENANT_ISSUER}, set it to the URL of your FusionAuth instance (e.g. https://auth.example.com), and enter that same URL here.`) =>
+    ({ check: { id: 'issuer-url' as const, status: 'fail' as const, message, fix } });
+  if (!issuer.trim()) return fail('The issuer URL is empty.');
+  if (issuer !== issuer.trim()) return fail(`The issuer URL "${issuer}" has spaces around it.`, 'Remove the spaces before and after the URL.');
+  if (/^acme\.com\/?$/i.test(issuer)) {
+    return fail('"acme.com" is FusionAuth\'s default tenant issuer, not a URL: ngrok cannot find FusionAuth with it.',
+      `In FusionAuth, open ${TENANT_ISSUER}, change "acme.com" to the URL of your FusionAuth instance (e.g. https://auth.example.com), save, and enter that same URL here.`);
+  }
+  let url: URL;
+  try {
+    url = new URL(issuer);
+  } catch {
+    return fail(`"${issuer}" is not an absolute URL (it needs https:// and a host).`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return fail(`"${issuer}" is not an https URL.`);
+  if (!url.hostname) return fail(`"${issuer}" names no host.`);
+  if (url.username || url.password) return fail('The issuer URL must not carry a user name or password.', 'Remove the user:password@ part from the URL.');
+  if (url.search || url.hash) return fail(`"${issuer}" has a query or fragment; an issuer has neither.`);
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    return fail(`"${issuer}" uses plain http; ngrok needs https (plain http is allowed only for localhost, for testing).`,
+      `Serve FusionAuth over https, set ${TENANT_ISSUER} to its https URL, and enter that URL here.`);
+  }
+  const note = url.protocol === 'http:' ? ' (plain http, allowed because the host is loopback)' : '';
+  return { check: { id: 'issuer-url', status: 'pass', message: `${issuer} is an absolute URL${note}.` }, url };
+}
+
+/** Network-level and HTTP-level reasons why discovery failed, as the adapter classified them. */
+export type DiscoveryFailure =
+  | { kind: 'dns'; host: string }
+  | { kind: 'refused'; host: string }
+  | { kind: 'tls'; host: string; code: string }
+  | { kind: 'timeout'; seconds: number }
+  | { kind: 'status'; status: number; location?: string }
+  | { kind: 'not-json'; contentType: string }
+  | { kind: 'no-issuer' }
+  | { kind: 'network'; code: string };
+
+/** `discovery`: message and fix for each way of not getting the document. */
+export function discoveryCheck(url: string, failure?: DiscoveryFailure): PreflightCheck {
+  if (!failure) return { id: 'discovery', status: 'pass', message: `FusionAuth's OpenID configuration was found at ${url}.` };
+  const fail = (message: string, fix: string): PreflightCheck => ({ id: 'discovery', status: 'fail', message, fix });
+  const base = 'The issuer must be the base URL of your FusionAuth instance, the one you open the FusionAuth admin UI with (without /admin).';
+  switch (failure.kind) {
+    case 'dns':
+      return fail(`DNS lookup failed: the host "${failure.host}" was not found.`, `Check the issuer for typos in the host name. ${base}`);
+    case 'refused':
+      return fail(`Connection refused by ${failure.host}: nothing answers at that address and port.`, `Check that FusionAuth is running and that the issuer's port is right. ${base}`);
+    case 'tls':
+      return fail(`TLS error talking to ${failure.host} (${failure.code}): its certificate is not trusted.`,
+        "ngrok's edge, like Porthole, accepts only a certificate from a public certificate authority that names this host: give FusionAuth (or the proxy in front of it) such a certificate, e.g. from Let's Encrypt.");
+    case 'timeout':
+      return fail(`No answer from ${url} within ${failure.seconds} s (timeout).`, `Check that FusionAuth is running and reachable from this network (a firewall or VPN may be in the way). ${base}`);
+    case 'status':
+      if (failure.status >= 300 && failure.status < 400) {
+        return fail(`${url} redirected (HTTP ${failure.status}${failure.location ? ` to ${failure.location}` : ''}) instead of answering with the OpenID configuration.`,
+          `Use the final URL of FusionAuth as the issuer (e.g. https:// rather than http://). ${base}`);
+      }
+      return fail(`${url} answered HTTP ${failure.status} instead of the OpenID configuration.`,
+        failure.status === 404 ? `This is not a FusionAuth URL, or it has an extra path. ${base}` : `Check that FusionAuth is healthy (its System > About page), then try again. ${base}`);
+    case 'not-json':
+      return fail(`${url} did not answer with JSON (content type "${failure.contentType || 'none'}"): this is not an OpenID configuration.`,
+        `A login page or proxy may be in front of FusionAuth, or the issuer has an extra path. ${base}`);
+    case 'no-issuer':
+      return fail(`The OpenID configuration at ${url} has no "issuer".`, `Set ${TENANT_ISSUER} in FusionAuth, then try again.`);
+    case 'network':
+      return fail(`Could not read ${url} (${failure.code}).`, `Check the network connection and that FusionAuth is reachable. ${base}`);
+  }
+}
+
+/** `issuer-match`: ngrok compares the discovered issuer with the configured one character for character. */
+export function checkIssuerMatch(configured: string, discovered: string): PreflightCheck {
+  if (configured === discovered) return { id: 'issuer-match', status: 'pass', message: `FusionAuth's issuer is exactly ${configured}.` };
+  const strip = (s: string) => s.replace(/\/+$/, '');
+  let discoveredIsUrl = true;
+  try {
+    new URL(discovered);
+  } catch {
+    discoveredIsUrl = false;
+  }
+  if (/^acme\.com\/?$/i.test(discovered) || !discoveredIsUrl) {
+    const isAcme = /^acme\.com\/?$/i.test(discovered);
+    return {
+      id: 'issuer-match', status: 'fail',
+      message: `FusionAuth says its issuer is "${discovered}": ${isAcme ? "that is FusionAuth's default tenant issuer, not a URL" : 'that is not a URL'}, so ngrok will refuse every sign-in (the issuer must equal ${configured}).`,
+      fix: `In FusionAuth, open ${TENANT_ISSUER}, change "${discovered}" to ${strip(configured)} and save.`,
+    };
+  }
+  if (strip(configured) === strip(discovered)) {
+    const discoveredHas = discovered.endsWith('/');
+    return {
+      id: 'issuer-match', status: 'fail',
+      message: `Trailing slash mismatch: FusionAuth's issuer is ${discovered} (${discoveredHas ? 'with' : 'without'} a trailing "/") but you entered ${configured} (${discoveredHas ? 'without' : 'with'}); ngrok needs them identical.`,
+      fix: `Enter exactly ${discovered} here, or change ${TENANT_ISSUER} in FusionAuth to ${configured}.`,
+    };
+  }
+  return {
+    id: 'issuer-match', status: 'fail',
+    message: `FusionAuth's issuer is ${discovered} but you entered ${configured}; ngrok needs them identical.`,
+    fix: `Enter exactly ${discovered} here, or change ${TENANT_ISSUER} in FusionAuth to ${configured}.`,
+  };
+}
+
+/** `grants`: the guide's two grants, from `grant_types_supported`. */
+export function checkGrants(grantTypesSupported: unknown): PreflightCheck {
+  const fix = `In FusionAuth, open ${APP_OAUTH}, tick Authorization Code and Refresh Token under Enabled grants, and save.`;
+  if (!Array.isArray(grantTypesSupported)) {
+    return { id: 'grants', status: 'warn', message: "FusionAuth's configuration does not list its grant types, so Porthole can't confirm Authorization Code and Refresh Token.", fix };
+  }
+  const missing = ['authorization_code', 'refresh_token'].filter((g) => !grantTypesSupported.includes(g));
+  if (missing.length) {
+    return { id: 'grants', status: 'fail', message: `FusionAuth does not offer the ${missing.join(' and ')} grant${missing.length > 1 ? 's' : ''} that ngrok uses.`, fix };
+  }
+  return { id: 'grants', status: 'pass', message: 'FusionAuth offers the Authorization Code and Refresh Token grants.', fix };
+}
+
+/** `scopes`: openid and email offered; email requested whenever an allow-list is set. */
+export function checkScopes(scopesSupported: unknown, input: Pick<FusionAuthSettings, 'scopes' | 'allowEmails' | 'allowDomains'>): PreflightCheck {
+  const requested = new Set(['openid', ...input.scopes]);
+  const allowList = input.allowEmails.length + input.allowDomains.length > 0;
+  const needEmail = allowList || requested.has('email');
+  const providedFix = `In FusionAuth, open Applications > Your App > Scopes and make sure the email scope is provided (Provided scopes: email), then save.`;
+  if (allowList && !requested.has('email')) {
+    return {
+      id: 'scopes', status: 'fail',
+      message: 'An email allow-list is set but the email scope is not requested: ngrok would never learn anyone\'s email, so nobody could get in.',
+      fix: 'Add the email scope to the tunnel (Scopes: email, or --scope email).',
+    };
+  }
+  if (!Array.isArray(scopesSupported)) {
+    return { id: 'scopes', status: 'warn', message: "FusionAuth's configuration does not list its scopes, so Porthole can't confirm openid and email.", fix: providedFix };
+  }
+  if (!scopesSupported.includes('openid')) {
+    return { id: 'scopes', status: 'fail', message: 'FusionAuth does not offer the openid scope: this is not an OpenID Connect provider as configured.', fix: `Check the issuer: ${TENANT_ISSUER} must be your FusionAuth URL.` };
+  }
+  if (!scopesSupported.includes('email')) {
+    return needEmail
+      ? { id: 'scopes', status: 'fail', message: `FusionAuth does not offer the email scope${allowList ? ', which the email allow-list needs' : ''}.`, fix: providedFix }
+      : { id: 'scopes', status: 'warn', message: 'FusionAuth does not offer the email scope: ngrok will not know who signed in.', fix: providedFix };
+  }
+  const unknown = [...requested].filter((s) => !scopesSupported.includes(s));
+  if (unknown.length) {
+    return { id: 'scopes', status: 'warn', message: `FusionAuth does not list the requested scope${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}.`, fix: 'Remove the scope from the tunnel, or provide it in FusionAuth (Applications > Your App > Scopes).' };
+  }
+  return { id: 'scopes', status: 'pass', message: `FusionAuth offers openid and email; the tunnel requests ${[...requested].join(' ')}.` };
+}
+
+/** What the token endpoint said to a request with a deliberately invalid authorization code. */
+export type CredentialsProbe =
+  | { kind: 'error'; error: string; reason?: string; description?: string; status: number }
+  | { kind: 'tokens' }
+  | { kind: 'missing'; field: 'clientId' | 'clientSecret' | 'token_endpoint' }
+  | { kind: 'unreachable'; detail: string }
+  | { kind: 'no-method'; advertised: string[] };
+
+/** `client-credentials`: invalid_grant means the client authenticated; invalid_client means it did not. */
+export function checkCredentials(probe: CredentialsProbe, method: string): PreflightCheck {
+  const copyFix = `In FusionAuth, open ${APP_OAUTH}, copy the Client Id and the Client secret again (use the copy buttons, no spaces), and paste them here.`;
+  const id = 'client-credentials' as const;
+  switch (probe.kind) {
+    case 'missing':
+      if (probe.field === 'token_endpoint') return { id, status: 'fail', message: "FusionAuth's configuration has no token endpoint.", fix: `Check the issuer: ${TENANT_ISSUER} must be your FusionAuth URL.` };
+      return { id, status: 'fail', message: `The ${probe.field === 'clientId' ? 'client id' : 'client secret'} is empty.`, fix: copyFix };
+    case 'no-method':
+      return { id, status: 'fail', message: `FusionAuth's token endpoint accepts none of client_secret_basic and client_secret_post (it lists ${probe.advertised.join(', ') || 'nothing'}).`, fix: `In FusionAuth, open ${APP_OAUTH} and set Client Authentication to Required (client secret).` };
+    case 'unreachable':
+      return { id, status: 'fail', message: `FusionAuth's token endpoint could not be reached (${probe.detail}).`, fix: 'Check that FusionAuth is reachable, then try again.' };
+    case 'tokens':
+      return { id, status: 'warn', message: 'FusionAuth issued tokens for a made-up authorization code: the client id and secret were accepted, but the token endpoint behaves oddly.' };
+    case 'error': {
+      const said = `${probe.error}${probe.reason ? `/${probe.reason}` : ''}`;
+      if (probe.error === 'invalid_grant' || probe.reason === 'auth_code_not_found') {
+        return { id, status: 'pass', message: `FusionAuth accepted the client id and secret (${method}); it refused only Porthole's deliberately invalid test code (${said}).` };
+      }
+      if (probe.error === 'invalid_client' || probe.status === 401) {
+        return { id, status: 'fail', message: `FusionAuth rejected the client id or client secret (${said}, using ${method}).`, fix: copyFix };
+      }
+      if (probe.error === 'unauthorized_client') {
+        return { id, status: 'fail', message: `FusionAuth does not let this application use the Authorization Code grant (${said}).`, fix: `In FusionAuth, open ${APP_OAUTH}, tick Authorization Code and Refresh Token under Enabled grants, and save.` };
+      }
+      return { id, status: 'warn', message: `FusionAuth answered the credentials test with ${said}${probe.description ? ` ("${probe.description}")` : ''}; Porthole can't tell whether the client secret is right.`, fix: copyFix };
+    }
+  }
+}
+
+/** `redirect-uri`: can't be probed from outside FusionAuth, so it is always listed, as a passed note. */
+export function redirectCheck(): PreflightCheck {
+  return {
+    id: 'redirect-uri', status: 'pass',
+    message: `Not checkable from here: FusionAuth must list ${NGROK_REDIRECT_URI} as an Authorized redirect URL of the application, or sign-in ends on a FusionAuth error page.`,
+    fix: `In FusionAuth, open ${APP_OAUTH}, add ${NGROK_REDIRECT_URI} under Authorized redirect URLs, and save.`,
+  };
+}
+
+/** A check that could not run because an earlier one failed: reported as a failure, never omitted. */
+export function skipped(id: PreflightCheck['id'], because: PreflightCheck['id']): PreflightCheck {
+  return { id, status: 'fail', message: `Not checked: the ${because} check failed.`, fix: `Fix the ${because} check first.` };
+}
+
+/** Replaces every occurrence of the secret (belt and braces: no message is built from it). */
+export function redact(checks: PreflightCheck[], secret: string): PreflightCheck[] {
+  if (secret.length < 4) return checks;
+  const scrub = (s: string) => s.split(secret).join('[redacted]');
+  return checks.map((c) => ({ ...c, message: scrub(c.message), ...(c.fix !== undefined ? { fix: scrub(c.fix) } : {}) }));
+}

@@ -1,0 +1,196 @@
+// adapter: the FusionAuth preflight, with openid-client (the only importer besides verify.ts and test support).
+// It gathers facts over the network and classifies the library's errors; checks.ts decides and words them.
+import * as client from 'openid-client';
+import type { FusionAuthSettings, PreflightCheck, PreflightReport, RunPreflight } from '../types.js';
+import {
+  NGROK_REDIRECT_URI, checkCredentials, checkGrants, checkIssuerMatch, checkIssuerUrl, checkScopes,
+  discoveryCheck, discoveryUrlFor, isLoopbackHost, redact, redirectCheck, skipped,
+} from './checks.js';
+import type { CredentialsProbe, DiscoveryFailure } from './checks.js';
+
+export { NGROK_REDIRECT_URI } from './checks.js';
+
+/** The Authorized redirect URL to add to the FusionAuth application. */
+export function redirectUriFor(): string {
+  return NGROK_REDIRECT_URI;
+}
+
+export interface PreflightOptions {
+  /** Per request (discovery, then the token probe). Default 5000 ms; tests pass less. */
+  timeoutMs?: number;
+}
+
+// A code no authorization server ever issued: the token endpoint must authenticate the client and
+// then refuse the code (invalid_grant), or refuse the client (invalid_client).
+const PROBE_CODE = 'porthole-preflight-deliberately-invalid-code';
+
+const TLS_CODES = /CERT|SSL|TLS|EPROTO|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/;
+
+/** Walks `cause` chains for the first Node system error code (ENOTFOUND, ECONNREFUSED, CERT_…). */
+function systemCode(err: unknown): string | undefined {
+  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 6; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && !code.startsWith('OAUTH_') && code !== 'UND_ERR_SOCKET' && code !== 'ERR_INVALID_ARG_TYPE') return code;
+    // undici wraps errors of a connection in an AggregateError (IPv4 + IPv6 attempts)
+    const errors = (e as { errors?: unknown }).errors;
+    if (Array.isArray(errors) && errors.length) return systemCode(errors[0]);
+  }
+  return undefined;
+}
+
+function classifyTransport(err: unknown, url: URL, timeoutMs: number): DiscoveryFailure {
+  const code = (err as { code?: unknown })?.code;
+  if (code === 'OAUTH_TIMEOUT' || (err as Error)?.name === 'TimeoutError' || code === 'OAUTH_ABORT') {
+    return { kind: 'timeout', seconds: Math.round(timeoutMs / 100) / 10 };
+  }
+  const sys = systemCode(err);
+  const host = url.host;
+  if (sys === 'ENOTFOUND' || sys === 'EAI_AGAIN' || sys === 'EAI_NONAME') return { kind: 'dns', host: url.hostname };
+  if (sys === 'ECONNREFUSED') return { kind: 'refused', host };
+  if (sys && TLS_CODES.test(sys)) return { kind: 'tls', host, code: sys };
+  if (sys === 'UND_ERR_CONNECT_TIMEOUT' || sys === 'ETIMEDOUT') return { kind: 'timeout', seconds: Math.round(timeoutMs / 100) / 10 };
+  return { kind: 'network', code: sys ?? (typeof code === 'string' ? code : 'network error') };
+}
+
+function classifyDiscovery(err: unknown, url: URL, timeoutMs: number): DiscoveryFailure {
+  if (err instanceof client.ClientError) {
+    const cause = err.cause as { status?: number; headers?: Headers } | undefined;
+    switch (err.code) {
+      case 'OAUTH_RESPONSE_IS_NOT_CONFORM': {
+        const location = cause?.headers?.get?.('location') ?? undefined;
+        return { kind: 'status', status: cause?.status ?? 0, ...(location ? { location } : {}) };
+      }
+      case 'OAUTH_RESPONSE_IS_NOT_JSON':
+        return { kind: 'not-json', contentType: cause?.headers?.get?.('content-type') ?? '' };
+      case 'OAUTH_PARSE_ERROR':
+        return { kind: 'not-json', contentType: 'application/json, but the body is not JSON' };
+      case 'OAUTH_INVALID_RESPONSE':
+        return { kind: 'no-issuer' };
+    }
+  }
+  return classifyTransport(err, url, timeoutMs);
+}
+
+type Discovered = { config: client.Configuration; metadata: client.ServerMetadata };
+
+/** Fetches `<issuer>/.well-known/openid-configuration` with openid-client. Issuer validation is ours
+ *  (exact, like ngrok's), so the document URL is given directly and the library doesn't compare. */
+async function discover(url: URL, input: FusionAuthSettings, timeoutMs: number): Promise<Discovered | DiscoveryFailure> {
+  const insecure = url.protocol === 'http:' && isLoopbackHost(url.hostname);
+  try {
+    const config = await client.discovery(url, input.clientId || 'porthole-preflight', undefined, client.None(), {
+      timeout: timeoutMs / 1000,
+      ...(insecure ? { execute: [client.allowInsecureRequests] } : {}),
+    });
+    return { config, metadata: config.serverMetadata() };
+  } catch (err) {
+    return classifyDiscovery(err, url, timeoutMs);
+  }
+}
+
+/** Picks the client authentication the provider advertises (FusionAuth's default first). */
+function pickAuth(advertised: unknown): 'client_secret_basic' | 'client_secret_post' | undefined {
+  // RFC 8414: absent means client_secret_basic.
+  if (!Array.isArray(advertised)) return 'client_secret_basic';
+  if (advertised.includes('client_secret_basic')) return 'client_secret_basic';
+  if (advertised.includes('client_secret_post')) return 'client_secret_post';
+  return undefined;
+}
+
+async function probeCredentials(metadata: client.ServerMetadata, input: FusionAuthSettings, timeoutMs: number): Promise<{ probe: CredentialsProbe; method: string }> {
+  const method = pickAuth(metadata.token_endpoint_auth_methods_supported) ?? 'none';
+  if (!input.clientId) return { probe: { kind: 'missing', field: 'clientId' }, method };
+  if (!input.clientSecret) return { probe: { kind: 'missing', field: 'clientSecret' }, method };
+  if (!metadata.token_endpoint) return { probe: { kind: 'missing', field: 'token_endpoint' }, method };
+  if (method === 'none') {
+    return { probe: { kind: 'no-method', advertised: (metadata.token_endpoint_auth_methods_supported ?? []).map(String) }, method };
+  }
+  const auth = method === 'client_secret_basic' ? client.ClientSecretBasic(input.clientSecret) : client.ClientSecretPost(input.clientSecret);
+  const config = new client.Configuration(metadata, input.clientId, undefined, auth);
+  config.timeout = timeoutMs / 1000;
+  let tokenUrl: URL;
+  try {
+    tokenUrl = new URL(metadata.token_endpoint);
+  } catch {
+    return { probe: { kind: 'unreachable', detail: 'the token endpoint is not a URL' }, method };
+  }
+  if (tokenUrl.protocol === 'http:' && isLoopbackHost(tokenUrl.hostname)) client.allowInsecureRequests(config);
+  try {
+    await client.genericGrantRequest(config, 'authorization_code', { code: PROBE_CODE, redirect_uri: NGROK_REDIRECT_URI });
+    return { probe: { kind: 'tokens' }, method };
+  } catch (err) {
+    if (err instanceof client.ResponseBodyError) {
+      const body = err.cause as { error_reason?: unknown };
+      return {
+        probe: {
+          kind: 'error', error: err.error, status: err.status,
+          ...(typeof body?.error_reason === 'string' ? { reason: body.error_reason } : {}),
+          ...(err.error_description ? { description: err.error_description } : {}),
+        },
+        method,
+      };
+    }
+    if (err instanceof client.WWWAuthenticateChallengeError) {
+      const challenge = (err.cause as { parameters?: { error?: string } }[] | undefined)?.[0];
+      return { probe: { kind: 'error', error: challenge?.parameters?.error ?? 'invalid_client', status: err.status }, method };
+    }
+    if (err instanceof client.ClientError && err.code === 'OAUTH_HTTP_REQUEST_FORBIDDEN') {
+      return { probe: { kind: 'unreachable', detail: 'the token endpoint is plain http' }, method };
+    }
+    const failure = classifyTransport(err, tokenUrl, timeoutMs);
+    const detail = failure.kind === 'timeout' ? `timeout after ${failure.seconds} s` : failure.kind === 'network' ? failure.code : failure.kind;
+    return { probe: { kind: 'unreachable', detail }, method };
+  }
+}
+
+/** Builds a preflight with its own timeout; `runPreflight` is the default one. */
+export function createPreflight(opts: PreflightOptions = {}): RunPreflight {
+  const timeoutMs = opts.timeoutMs ?? 5000;
+  return async (input) => {
+    let checks: PreflightCheck[];
+    try {
+      checks = await runChecks(input, timeoutMs);
+    } catch (err) {
+      // Never throws (RunPreflight's contract): an unexpected error becomes a failed discovery.
+      const name = err instanceof Error ? err.name : 'error';
+      checks = [
+        checkIssuerUrl(input.issuer ?? '').check,
+        { id: 'discovery', status: 'fail', message: `The check stopped on an unexpected ${name}.`, fix: 'Try again; if it persists, report it.' },
+        ...(['issuer-match', 'grants', 'scopes', 'client-credentials'] as const).map((id) => skipped(id, 'discovery')),
+        redirectCheck(),
+      ];
+    }
+    checks = redact(checks, input.clientSecret ?? '');
+    const report: PreflightReport = { ok: checks.every((c) => c.status !== 'fail'), checks };
+    return report;
+  };
+}
+
+/** The FusionAuth preflight with the default 5 s timeout per request. */
+export const runPreflight: RunPreflight = createPreflight();
+
+// Every report lists all seven checks in CHECK_IDS order. A check that can't run after an earlier
+// failure is reported `fail` with "Not checked: …" (never omitted), so the first failure is the cause.
+async function runChecks(input: FusionAuthSettings, timeoutMs: number): Promise<PreflightCheck[]> {
+  const issuer = input.issuer ?? '';
+  const { check: issuerCheck, url } = checkIssuerUrl(issuer);
+  const dependent = ['discovery', 'issuer-match', 'grants', 'scopes', 'client-credentials'] as const;
+  if (!url) return [issuerCheck, ...dependent.map((id) => skipped(id, 'issuer-url')), redirectCheck()];
+
+  const docUrl = new URL(discoveryUrlFor(issuer));
+  const found = await discover(docUrl, input, timeoutMs);
+  if (!('config' in found)) {
+    return [issuerCheck, discoveryCheck(docUrl.href, found), ...dependent.slice(1).map((id) => skipped(id, 'discovery')), redirectCheck()];
+  }
+  const { metadata } = found;
+  const { probe, method } = await probeCredentials(metadata, input, timeoutMs);
+  return [
+    issuerCheck,
+    discoveryCheck(docUrl.href),
+    checkIssuerMatch(issuer, String(metadata.issuer)),
+    checkGrants(metadata.grant_types_supported),
+    checkScopes(metadata.scopes_supported, { scopes: input.scopes ?? [], allowEmails: input.allowEmails ?? [], allowDomains: input.allowDomains ?? [] }),
+    checkCredentials(probe, method),
+    redirectCheck(),
+  ];
+}

@@ -1,0 +1,233 @@
+// pure: the settings file — its shape, defaults, JSON schema (for conf / electron-store), versioned
+// migrations as pure functions, and parseSettings(). Secrets are never part of it (see secrets.ts).
+
+import { z } from 'zod';
+import {
+  fieldOf,
+  fusionAuthDraftSchema,
+  fusionAuthSchema,
+  tunnelBaseSchema,
+} from '../tunnel/validate.js';
+import { invalidInput } from '../errors.js';
+import type { AuthMode, PortholeError } from '../types.js';
+
+/** FusionAuth settings as stored: everything but the client secret (kept in the SecretStore). */
+export interface StoredFusionAuth {
+  issuer: string;
+  clientId: string;
+  allowEmails: string[];
+  allowDomains: string[];
+  scopes: string[];
+}
+
+/** One tunnel as stored. */
+export interface StoredTunnel {
+  name: string;
+  target: string;
+  mode: AuthMode;
+  domain?: string;
+  /** Start it when Porthole launches. */
+  startWithPorthole: boolean;
+  fusionauth?: StoredFusionAuth;
+}
+
+/** The whole settings file (without conf's `__internal__`). */
+export interface Settings {
+  tunnels: StoredTunnel[];
+  /** Launch Porthole when the user logs in (mirrored to the OS login item). */
+  startAtLogin: boolean;
+  /** How to reach ngrok; the authtoken lives in the SecretStore. Both absent means ngrok's own ingress. */
+  ngrok: { serverAddr?: string; caPem?: string };
+}
+
+export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({ tunnels: [], startAtLogin: false, ngrok: {} });
+
+/** A fresh copy of the defaults (never hand out the frozen object). */
+export function defaultSettings(): Settings {
+  return { tunnels: [], startAtLogin: false, ngrok: {} };
+}
+
+/** The settings file's base name: `settings.json` in the app's userData directory. */
+export const SETTINGS_NAME = 'settings';
+
+const stringArray = { type: 'array', items: { type: 'string' } } as const;
+
+/**
+ * conf's `schema` option (top-level properties, JSON Schema 2020): structure only. The semantic
+ * checks (ports, URLs, emails) are the engine's zod schemas, applied by parseSettings.
+ */
+export const SETTINGS_JSON_SCHEMA = {
+  tunnels: {
+    type: 'array',
+    default: [],
+    items: {
+      type: 'object',
+      required: ['name', 'target', 'mode'],
+      properties: {
+        name: { type: 'string' },
+        target: { type: 'string' },
+        mode: { enum: ['oidc', 'oidc-legacy', 'internal', 'public'] },
+        domain: { type: 'string' },
+        startWithPorthole: { type: 'boolean', default: false },
+        fusionauth: {
+          type: 'object',
+          required: ['issuer', 'clientId'],
+          properties: {
+            issuer: { type: 'string' },
+            clientId: { type: 'string' },
+            allowEmails: stringArray,
+            allowDomains: stringArray,
+            scopes: stringArray,
+          },
+          // A secret must never sit in this file; the schema refuses one outright.
+          not: { anyOf: [{ required: ['clientSecret'] }] },
+        },
+      },
+      not: { anyOf: [{ required: ['authtoken'] }, { required: ['clientSecret'] }] },
+    },
+  },
+  startAtLogin: { type: 'boolean', default: false },
+  ngrok: {
+    type: 'object',
+    default: {},
+    properties: { serverAddr: { type: 'string' }, caPem: { type: 'string' } },
+    not: { anyOf: [{ required: ['authtoken'] }] },
+  },
+} as const;
+
+type Raw = Record<string, unknown>;
+const isObj = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Settings migrations, keyed by the app version that introduced each format (conf runs the ones newer
+ * than the file's recorded version, up to the running app's). Each is pure: old data in, new data out.
+ */
+export const SETTINGS_MIGRATIONS: Readonly<Record<string, (data: Raw) => Raw>> = {
+  /**
+   * 0.1.0: development builds stored `port` (a number) instead of `target`, `autoStart` instead of
+   * `startWithPorthole`, and a top-level `serverAddr`. Any secret they left in the file is dropped.
+   */
+  '0.1.0': (data) => {
+    const out: Raw = { ...data };
+    if (Array.isArray(data.tunnels)) {
+      out.tunnels = data.tunnels.map((t) => {
+        if (!isObj(t)) return t;
+        const { port, autoStart, authtoken: _a, clientSecret: _c, ...rest } = t;
+        const next: Raw = { ...rest };
+        if (next.target === undefined && (typeof port === 'number' || typeof port === 'string')) next.target = String(port);
+        if (next.startWithPorthole === undefined) next.startWithPorthole = autoStart === true;
+        if (isObj(next.fusionauth)) {
+          const { clientSecret: _s, ...fa } = next.fusionauth;
+          next.fusionauth = fa;
+        }
+        return next;
+      });
+    }
+    const ngrok: Raw = isObj(data.ngrok) ? { ...data.ngrok } : {};
+    if (typeof data.serverAddr === 'string' && ngrok.serverAddr === undefined) ngrok.serverAddr = data.serverAddr;
+    delete ngrok.authtoken;
+    out.ngrok = ngrok;
+    delete out.serverAddr;
+    delete out.authtoken;
+    return out;
+  },
+};
+
+/** Apply every migration newer than `from` (a version; '0.0.0' for a file that never saw one), in order. */
+export function migrateSettings(data: Raw, from = '0.0.0'): Raw {
+  const newer = Object.keys(SETTINGS_MIGRATIONS)
+    .filter((v) => compareVersions(v, from) > 0)
+    .sort(compareVersions);
+  return newer.reduce((d, v) => SETTINGS_MIGRATIONS[v]!(d), data);
+}
+
+/** Compare two x.y.z versions numerically. */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < 3; i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d) return d;
+  }
+  return 0;
+}
+
+const storedFusionAuthSchema = fusionAuthSchema.omit({ clientSecret: true });
+const storedFusionAuthDraftSchema = fusionAuthDraftSchema.omit({ clientSecret: true });
+
+/** One stored tunnel, checked with the engine's own field schemas (OIDC modes need complete FusionAuth settings). */
+export const storedTunnelSchema = tunnelBaseSchema
+  .extend({
+    startWithPorthole: z.boolean().default(false),
+    fusionauth: z.unknown().optional(),
+  })
+  .transform((t, ctx): StoredTunnel => {
+    const out: StoredTunnel = { name: t.name, target: t.target, mode: t.mode, startWithPorthole: t.startWithPorthole };
+    if (t.domain) out.domain = t.domain;
+    const needsFa = t.mode === 'oidc' || t.mode === 'oidc-legacy';
+    if (t.fusionauth === undefined || t.fusionauth === null) {
+      if (needsFa) ctx.issues.push({ code: 'custom', message: `fusionauth settings are required for the ${t.mode} mode`, input: t, path: ['fusionauth'] });
+      return out;
+    }
+    const fa = (needsFa ? storedFusionAuthSchema : storedFusionAuthDraftSchema).safeParse(t.fusionauth);
+    if (!fa.success) {
+      for (const i of fa.error.issues) ctx.issues.push({ ...i, path: ['fusionauth', ...i.path] } as z.core.$ZodRawIssue);
+      return out;
+    }
+    out.fusionauth = fa.data;
+    return out;
+  });
+
+const ngrokSettingsSchema = z
+  .object({ serverAddr: z.string().trim().optional(), caPem: z.string().optional() })
+  .transform((n) => {
+    const out: Settings['ngrok'] = {};
+    if (n.serverAddr) out.serverAddr = n.serverAddr;
+    if (n.caPem && n.caPem.trim()) out.caPem = n.caPem;
+    return out;
+  });
+
+export type ParsedSettings = { ok: true; value: Settings } | { ok: false; errors: PortholeError[]; salvaged: Settings };
+
+/**
+ * Read settings from anything (a file's JSON, conf's `store`). Unknown keys (conf's `__internal__`,
+ * stray secrets) are dropped. On failure, `salvaged` keeps every part that is valid: the tunnels that
+ * parse, the flags that parse; errors name the field (`tunnels[1].target`).
+ */
+export function parseSettings(input: unknown): ParsedSettings {
+  const errors: PortholeError[] = [];
+  const value = defaultSettings();
+  if (!isObj(input)) {
+    return { ok: false, errors: [invalidInput('settings', 'the settings file does not hold an object')], salvaged: value };
+  }
+  if (input.tunnels !== undefined) {
+    if (!Array.isArray(input.tunnels)) errors.push(invalidInput('tunnels', 'tunnels must be a list'));
+    else {
+      const names = new Set<string>();
+      input.tunnels.forEach((t, i) => {
+        const r = storedTunnelSchema.safeParse(t);
+        if (!r.success) {
+          for (const issue of r.error.issues) {
+            const field = fieldOf(['tunnels', i, ...issue.path]);
+            errors.push(invalidInput(field, `${field} ${issue.message}`));
+          }
+        } else if (names.has(r.data.name)) {
+          errors.push(invalidInput(`tunnels[${i}].name`, `tunnels[${i}].name "${r.data.name}" is used twice`));
+        } else {
+          names.add(r.data.name);
+          value.tunnels.push(r.data);
+        }
+      });
+    }
+  }
+  if (input.startAtLogin !== undefined) {
+    if (typeof input.startAtLogin === 'boolean') value.startAtLogin = input.startAtLogin;
+    else errors.push(invalidInput('startAtLogin', 'startAtLogin must be true or false'));
+  }
+  if (input.ngrok !== undefined) {
+    const n = ngrokSettingsSchema.safeParse(input.ngrok);
+    if (n.success) value.ngrok = n.data;
+    else errors.push(invalidInput('ngrok', 'ngrok must hold serverAddr and caPem as text'));
+  }
+  return errors.length ? { ok: false, errors, salvaged: value } : { ok: true, value };
+}

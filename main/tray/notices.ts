@@ -1,0 +1,39 @@
+// pure: which desktop notifications a change of the engine's views deserves — a tunnel came online
+// (with its URL), dropped, failed, or was found open. main/app.ts hands them to the NotifierPort.
+
+import type { TunnelView } from '../types.js';
+
+export interface Notice {
+  title: string;
+  body: string;
+  /** Opened in the default browser when the notification is clicked (http(s) only). */
+  url?: string;
+}
+
+/** The notices for going from `prev` to `next` (both the engine's full lists). */
+export function noticesFor(prev: readonly TunnelView[], next: readonly TunnelView[]): Notice[] {
+  const before = new Map(prev.map((v) => [v.name, v]));
+  const out: Notice[] = [];
+  for (const v of next) {
+    const p = before.get(v.name);
+    const was = p?.state ?? 'stopped';
+    if (v.state === 'online' && was !== 'online' && v.url) {
+      out.push({
+        title: was === 'reconnecting' ? `${v.name} is back online` : `${v.name} is online`,
+        body: v.mode === 'public' ? `${v.url} — public, no sign-in` : v.url,
+        url: v.url,
+      });
+    } else if (v.state === 'reconnecting' && was === 'online') {
+      out.push({ title: `${v.name} dropped`, body: 'The connection to ngrok was lost; Porthole is reconnecting.' });
+    } else if (v.state === 'error' && was !== 'error') {
+      const e = v.error;
+      out.push({ title: `${v.name} failed`, body: e ? `${e.message}${e.fix ? ` ${e.fix}` : ''}` : 'The tunnel stopped with an error.' });
+    }
+    if (v.protection === 'open' && p?.protection !== 'open' && v.mode !== 'public') {
+      const n: Notice = { title: `${v.name} is OPEN`, body: `Anyone with the URL gets in without signing in${v.url ? `: ${v.url}` : ''}. Stop it and check its FusionAuth settings.` };
+      if (v.url) n.url = v.url;
+      out.push(n);
+    }
+  }
+  return out;
+}

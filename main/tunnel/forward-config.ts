@@ -1,0 +1,109 @@
+// pure: a tunnel's settings → the ngrok listener config, as data (keys of @ngrok/ngrok's `Config`),
+// and the equivalent `ngrok` command line for "Copy as ngrok command". Types only from the SDK.
+import type { Config } from '@ngrok/ngrok';
+import type { SessionSpec, TunnelSpec } from '../types.js';
+import { internalUrlFor, policyYaml, scopesFor, trafficPolicyFor } from './policy.js';
+
+/** The listener half of ngrok's Config that Porthole sets. */
+export type ListenerConfig = Pick<
+  Config,
+  | 'addr'
+  | 'domain'
+  | 'binding'
+  | 'traffic_policy'
+  | 'oidc_issuer_url'
+  | 'oidc_client_id'
+  | 'oidc_client_secret'
+  | 'oidc_allow_emails'
+  | 'oidc_allow_domains'
+  | 'oidc_scopes'
+> & { addr: string };
+
+/** The session half of ngrok's Config (used as-is by a raw `forward()`, e.g. in the benchmark). */
+export type SessionConfig = Pick<Config, 'authtoken' | 'server_addr' | 'session_ca_cert'>;
+
+/** The URL the agent forwards to: a bare port means localhost. */
+export function upstreamUrlFor(target: string): string {
+  return /^\d+$/.test(target) ? `http://localhost:${target}` : `http://${target}`;
+}
+
+/** The internal hostname of a tunnel in the `internal` mode (its own `.internal` domain if it has one). */
+export function internalDomainFor(spec: TunnelSpec): string {
+  return spec.domain?.endsWith('.internal') ? spec.domain : new URL(internalUrlFor(spec.name)).hostname;
+}
+
+/**
+ * The listener config for each mode: `oidc` → a traffic_policy JSON string; `oidc-legacy` → the
+ * agent's oidc_* options; `internal` → binding 'internal' on `<name>.internal`; `public` → nothing.
+ */
+export function forwardConfigFor(spec: TunnelSpec): ListenerConfig {
+  const cfg: ListenerConfig = { addr: upstreamUrlFor(spec.target) };
+  if (spec.domain && spec.mode !== 'internal') cfg.domain = spec.domain;
+  const fa = spec.fusionauth;
+  switch (spec.mode) {
+    case 'oidc':
+      if (!fa) throw new Error('oidc mode needs FusionAuth settings (validate first)');
+      cfg.traffic_policy = JSON.stringify(trafficPolicyFor(fa));
+      break;
+    case 'oidc-legacy':
+      if (!fa) throw new Error('oidc-legacy mode needs FusionAuth settings (validate first)');
+      cfg.oidc_issuer_url = fa.issuer;
+      cfg.oidc_client_id = fa.clientId;
+      cfg.oidc_client_secret = fa.clientSecret;
+      if (fa.allowEmails.length) cfg.oidc_allow_emails = [...fa.allowEmails];
+      if (fa.allowDomains.length) cfg.oidc_allow_domains = [...fa.allowDomains];
+      cfg.oidc_scopes = scopesFor(fa);
+      break;
+    case 'internal':
+      cfg.binding = 'internal';
+      cfg.domain = internalDomainFor(spec);
+      break;
+    case 'public':
+      break;
+  }
+  return cfg;
+}
+
+/** The session options of a SessionSpec in `Config` keys. */
+export function sessionConfigFor(session: SessionSpec): SessionConfig {
+  const cfg: SessionConfig = { authtoken: session.authtoken };
+  if (session.serverAddr) cfg.server_addr = session.serverAddr;
+  if (session.caPem) cfg.session_ca_cert = session.caPem;
+  return cfg;
+}
+
+/** Quotes a word for a POSIX shell when it needs it. */
+export function shellQuote(s: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+const SECRET_VAR = 'FUSIONAUTH_CLIENT_SECRET';
+
+/**
+ * The ngrok agent command that opens the same endpoint. The client secret never appears: it is
+ * read from $FUSIONAUTH_CLIENT_SECRET. For `oidc`, the policy file is written first (a heredoc).
+ */
+export function ngrokCommandFor(spec: TunnelSpec): string {
+  const port = /^\d+$/.test(spec.target) ? spec.target : upstreamUrlFor(spec.target);
+  const args = ['ngrok', 'http', port];
+  if (spec.mode === 'internal') args.push('--url', `https://${internalDomainFor(spec)}`);
+  else if (spec.domain) args.push('--url', `https://${spec.domain}`);
+  const fa = spec.fusionauth;
+  if (spec.mode === 'oidc-legacy' && fa) {
+    args.push(`--oidc=${shellQuote(fa.issuer)}`, `--oidc-client-id=${shellQuote(fa.clientId)}`, `--oidc-client-secret="$${SECRET_VAR}"`);
+    for (const e of fa.allowEmails) args.push(`--oidc-allow-email=${shellQuote(e)}`);
+    for (const d of fa.allowDomains) args.push(`--oidc-allow-domain=${shellQuote(d)}`);
+    for (const s of scopesFor(fa)) args.push(`--oidc-scope=${shellQuote(s)}`);
+  }
+  if (spec.mode === 'oidc' && fa) {
+    const file = `porthole-${spec.name}.policy.yml`;
+    args.push('--traffic-policy-file', file);
+    // Unquoted heredoc so the shell fills in the secret; everything else the shell could expand is escaped.
+    const token = '__PORTHOLE_CLIENT_SECRET__';
+    const yaml = policyYaml(spec, { secret: token })
+      .replace(/[\\$`]/g, (c) => `\\${c}`)
+      .replace(new RegExp(`(['"]?)${token}\\1`), `"$\{${SECRET_VAR}}"`);
+    return `cat > ${file} <<EOF\n${yaml}EOF\n${args.join(' ')}`;
+  }
+  return args.join(' ');
+}

@@ -1,0 +1,123 @@
+// adapter: the only importer of @ngrok/ngrok. One SDK session per authtoken (custom ingress and CA
+// through SessionBuilder), one HTTP listener per tunnel. It makes no decisions: the engine does.
+// Every callback handed to the SDK is wrapped: an exception escaping one kills the whole process
+// (protocol doc §10).
+import ngrok from '@ngrok/ngrok';
+import type { Listener, Session } from '@ngrok/ngrok';
+import type { PortholeError, SessionSpec } from '../types.js';
+import { fromNgrokError } from '../errors.js';
+import type { ListenerConfig } from './forward-config.js';
+
+/** An SDK failure, already translated (and scrubbed of secrets). */
+export class NgrokFailure extends Error {
+  constructor(readonly error: PortholeError) {
+    super(error.message);
+    this.name = 'NgrokFailure';
+  }
+}
+
+/** What the engine hears from a session. Return values and exceptions are handled here. */
+export interface SessionCallbacks {
+  /** The connection dropped and the SDK is about to redial; return false to forbid it. */
+  onDisconnect(error: string): boolean;
+  /** A heartbeat answer with its latency in ms, or null when none came within the tolerance. */
+  onHeartbeat(latencyMs: number | null): void;
+  /** ngrok (dashboard/API) asked this agent to stop. */
+  onStopCommand?(): void;
+}
+
+export interface NgrokListener {
+  readonly id: string;
+  readonly url: string;
+  /** Unbinds the endpoint. */
+  close(): Promise<void>;
+}
+
+export interface NgrokSession {
+  /** Binds one HTTP endpoint and forwards its connections to `cfg.addr`. */
+  listen(cfg: ListenerConfig, metadata?: string): Promise<NgrokListener>;
+  /** Ends the session, its listeners and its reconnect loop. */
+  close(): Promise<void>;
+}
+
+/** Port: opens an ngrok agent session. Rejects with NgrokFailure. */
+export type ConnectSession = (spec: SessionSpec, callbacks: SessionCallbacks) => Promise<NgrokSession>;
+
+const CLIENT_TYPE = 'porthole';
+const CLIENT_VERSION = '0.1.0';
+
+function guard<A extends unknown[], R>(fn: (...args: A) => R, fallback: R): (...args: A) => R {
+  return (...args: A) => {
+    try {
+      return fn(...args);
+    } catch {
+      return fallback;
+    }
+  };
+}
+
+function secretsOf(spec: SessionSpec, cfg?: ListenerConfig): string[] {
+  const s = [spec.authtoken];
+  if (cfg?.oidc_client_secret) s.push(cfg.oidc_client_secret);
+  if (cfg?.traffic_policy) {
+    for (const m of cfg.traffic_policy.matchAll(/"client_secret":"((?:[^"\\]|\\.)*)"/g)) s.push(m[1]!);
+  }
+  return s;
+}
+
+function wrapListener(l: Listener): NgrokListener {
+  const id = l.id();
+  const url = l.url() ?? '';
+  return {
+    id,
+    url,
+    close: () => l.close(),
+  };
+}
+
+/** Applies a ListenerConfig to the SDK's HTTP listener builder. */
+function build(session: Session, cfg: ListenerConfig, metadata?: string) {
+  const b = session.httpEndpoint();
+  if (cfg.domain) b.domain(cfg.domain);
+  if (cfg.binding) b.binding(cfg.binding);
+  if (cfg.traffic_policy) b.trafficPolicy(cfg.traffic_policy);
+  if (cfg.oidc_issuer_url) {
+    const list = (v: string | string[] | undefined) => (v === undefined ? undefined : Array.isArray(v) ? v : [v]);
+    b.oidc(cfg.oidc_issuer_url, cfg.oidc_client_id ?? '', cfg.oidc_client_secret ?? '', list(cfg.oidc_allow_emails), list(cfg.oidc_allow_domains), list(cfg.oidc_scopes));
+  }
+  if (metadata) b.metadata(metadata);
+  return b;
+}
+
+/** The real adapter: one SessionBuilder session. */
+export const connectSession: ConnectSession = async (spec, callbacks) => {
+  const builder = new ngrok.SessionBuilder();
+  builder.authtoken(spec.authtoken).clientInfo(CLIENT_TYPE, CLIENT_VERSION);
+  const ctx = { serverAddr: spec.serverAddr, secrets: secretsOf(spec) };
+  try {
+    if (spec.serverAddr) builder.serverAddr(spec.serverAddr);
+    if (spec.caPem) builder.caCert(new Uint8Array(Buffer.from(spec.caPem)));
+  } catch (err) {
+    throw new NgrokFailure(fromNgrokError(err, ctx));
+  }
+  builder.handleDisconnection(guard((_addr: string, error: string) => callbacks.onDisconnect(String(error)) !== false, true));
+  // The SDK passes null (not a number) when no answer came in time; its typings say number.
+  builder.handleHeartbeat(guard((latency: number) => callbacks.onHeartbeat(typeof latency === 'number' ? latency : null), undefined));
+  builder.handleStopCommand(guard(() => callbacks.onStopCommand?.(), undefined));
+  let session: Session;
+  try {
+    session = await builder.connect();
+  } catch (err) {
+    throw new NgrokFailure(fromNgrokError(err, ctx));
+  }
+  return {
+    async listen(cfg, metadata) {
+      try {
+        return wrapListener(await build(session, cfg, metadata).listenAndForward(cfg.addr));
+      } catch (err) {
+        throw new NgrokFailure(fromNgrokError(err, { ...ctx, secrets: secretsOf(spec, cfg) }));
+      }
+    },
+    close: () => session.close(),
+  };
+};

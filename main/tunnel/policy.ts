@@ -1,0 +1,90 @@
+// pure: the ngrok Traffic Policy generated from a tunnel's FusionAuth settings (never typed by hand),
+// and its YAML form for `porthole policy` / "Copy traffic policy".
+import { stringify } from 'yaml';
+import type { FusionAuthSettings, TunnelSpec } from '../types.js';
+
+/** One rule of a Traffic Policy phase. */
+export interface PolicyRule {
+  expressions?: string[];
+  actions: { type: string; config?: Record<string, unknown> }[];
+}
+/** The subset of ngrok's Traffic Policy document Porthole writes. */
+export interface TrafficPolicy {
+  on_http_request: PolicyRule[];
+}
+
+/** The CEL variable ngrok's openid-connect action fills with the signed-in user's email. */
+export const OIDC_EMAIL = 'actions.ngrok.oidc.identity.email';
+
+/** A CEL string literal: single-quoted, with backslashes and quotes escaped. */
+export function celString(s: string): string {
+  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r')}'`;
+}
+
+/** The scopes the openid-connect action requests: openid, email when an allow-list is set, then the user's, de-duplicated. */
+export function scopesFor(fa: FusionAuthSettings): string[] {
+  const allowList = fa.allowEmails.length > 0 || fa.allowDomains.length > 0;
+  return [...new Set(['openid', ...(allowList ? ['email'] : []), ...fa.scopes])];
+}
+
+/** The deny expression for everyone outside the allow-list, or undefined when anyone signed in may enter. */
+export function denyExpression(fa: FusionAuthSettings): string | undefined {
+  const terms: string[] = [];
+  if (fa.allowEmails.length) terms.push(`${OIDC_EMAIL} in [${fa.allowEmails.map(celString).join(', ')}]`);
+  for (const d of fa.allowDomains) terms.push(`${OIDC_EMAIL}.endsWith(${celString(`@${d}`)})`);
+  return terms.length ? `!(${terms.join(' || ')})` : undefined;
+}
+
+/**
+ * The Traffic Policy for the `oidc` mode: an `openid-connect` action with the FusionAuth issuer and
+ * client, then, when emails or domains are allowed, a 403 `deny` for everyone else.
+ */
+export function trafficPolicyFor(fa: FusionAuthSettings): TrafficPolicy {
+  const rules: PolicyRule[] = [
+    {
+      actions: [
+        {
+          type: 'openid-connect',
+          config: { issuer_url: fa.issuer, client_id: fa.clientId, client_secret: fa.clientSecret, scopes: scopesFor(fa) },
+        },
+      ],
+    },
+  ];
+  const deny = denyExpression(fa);
+  if (deny) rules.push({ expressions: [deny], actions: [{ type: 'deny', config: { status_code: 403 } }] });
+  return { on_http_request: rules };
+}
+
+/** The internal endpoint URL a Cloud Endpoint forwards to in the `internal` mode. */
+export function internalUrlFor(name: string): string {
+  return `https://${name}.internal`;
+}
+
+/**
+ * The policy `porthole policy` prints for a tunnel, as YAML:
+ * oidc / oidc-legacy → the endpoint's policy; internal → the Cloud Endpoint's policy (OIDC, then
+ * forward-internal to the agent's internal URL); public → an empty policy.
+ * `secret` replaces the client secret (e.g. "${FUSIONAUTH_CLIENT_SECRET}") when given.
+ */
+export function policyYaml(spec: TunnelSpec, opts: { secret?: string } = {}): string {
+  const fa = spec.fusionauth && opts.secret !== undefined ? { ...spec.fusionauth, clientSecret: opts.secret } : spec.fusionauth;
+  let head: string;
+  let policy: TrafficPolicy;
+  switch (spec.mode) {
+    case 'oidc':
+    case 'oidc-legacy':
+      head = `# Traffic Policy for tunnel "${spec.name}": FusionAuth sign-in in front of it.\n`;
+      policy = fa ? trafficPolicyFor(fa) : { on_http_request: [] };
+      break;
+    case 'internal':
+      head = `# Traffic Policy for the Cloud Endpoint in front of "${spec.name}" (ngrok dashboard > Endpoints).\n# The agent serves ${internalUrlFor(spec.name)}; this policy signs users in, then forwards to it.\n`;
+      policy = fa && fa.issuer && fa.clientId ? trafficPolicyFor(fa) : { on_http_request: [] };
+      policy.on_http_request.push({ actions: [{ type: 'forward-internal', config: { url: internalUrlFor(spec.name) } }] });
+      break;
+    case 'public':
+      head = `# Tunnel "${spec.name}" is public: no policy, anyone with the URL gets in.\n`;
+      policy = { on_http_request: [] };
+      break;
+  }
+  return head + stringify(policy, { lineWidth: 0 });
+}

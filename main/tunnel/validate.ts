@@ -1,0 +1,219 @@
+// pure: validates tunnel and session input at the boundary (CLI flags, IPC payloads, the settings file).
+// Every error names its field (`target`, `fusionauth.issuer`, `fusionauth.allowEmails[1]`) and says how to fix it.
+import { z } from 'zod';
+import { AUTH_MODES } from '../types.js';
+import type { AuthMode, FusionAuthSettings, PortholeError, SessionSpec, TunnelSpec } from '../types.js';
+import { invalidInput } from '../errors.js';
+
+/** Either a value or the errors that stopped it. */
+export type Result<T> = { ok: true; value: T } | { ok: false; errors: PortholeError[] };
+
+export const NAME_RE = /^[a-z0-9][a-z0-9-]{0,62}$/;
+const HOST_LABELS_RE = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$/;
+const IPV4_RE = /^(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+const SCOPE_RE = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
+
+/** The fix shown for each field (array indexes stripped before the lookup). */
+const FIXES: Record<string, string> = {
+  name: 'Use 1–63 lowercase letters, digits or dashes, starting with a letter or digit (e.g. "web").',
+  target: 'Give the local port (e.g. 3000) or host:port (e.g. 127.0.0.1:8080).',
+  mode: `Choose one of ${AUTH_MODES.join(', ')}.`,
+  domain: 'Give a hostname reserved in the ngrok dashboard (Domains), e.g. demo.ngrok.app, or leave it empty.',
+  fusionauth: 'Fill in the FusionAuth issuer URL, client id and client secret, or choose the "public" mode on purpose.',
+  'fusionauth.issuer': "In FusionAuth, open Tenants > Your Tenant > General > Issuer, set it to your FusionAuth URL (e.g. https://auth.example.com), and paste the same URL here.",
+  'fusionauth.clientId': 'Copy the Client Id from FusionAuth: Applications > Your App > OAuth.',
+  'fusionauth.clientSecret': 'Copy the Client secret from FusionAuth: Applications > Your App > OAuth.',
+  'fusionauth.allowEmails': 'Give full email addresses, e.g. alice@example.com.',
+  'fusionauth.allowDomains': 'Give email domains without the @, e.g. example.com.',
+  'fusionauth.scopes': 'Give scope names such as email or profile, without spaces.',
+  authtoken: 'Copy your authtoken from https://dashboard.ngrok.com/get-started/your-authtoken.',
+  serverAddr: 'Give the ingress as host:port, e.g. connect.example.com:443.',
+  caPem: 'Give the PEM text (or file) of the CA certificate, starting with -----BEGIN CERTIFICATE-----.',
+};
+
+/** True for localhost, 127.0.0.0/8 and ::1: the only hosts where a plain-http issuer is allowed. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+function isHost(host: string): boolean {
+  if (/^\[[0-9a-f:.]+\]$/i.test(host)) return true;
+  return host === 'localhost' || IPV4_RE.test(host) || HOST_LABELS_RE.test(host.toLowerCase());
+}
+
+function isPort(s: string): boolean {
+  return /^\d{1,5}$/.test(s) && Number(s) >= 1 && Number(s) <= 65535;
+}
+
+/** `3000` or `host:port` (IPv6 in brackets). */
+export function isTarget(s: string): boolean {
+  if (isPort(s)) return true;
+  const m = /^(.+):(\d+)$/.exec(s);
+  return !!m && isHost(m[1]!) && isPort(m[2]!);
+}
+
+export const nameSchema = z.string({ error: 'is required' }).trim().regex(NAME_RE, { error: 'must be 1–63 lowercase letters, digits or dashes, starting with a letter or digit' });
+
+export const targetSchema = z
+  .union([z.number(), z.string()], { error: 'is required' })
+  .transform((v) => String(v).trim())
+  .refine(isTarget, { error: 'must be a port from 1 to 65535 or host:port' });
+
+/** A hostname; tolerates a pasted `https://…/` around it. */
+export const hostnameSchema = z
+  .string()
+  .trim()
+  .transform((s) => s.replace(/^https?:\/\//i, '').replace(/\/$/, '').toLowerCase())
+  .refine((s) => HOST_LABELS_RE.test(s), { error: 'must be a hostname such as demo.ngrok.app' });
+
+export const issuerSchema = z
+  .string({ error: 'is required' })
+  .trim()
+  .superRefine((s, ctx) => {
+    if (!s) return void ctx.addIssue({ code: 'custom', message: 'is required' });
+    let u: URL;
+    try {
+      u = new URL(s);
+    } catch {
+      return void ctx.addIssue({
+        code: 'custom',
+        message: `must be an absolute https URL such as https://auth.example.com${/^acme\.com\/?$/i.test(s) ? '; "acme.com" is FusionAuth\'s default issuer, not a URL' : ''}`,
+      });
+    }
+    if (u.protocol !== 'https:' && u.protocol !== 'http:') return void ctx.addIssue({ code: 'custom', message: 'must be an absolute https URL' });
+    if (!u.hostname) return void ctx.addIssue({ code: 'custom', message: 'must name a host' });
+    if (u.protocol === 'http:' && !isLoopbackHost(u.hostname)) return void ctx.addIssue({ code: 'custom', message: 'must use https (plain http only for localhost)' });
+    if (u.username || u.password) return void ctx.addIssue({ code: 'custom', message: 'must not carry a user name or password' });
+    if (u.search || u.hash) return void ctx.addIssue({ code: 'custom', message: 'must not carry a query or fragment' });
+  });
+
+export const emailSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.email({ error: 'must be an email address such as alice@example.com' }));
+
+/** An email domain; a leading `@` is tolerated and dropped. */
+export const emailDomainSchema = z
+  .string()
+  .trim()
+  .transform((s) => s.replace(/^@/, '').toLowerCase())
+  .refine((s) => HOST_LABELS_RE.test(s), { error: 'must be an email domain such as example.com' });
+
+export const scopeSchema = z.string().trim().regex(SCOPE_RE, { error: 'must be a scope name without spaces' });
+
+const dedupe = <T>(xs: T[]): T[] => [...new Set(xs)];
+
+/** FusionAuth settings, complete: what the OIDC modes need. */
+export const fusionAuthSchema = z.object({
+  issuer: issuerSchema,
+  clientId: z.string({ error: 'is required' }).trim().min(1, { error: 'is required' }),
+  clientSecret: z.string({ error: 'is required' }).min(1, { error: 'is required' }),
+  allowEmails: z.array(emailSchema).default([]).transform(dedupe),
+  allowDomains: z.array(emailDomainSchema).default([]).transform(dedupe),
+  scopes: z.array(scopeSchema).default([]).transform(dedupe),
+});
+
+/** FusionAuth settings kept on a `public`/`internal` tunnel: any strings, checked only when used. */
+export const fusionAuthDraftSchema = z.object({
+  issuer: z.string().trim().default(''),
+  clientId: z.string().trim().default(''),
+  clientSecret: z.string().default(''),
+  allowEmails: z.array(z.string().trim()).default([]),
+  allowDomains: z.array(z.string().trim()).default([]),
+  scopes: z.array(z.string().trim()).default([]),
+});
+
+export const authModeSchema = z.enum(AUTH_MODES as [AuthMode, ...AuthMode[]], { error: `must be one of ${AUTH_MODES.join(', ')}` });
+
+/** The tunnel fields other than the FusionAuth settings. */
+export const tunnelBaseSchema = z.object({
+  name: nameSchema,
+  target: targetSchema,
+  mode: authModeSchema.default('oidc'),
+  domain: z
+    .string()
+    .optional()
+    .transform((s) => (s && s.trim() ? s : undefined))
+    .pipe(hostnameSchema.optional()),
+});
+
+export const sessionSpecSchema = z.object({
+  authtoken: z.string({ error: 'is required' }).trim().min(1, { error: 'is required' }).regex(/^\S+$/, { error: 'must not contain spaces' }),
+  serverAddr: z
+    .string()
+    .trim()
+    .optional()
+    .transform((s) => (s ? s : undefined))
+    .refine((s) => s === undefined || isTarget(s) && !isPort(s), { error: 'must be host:port' }),
+  caPem: z
+    .string()
+    .optional()
+    .transform((s) => (s && s.trim() ? s : undefined))
+    .refine((s) => s === undefined || s.includes('-----BEGIN CERTIFICATE-----'), { error: 'must be a PEM certificate' }),
+});
+
+/** Formats a zod path: ['fusionauth','allowEmails',1] → "fusionauth.allowEmails[1]". */
+export function fieldOf(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${String(p)}` : String(p);
+  return out;
+}
+
+function toErrors(issues: readonly z.core.$ZodIssue[], prefix: PropertyKey[] = []): PortholeError[] {
+  return issues.map((i) => {
+    const field = fieldOf([...prefix, ...i.path]) || 'input';
+    const key = field.replace(/\[\d+\]/g, '');
+    const message = i.code === 'invalid_type' && /received undefined/.test(i.message) ? 'is required' : i.message;
+    return invalidInput(field, `${field} ${message}`, FIXES[key]);
+  });
+}
+
+/** Validates one tunnel. OIDC modes need complete FusionAuth settings; other modes keep them as a draft. */
+export function parseTunnelSpec(input: unknown): Result<TunnelSpec> {
+  if (typeof input !== 'object' || input === null) return { ok: false, errors: [invalidInput('input', 'input must be an object', FIXES.name)] };
+  const raw = input as Record<string, unknown>;
+  const base = tunnelBaseSchema.safeParse(raw);
+  const errors: PortholeError[] = base.success ? [] : toErrors(base.error.issues);
+  const mode = base.success ? base.data.mode : authModeSchema.safeParse(raw.mode ?? 'oidc').data;
+  const needsFa = mode === 'oidc' || mode === 'oidc-legacy';
+  let fusionauth: FusionAuthSettings | undefined;
+  if (raw.fusionauth === undefined || raw.fusionauth === null) {
+    if (needsFa) errors.push(invalidInput('fusionauth', `fusionauth settings are required for the ${mode} mode`, FIXES.fusionauth));
+  } else {
+    const fa = (needsFa ? fusionAuthSchema : fusionAuthDraftSchema).safeParse(raw.fusionauth);
+    if (fa.success) fusionauth = fa.data;
+    else errors.push(...toErrors(fa.error.issues, ['fusionauth']));
+  }
+  if (errors.length || !base.success) return { ok: false, errors };
+  const { name, target, mode: m, domain } = base.data;
+  const value: TunnelSpec = { name, target, mode: m };
+  if (fusionauth) value.fusionauth = fusionauth;
+  if (domain) value.domain = domain;
+  return { ok: true, value };
+}
+
+/** Validates how Porthole reaches ngrok (authtoken, custom ingress, CA). */
+export function parseSessionSpec(input: unknown): Result<SessionSpec> {
+  const r = sessionSpecSchema.safeParse(input ?? {});
+  if (!r.success) return { ok: false, errors: toErrors(r.error.issues) };
+  const value: SessionSpec = { authtoken: r.data.authtoken };
+  if (r.data.serverAddr) value.serverAddr = r.data.serverAddr;
+  if (r.data.caPem) value.caPem = r.data.caPem;
+  return { ok: true, value };
+}
+
+/** parseTunnelSpec as a zod schema, for callers composing schemas (IPC payloads, the settings file). */
+export const tunnelSpecSchema = z.unknown().transform((input, ctx): TunnelSpec => {
+  const r = parseTunnelSpec(input);
+  if (r.ok) return r.value;
+  for (const e of r.errors) ctx.issues.push({ code: 'custom', message: e.message, input, path: pathOf(e.field ?? '') });
+  return z.NEVER;
+});
+
+function pathOf(field: string): (string | number)[] {
+  const out: (string | number)[] = [];
+  for (const m of field.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) out.push(m[2] !== undefined ? Number(m[2]) : m[1]!);
+  return out;
+}

@@ -1,0 +1,72 @@
+// glue: opens or focuses the settings window (options from main/window-options.ts), locks it down
+// (no navigation, no new windows, no permissions) and pushes state to it. Implements WindowPort.
+
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { BrowserWindow, session, type WebContents } from 'electron';
+import { CHANNELS, type StateSnapshot, type WindowIntent } from '../preload/contract.js';
+import type { WindowPort } from './app.js';
+import { settingsWindowOptions } from './window-options.js';
+
+export interface SettingsWindowPaths {
+  /** dist/renderer: index.html, app.js, styles.css. */
+  rendererDir: string;
+  /** dist/preload/index.cjs. */
+  preloadPath: string;
+}
+
+export interface SettingsWindow extends WindowPort {
+  /** The exact URL the window loads: the only trusted IPC sender (PortholeDeps.trustedSender). */
+  readonly url: string;
+}
+
+/** Denies every permission (camera, notifications, clipboard-read, …) to every page of the session. */
+export function denyAllPermissions(): void {
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+}
+
+/** No navigation away from the bundled page, no new windows, no <webview>. */
+function lockDown(contents: WebContents): void {
+  contents.on('will-navigate', (event) => event.preventDefault());
+  contents.on('will-redirect', (event) => event.preventDefault());
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+}
+
+/** The settings window: created on first show, re-created after the user closes it. */
+export function createSettingsWindow(opts: SettingsWindowPaths): SettingsWindow {
+  const indexHtml = join(opts.rendererDir, 'index.html');
+  let win: BrowserWindow | undefined;
+
+  const send = (channel: string, data: unknown): void => {
+    if (win && !win.isDestroyed() && !win.webContents.isLoading()) win.webContents.send(channel, data);
+  };
+
+  return {
+    url: pathToFileURL(indexHtml).href,
+    show(intent: WindowIntent = 'settings'): void {
+      if (win && !win.isDestroyed()) {
+        if (win.isMinimized()) win.restore();
+        win.show();
+        win.focus();
+        send(CHANNELS.windowNavigate, intent);
+        return;
+      }
+      const created = new BrowserWindow(settingsWindowOptions(opts.preloadPath));
+      win = created;
+      created.setMenu(null);
+      lockDown(created.webContents);
+      created.once('ready-to-show', () => created.show());
+      created.webContents.once('did-finish-load', () => send(CHANNELS.windowNavigate, intent));
+      created.on('closed', () => {
+        if (win === created) win = undefined;
+      });
+      // a failed load leaves an empty window the user can close; there is nothing better to do from here
+      created.loadFile(indexHtml).catch(() => undefined);
+    },
+    pushState(state: StateSnapshot): void {
+      send(CHANNELS.stateChanged, state);
+    },
+  };
+}

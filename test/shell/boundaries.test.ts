@@ -1,0 +1,77 @@
+// test: the architecture's boundaries. Only the glue loads electron / electron-store; only the ngrok
+// adapter loads @ngrok/ngrok; only main/oidc/ loads openid-client (STYLE.md: one adapter per library).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { join, relative, sep } from 'node:path';
+import { GLUE_FILES, isPackage, runtimeImports } from './boundaries.js';
+
+function sources(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...sources(p));
+    else if (/\.(ts|mts|cts|js|mjs|cjs)$/.test(name) && !name.endsWith('.d.ts')) out.push(p);
+  }
+  return out;
+}
+const rel = (p: string): string => relative('.', p).split(sep).join('/');
+const imports = (dirs: string[]): Map<string, string[]> =>
+  new Map(dirs.flatMap(sources).map((f) => [rel(f), runtimeImports(f, readFileSync(f, 'utf8'))]));
+
+/** The shipped app: what runs in Electron's main, preload and renderer processes. */
+const APP = imports(['main', 'preload', 'renderer']);
+/** Everything Node loads outside the app: tests, benchmarks, scripts. None of it can load Electron. */
+const TOOLING = imports(['test', 'bench', 'scripts']);
+
+const importers = (files: Map<string, string[]>, pkg: string): string[] =>
+  [...files].filter(([, specs]) => specs.some((s) => isPackage(s, pkg))).map(([f]) => f).sort();
+
+test('the import scanner tells run-time imports from type-only ones', () => {
+  const sample = [
+    "import type { App } from 'electron';",
+    "import { type Tray } from 'electron/main';",
+    "export type { Config } from '@ngrok/ngrok';",
+    "export { forward } from '@ngrok/ngrok';",
+    "const m = await import('openid-client');",
+    "const s = require('electron-store');",
+    "type T = typeof import('conf');",
+  ].join('\n');
+  assert.deepEqual(runtimeImports('sample.ts', sample), ['electron/main', '@ngrok/ngrok', 'openid-client', 'electron-store']);
+});
+
+test('only the glue files import electron, and each of them does', () => {
+  const allowed = new Set<string>(GLUE_FILES);
+  assert.deepEqual(importers(APP, 'electron').filter((f) => !allowed.has(f)), []);
+  assert.deepEqual(importers(TOOLING, 'electron'), [], 'tests, bench and scripts never load electron');
+  // a glue file that stopped importing electron should leave this list (and so lose its exemption)
+  const present = GLUE_FILES.filter((f) => APP.has(f));
+  assert.deepEqual(importers(APP, 'electron').filter((f) => allowed.has(f)), [...present].sort());
+  assert.ok(present.includes('main/index.ts') && present.includes('preload/index.ts'));
+});
+
+test('only main/settings/store.ts imports electron-store', () => {
+  assert.deepEqual(importers(APP, 'electron-store'), ['main/settings/store.ts']);
+  assert.deepEqual(importers(TOOLING, 'electron-store'), []);
+});
+
+test('only main/tunnel/ngrok.ts imports @ngrok/ngrok at run time', () => {
+  const files = importers(APP, '@ngrok/ngrok');
+  assert.ok(files.every((f) => f === 'main/tunnel/ngrok.ts'), `also in: ${files.join(', ')}`);
+});
+
+test('only main/oidc/ imports openid-client', () => {
+  const files = importers(APP, 'openid-client');
+  assert.ok(files.every((f) => f.startsWith('main/oidc/')), `also in: ${files.join(', ')}`);
+});
+
+test('the renderer loads no Node or Electron module: it talks only to window.porthole', () => {
+  const builtin = new Set(builtinModules);
+  for (const [file, specs] of APP) {
+    if (!file.startsWith('renderer/')) continue;
+    const banned = specs.filter((s) => s.startsWith('node:') || builtin.has(s.split('/')[0]!) || isPackage(s, 'electron'));
+    assert.deepEqual(banned, [], `${file} imports ${banned.join(', ')}`);
+  }
+});
