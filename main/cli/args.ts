@@ -129,7 +129,7 @@ export interface ParsedShareArgs extends ParsedTunnelArgs {
   json: boolean;
 }
 
-type Values = Record<string, string | boolean | string[] | undefined>;
+type Values = Record<string, unknown>;
 
 async function tunnelFrom(values: Values, positionals: string[], env: NodeJS.ProcessEnv): Promise<TunnelSpec> {
   if (positionals.length === 0) throw new UsageError('<port|host:port> is required (the local app to share, e.g. 3000)');

@@ -33,19 +33,10 @@ import type { Settings, StoredTunnel } from '../settings/schema.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { AuthtokenImport } from '../system/ngrok-config.js';
 import type { ClipboardPort, LogPort, LoginItemPort, OpenExternalPort } from '../app.js';
+import type { Engine } from '../engine/engine.js';
 
-/** What the handlers need of the engine (main/engine/engine.ts `createEngine`). */
-export interface EnginePort {
-  add(spec: TunnelSpec): unknown;
-  update(spec: TunnelSpec): unknown;
-  remove(name: string): unknown;
-  start(name: string): Promise<unknown>;
-  stop(name: string): Promise<unknown>;
-  verify(name: string): Promise<unknown>;
-  list(): TunnelView[];
-  get(name: string): TunnelView | undefined;
-  setSession(session: SessionSpec): unknown;
-}
+/** What the handlers need of the engine (main/engine/engine.ts). */
+export type EnginePort = Pick<Engine, 'add' | 'update' | 'remove' | 'start' | 'stop' | 'verify' | 'list' | 'get' | 'setSession'>;
 
 export interface HandlerDeps {
   /** The settings window's URL (compared without query and hash), or a predicate. */
@@ -170,11 +161,9 @@ export function createOperations(deps: HandlerDeps): Operations {
   /** Make sure the engine knows the tunnel as currently stored. */
   const register = async (t: StoredTunnel): Promise<void> => {
     const spec = await fullSpec(t);
-    if (inEngine.has(t.name)) await engine.update(spec);
-    else {
-      await engine.add(spec);
-      inEngine.add(t.name);
-    }
+    const r = inEngine.has(t.name) ? await engine.update(spec) : engine.add(spec);
+    if (!r.ok) fail(r.errors[0]!, r.errors);
+    inEngine.add(t.name);
   };
 
   const unregister = async (name: string): Promise<void> => {
@@ -203,7 +192,8 @@ export function createOperations(deps: HandlerDeps): Operations {
     if (r.data.caPem) session.caPem = r.data.caPem;
     const key = JSON.stringify(session);
     if (key !== sessionKey) {
-      await engine.setSession(session);
+      const set = await engine.setSession(session);
+      if (!set.ok) fail(set.errors[0]!, set.errors);
       sessionKey = key;
     }
   };
