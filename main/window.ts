@@ -36,7 +36,7 @@ function lockDown(contents: WebContents): void {
 
 /** The settings window: created on first show, re-created after the user closes it. */
 export function createSettingsWindow(opts: SettingsWindowPaths): SettingsWindow {
-  const indexHtml = join(opts.rendererDir, 'index.html');
+  const url = pathToFileURL(join(opts.rendererDir, 'index.html')).href;
   let win: BrowserWindow | undefined;
 
   const send = (channel: string, data: unknown): void => {
@@ -44,7 +44,7 @@ export function createSettingsWindow(opts: SettingsWindowPaths): SettingsWindow 
   };
 
   return {
-    url: pathToFileURL(indexHtml).href,
+    url,
     show(intent: WindowIntent = 'settings'): void {
       if (win && !win.isDestroyed()) {
         if (win.isMinimized()) win.restore();
@@ -62,8 +62,8 @@ export function createSettingsWindow(opts: SettingsWindowPaths): SettingsWindow 
       created.on('closed', () => {
         if (win === created) win = undefined;
       });
-      // a failed load leaves an empty window the user can close; there is nothing better to do from here
-      created.loadFile(indexHtml).catch(() => undefined);
+      // loaded by the very URL trustedSender compares against; a failed load leaves an empty window
+      created.loadURL(url).catch(() => undefined);
     },
     pushState(state: StateSnapshot): void {
       send(CHANNELS.stateChanged, state);

@@ -73,7 +73,7 @@ const MODE_LABEL: Record<AuthMode, string> = {
 };
 const MODE_HINT: Record<AuthMode, string> = {
   oidc: 'A Traffic Policy on the endpoint sends visitors to FusionAuth first. Recommended.',
-  'oidc-legacy': 'The agent’s older oidc options, like `ngrok http --oidc=…`.',
+  'oidc-legacy': 'The agent’s older oidc options, as in “ngrok http --oidc=…”.',
   internal: 'An internal endpoint for a Cloud Endpoint whose policy lives in the ngrok dashboard.',
   public: 'No sign-in at all: anyone who has the URL reaches your app.',
 };
@@ -758,7 +758,7 @@ function renderChecklist(report: PreflightResult): HTMLElement {
       ...report.checks.map((c) =>
         h(
           'li',
-          { class: `check check-${c.status}`, 'data-check': c.id },
+          { class: `check-item check-${c.status}`, 'data-check': c.id },
           h('span', { class: 'check-icon', 'aria-label': c.status }, icon[c.status]),
           h(
             'div',

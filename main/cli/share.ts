@@ -88,17 +88,6 @@ export async function shareCommand(argv: string[], io: ShareIo): Promise<number>
     log: io.env.PORTHOLE_DEBUG ? (line) => io.stderr(`debug: ${line}\n`) : undefined,
   });
 
-  let last = '';
-  let failed: (() => void) | undefined;
-  const failure = new Promise<void>((r) => (failed = r));
-  engine.subscribe((v) => {
-    if (v.name !== spec.name) return;
-    const line = json ? jsonLine(v) : humanLine(v);
-    if (line !== last) io.stdout(`${line}\n`);
-    last = line;
-    if (!json && v.protection === 'open' && spec.mode !== 'public') io.stderr(`warning: ${v.name} is OPEN: ${v.protectionReason ?? 'anyone with the URL gets in'}\n`);
-    if (v.state === 'error') failed?.();
-  });
   if (spec.mode === 'public' && !json) io.stderr(`warning: mode "public": no sign-in, anyone with the URL gets in.\n`);
 
   const added = engine.add(spec);
@@ -107,8 +96,21 @@ export async function shareCommand(argv: string[], io: ShareIo): Promise<number>
     io.stderr(`porthole share: ${added.errors.map(formatError).join('\n')}\n`);
     return 2;
   }
+  let last = '';
+  let failed: (() => void) | undefined;
+  const failure = new Promise<void>((r) => (failed = r));
+  const unsubscribe = engine.subscribe((v) => {
+    if (v.name !== spec.name) return;
+    const line = json ? jsonLine(v) : humanLine(v);
+    if (line !== last) io.stdout(`${line}\n`);
+    last = line;
+    if (!json && v.protection === 'open' && spec.mode !== 'public') io.stderr(`warning: ${v.name} is OPEN: ${v.protectionReason ?? 'anyone with the URL gets in'}\n`);
+    if (v.state === 'error') failed?.();
+  });
   void engine.start(spec.name);
   const outcome = await Promise.race([signal.then((s) => ({ signal: s })), failure.then(() => ({ signal: undefined }))]);
+  // After a failure the error line is the last word; after a signal, "stopped" is.
+  if (!outcome.signal) unsubscribe();
   // Stop cleanly, but never hang on the way out.
   await Promise.race([engine.stopAll(), new Promise((r) => setTimeout(r, 5000).unref())]);
   clearInterval(keepAlive);

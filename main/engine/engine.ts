@@ -11,6 +11,7 @@
 import type { PortholeError, ProtectionResult, RunPreflight, SessionSpec, TunnelSpec, TunnelView, VerifyProtection } from '../types.js';
 import { isFatalSessionError, portholeError, scrub } from '../errors.js';
 import { forwardConfigFor } from '../tunnel/forward-config.js';
+import { scopesFor } from '../tunnel/policy.js';
 import { connectSession as realConnect, NgrokFailure } from '../tunnel/ngrok.js';
 import type { ConnectSession, NgrokListener, NgrokSession } from '../tunnel/ngrok.js';
 import { parseSessionSpec, parseTunnelSpec, type Result } from '../tunnel/validate.js';
@@ -416,7 +417,8 @@ export function createEngine(opts: EngineOptions): Engine {
     if (opts.preflight && (spec.mode === 'oidc' || spec.mode === 'oidc-legacy') && spec.fusionauth) {
       let failed: { message: string; fix?: string } | undefined;
       try {
-        const report = await opts.preflight(spec.fusionauth);
+        // Check what will really be requested: the policy adds `email` whenever an allow-list is set.
+        const report = await opts.preflight({ ...spec.fusionauth, scopes: scopesFor(spec.fusionauth) });
         failed = report.checks.find((c) => c.status === 'fail') ?? (report.ok ? undefined : { message: 'The FusionAuth check failed.' });
       } catch (err) {
         failed = { message: `The FusionAuth check could not run: ${scrub(err instanceof Error ? err.message : String(err), secrets())}` };

@@ -26,7 +26,7 @@ import type {
 import { fieldOf, nameSchema, parseTunnelSpec, sessionSpecSchema } from '../tunnel/validate.js';
 import { invalidInput, portholeError, scrub } from '../errors.js';
 import { ngrokCommandFor } from '../tunnel/forward-config.js';
-import { policyYaml } from '../tunnel/policy.js';
+import { policyYaml, scopesFor } from '../tunnel/policy.js';
 import { redirectUriFor } from '../oidc/preflight.js';
 import { SECRET_KEYS, type SecretStore } from '../settings/secrets.js';
 import type { Settings, StoredTunnel } from '../settings/schema.js';
@@ -232,7 +232,7 @@ export function createOperations(deps: HandlerDeps): Operations {
     if (!clientSecret) {
       fail(invalidInput('fusionauth.clientSecret', 'fusionauth.clientSecret is required to check the client credentials', 'Copy the Client secret from FusionAuth: Applications > Your App > OAuth.'));
     }
-    return {
+    const fa: FusionAuthSettings = {
       issuer: (draft.issuer ?? '').trim(),
       clientId: (draft.clientId ?? '').trim(),
       clientSecret,
@@ -240,6 +240,8 @@ export function createOperations(deps: HandlerDeps): Operations {
       allowDomains: draft.allowDomains ?? [],
       scopes: draft.scopes ?? [],
     };
+    // Check what the tunnel will really request (email is added for an allow-list), as the engine does.
+    return { ...fa, scopes: scopesFor(fa) };
   };
 
   const ops: Operations = {

@@ -140,7 +140,7 @@ export const tunnelBaseSchema = z.object({
 });
 
 export const sessionSpecSchema = z.object({
-  authtoken: z.string({ error: 'is required' }).trim().min(1, { error: 'is required' }).regex(/^\S+$/, { error: 'must not contain spaces' }),
+  authtoken: z.string({ error: 'is required' }).trim().min(1, { error: 'is required', abort: true }).regex(/^\S+$/, { error: 'must not contain spaces' }),
   serverAddr: z
     .string()
     .trim()

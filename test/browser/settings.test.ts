@@ -1,0 +1,260 @@
+// test: the settings window as shipped, in headless Chromium, served by the REAL engine, store, secrets
+// and preflight in this process — against the loopback ngrok ingress and the FusionAuth test provider.
+// Screenshots go to test-output/desktop-*.png.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { startIngress, type Ingress } from '../support/ingress/index.js';
+import { startFusionAuth, type FusionAuth } from '../support/fusionauth.js';
+import { CHROMIUM, launchChromium, openDesktop, serveRenderer, type Desktop } from './harness.js';
+
+const OUT = 'test-output';
+const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed`;
+const AUTHTOKEN = 'porthole-test-authtoken-7f3a9c';
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(OUT, `desktop-${name}.png`) });
+}
+
+/** The main pane scrolled so `selector` is in view, for a screenshot of the part that matters. */
+async function scrollTo(page: Page, selector: string): Promise<void> {
+  await page.locator(selector).scrollIntoViewIfNeeded();
+}
+
+describe('settings window in Chromium, on the real engine', { skip, timeout: 60_000 }, () => {
+  let browser: Browser;
+  let renderer: Awaited<ReturnType<typeof serveRenderer>>;
+  let ing: Ingress;
+  let fa: FusionAuth;
+  let localApp: http.Server;
+  let appPort = 0;
+
+  before(async () => {
+    mkdirSync(OUT, { recursive: true });
+    localApp = http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end('the local app');
+    });
+    await new Promise<void>((r) => localApp.listen(0, '127.0.0.1', r));
+    appPort = (localApp.address() as AddressInfo).port;
+    [renderer, ing, browser] = await Promise.all([serveRenderer(), startIngress(), launchChromium()]);
+    fa = await startFusionAuth({ redirectUris: [ing.idpCallbackUrl] });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await renderer?.close();
+    await ing?.close();
+    await fa?.close();
+    if (localApp) {
+      localApp.closeAllConnections();
+      await new Promise<void>((r) => localApp.close(() => r()));
+    }
+  });
+
+  test('add a tunnel by picking a port and pasting credentials, check FusionAuth, start it, copy its URL', async () => {
+    const d: Desktop = await openDesktop(browser, renderer.url);
+    const { page, rec } = d;
+    try {
+      await shot(page, '1-first-run');
+      assert.equal(await page.locator('#authtoken-status').textContent(), 'Add your ngrok authtoken');
+
+      // ngrok settings: the authtoken (write-only) and the enterprise ingress this test runs against.
+      await page.click('#open-settings');
+      await page.fill('#s-authtoken', AUTHTOKEN);
+      await page.click('#authtoken-form button[type="submit"]');
+      await page.waitForSelector('[data-role="authtoken-stored"]');
+      assert.equal(await page.inputValue('#s-authtoken'), '', 'the authtoken field is emptied after saving');
+      await page.fill('#s-server', ing.serverAddr);
+      await page.fill('#s-ca', ing.caPem);
+      await page.click('#ingress-form button[type="submit"]');
+      await page.waitForSelector('.toast:has-text("Ingress saved")');
+      await shot(page, '2-ngrok-settings');
+
+      // New tunnel: the local port picked from what is listening, with the process's name.
+      await page.click('#new-tunnel');
+      const option = page.locator(`#f-port-pick option[value="${appPort}"]`);
+      await option.waitFor({ state: 'attached' });
+      assert.match((await option.textContent()) ?? '', new RegExp(`^${appPort} — node`));
+      await page.selectOption('#f-port-pick', String(appPort));
+      assert.equal(await page.inputValue('#f-target'), String(appPort));
+      assert.equal(await page.inputValue('#f-name'), `node-${appPort}`, 'the name is suggested from the process');
+      assert.equal(await page.locator('#target-warning').isHidden(), true, 'no warning: something listens');
+      await page.fill('#f-name', 'dashboard');
+
+      // Bad input: every wrong field is named, nothing is saved.
+      await page.fill('#f-issuer', 'acme.com');
+      await page.fill('#f-emails', 'alice@example.test, not-an-email');
+      await page.click('#save-tunnel');
+      await page.waitForSelector('.field-error[data-error-for="issuer"]:not([hidden])');
+      const errorText = async (key: string) => (await page.locator(`.field-error[data-error-for="${key}"]`).textContent()) ?? '';
+      assert.match(await errorText('issuer'), /absolute https URL/);
+      assert.match(await errorText('issuer'), /acme\.com/);
+      assert.match(await errorText('clientId'), /required/);
+      assert.match(await errorText('clientSecret'), /required/);
+      assert.match(await errorText('allowEmails'), /email address/);
+      assert.equal(await page.getAttribute('#f-issuer', 'aria-invalid'), 'true');
+      await page.locator('#f-issuer').scrollIntoViewIfNeeded();
+      await shot(page, '3-field-errors');
+      assert.equal(d.app.snapshot().tunnels.length, 0, 'nothing was saved');
+
+      // A port nothing listens on is warned about (but may be typed).
+      const closed = http.createServer();
+      await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+      const freePort = (closed.address() as AddressInfo).port;
+      await new Promise<void>((r) => closed.close(() => r()));
+      await page.fill('#f-target', String(freePort));
+      await page.waitForSelector('#target-warning:not([hidden])');
+      assert.match((await page.textContent('#target-warning')) ?? '', new RegExp(`Nothing is listening on port ${freePort}`));
+      await page.fill('#f-target', String(appPort));
+      await page.waitForSelector('#target-warning', { state: 'hidden' });
+
+      // Paste the FusionAuth credentials and run the check.
+      await page.fill('#f-issuer', fa.issuer);
+      await page.fill('#f-client-id', fa.clientId);
+      await page.fill('#f-client-secret', fa.clientSecret);
+      await page.fill('#f-emails', 'alice@example.test');
+      await page.click('#check-fusionauth');
+      await page.waitForSelector('.checklist', { timeout: 15_000 });
+      assert.equal(await page.getAttribute('.checklist', 'data-ok'), 'true', (await page.textContent('.checklist')) ?? '');
+      const checks = await page.locator('[data-check]').evaluateAll((els) => els.map((e) => [e.getAttribute('data-check'), e.className]));
+      assert.deepEqual(
+        checks.map(([id]) => id),
+        ['issuer-url', 'discovery', 'issuer-match', 'grants', 'scopes', 'client-credentials', 'redirect-uri'],
+      );
+      assert.ok(
+        checks.filter(([id]) => id !== 'redirect-uri').every(([, cls]) => /check-pass/.test(cls ?? '')),
+        JSON.stringify(checks),
+      );
+      assert.equal(await page.textContent('[data-role="redirect-uri"]'), 'https://idp.ngrok.com/oauth2/callback');
+      await page.click('[data-action="copy-redirect"]');
+      await page.waitForSelector('.toast:has-text("Redirect URL copied")');
+      assert.equal(rec.clipboard.at(-1), 'https://idp.ngrok.com/oauth2/callback');
+      await page.locator('.checklist').scrollIntoViewIfNeeded();
+      await shot(page, '4-fusionauth-check');
+
+      // Save: the tunnel appears, stopped; its secret is stored, never shown.
+      await page.click('#save-tunnel');
+      await page.waitForSelector('section.tunnel[data-tunnel="dashboard"]');
+      assert.equal(await page.textContent('[data-role="state"]'), 'Stopped');
+
+      // Start: online with the ingress's URL, then verified protected.
+      await page.click('[data-action="start"]');
+      await page.waitForSelector('[data-role="protection"]:has-text("Protected")', { timeout: 20_000 });
+      assert.equal(await page.textContent('[data-role="state"]'), 'Online');
+      const url = (await page.textContent('[data-role="url"]')) ?? '';
+      assert.match(url, /^http:\/\/127\.0\.0\.1:\d+/);
+      assert.equal(ing.binds.filter((b) => !b.error).at(-1)?.url, url, 'the URL is the one the ingress bound');
+      assert.equal(ing.auths.at(-1)?.authtoken, AUTHTOKEN, 'the stored authtoken reached ngrok');
+      const bound = ing.binds.at(-1)!;
+      assert.equal(bound.trafficPolicy?.on_http_request?.[0]?.actions?.[0]?.config?.client_secret, fa.clientSecret, 'the stored secret reached the policy');
+      assert.match(await page.textContent('.tunnel-item[data-name="dashboard"]') ?? '', /127\.0\.0\.1/);
+
+      // Copy URL, QR code, ngrok command, traffic policy.
+      await page.click('[data-action="copy-url"]');
+      await page.waitForSelector('.toast:has-text("URL copied")');
+      assert.equal(rec.clipboard.at(-1), url);
+      await page.click('[data-action="qr"]');
+      await page.waitForFunction(() => document.querySelector<HTMLImageElement>('img.qr-img')?.src.startsWith('data:image/png;base64,'));
+      await page.click('[data-action="copy-command"]');
+      assert.match(rec.clipboard.at(-1) ?? '', new RegExp(`ngrok http ${appPort}`));
+      assert.ok(!(rec.clipboard.at(-1) ?? '').includes(fa.clientSecret), 'the command reads the secret from the environment');
+      await page.click('[data-action="copy-policy"]');
+      await page.waitForSelector('.toast:has-text("Traffic policy copied")');
+      assert.match(rec.clipboard.at(-1) ?? '', /openid-connect/);
+      await page.click('details:has([data-role="policy"]) summary');
+      const shown = (await page.textContent('[data-role="policy"]')) ?? '';
+      assert.match(shown, /FUSIONAUTH_CLIENT_SECRET/);
+      assert.ok(!shown.includes(fa.clientSecret), 'the window never shows the secret');
+      await page.locator('[data-action="copy-url"]').scrollIntoViewIfNeeded();
+      await shot(page, '5-online-protected');
+
+      // The tray followed: icon online, a menu entry for the tunnel, Copy URL on top.
+      await waitFor(() => rec.tray.at(-1)?.icon === 'online');
+      const menu = rec.tray.at(-1)!.menu;
+      assert.equal(menu[0]?.id, 'copy-first-url');
+      assert.ok(menu.some((m) => m.label?.startsWith('dashboard — Online, protected')), JSON.stringify(menu));
+      assert.ok(rec.notices.some((n) => n.title === 'dashboard is online' && n.body === url));
+
+      // Editing shows the secret as stored, never its value.
+      await page.click('button:has-text("Edit")');
+      await page.waitForSelector('[data-role="secret-stored"]');
+      assert.equal(await page.inputValue('#f-client-secret'), '');
+      assert.match((await page.getAttribute('#f-client-secret', 'placeholder')) ?? '', /Stored/);
+      await page.click('button:has-text("Cancel")');
+
+      // Stop.
+      await page.click('[data-action="stop"]');
+      await page.waitForSelector('[data-role="state"]:has-text("Stopped")');
+
+      // No IPC answer ever carried a secret; the page never threw.
+      assert.ok(rec.results.length > 10);
+      for (const r of rec.results) {
+        assert.ok(!r.includes(fa.clientSecret), `a result carried the client secret: ${r.slice(0, 200)}`);
+        assert.ok(!r.includes(AUTHTOKEN), `a result carried the authtoken: ${r.slice(0, 200)}`);
+      }
+      assert.deepEqual(d.pageErrors, []);
+    } catch (err) {
+      await shot(page, 'failure').catch(() => undefined);
+      throw err;
+    } finally {
+      await d.close();
+    }
+  });
+
+  test('no OS keychain: the window says so and asks before storing; public needs a confirmation; import from ngrok config', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'porthole-home-'));
+    mkdirSync(join(home, '.config', 'ngrok'), { recursive: true });
+    writeFileSync(join(home, '.config', 'ngrok', 'ngrok.yml'), `version: 3\nagent:\n  authtoken: ${AUTHTOKEN}-imported\n`);
+    const d = await openDesktop(browser, renderer.url, { backend: 'basic_text', home, env: {}, deps: { platform: 'linux' } });
+    const { page, rec } = d;
+    try {
+      await page.click('#open-settings');
+      assert.match((await page.textContent('#secret-storage')) ?? '', /No OS keychain is available/);
+      await page.click('#import-authtoken');
+      await page.waitForSelector('#modal:not([hidden])');
+      assert.match((await page.textContent('#modal-title')) ?? '', /without a keychain/);
+      await shot(page, '6-basic-text-confirm');
+      await page.click('#modal-cancel');
+      await page.waitForSelector('#modal', { state: 'hidden' });
+      assert.equal(await page.locator('[data-role="authtoken-stored"]').count(), 0, 'refused: nothing stored');
+      await page.click('#import-authtoken');
+      await page.click('#modal-confirm');
+      await page.waitForSelector('[data-role="authtoken-stored"]');
+      assert.match((await page.textContent('.toast')) ?? '', new RegExp(`imported from ${join(home, '.config', 'ngrok', 'ngrok.yml').replace(/[.]/g, '\\.')}`));
+
+      // A public tunnel is refused until the risk is confirmed.
+      await page.click('#new-tunnel');
+      await page.fill('#f-target', String(appPort));
+      await page.fill('#f-name', 'open-demo');
+      await page.check('input[name="mode"][value="public"]');
+      assert.equal(await page.locator('#fusionauth-group').isHidden(), true);
+      await page.click('#save-tunnel');
+      await page.waitForSelector('.field-error[data-error-for="confirmPublic"]:not([hidden])');
+      assert.match((await page.textContent('.field-error[data-error-for="confirmPublic"]')) ?? '', /anyone with the URL/);
+      await shot(page, '7-public-confirm');
+      await page.check('#f-confirm-public');
+      await page.click('#save-tunnel');
+      await page.waitForSelector('section.tunnel[data-tunnel="open-demo"]');
+      assert.deepEqual(d.pageErrors, []);
+      for (const r of rec.results) assert.ok(!r.includes(`${AUTHTOKEN}-imported`), 'the imported token never reaches the window');
+    } finally {
+      await d.close();
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+});
+
+async function waitFor(pred: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!pred()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

@@ -1,0 +1,79 @@
+// test support: a local app to share, and waiting on an engine's views (shared by engine and CLI tests).
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Engine } from '../../main/engine/engine.js';
+import type { TunnelView } from '../../main/types.js';
+
+export interface LocalApp {
+  port: number;
+  /** Requests seen, as 'METHOD path'. */
+  seen: string[];
+  close(): Promise<void>;
+}
+
+/** An HTTP app on 127.0.0.1:0 answering `hello <name> <path>`. */
+export async function startApp(name = 'app'): Promise<LocalApp> {
+  const seen: string[] = [];
+  const server = http.createServer((req, res) => {
+    seen.push(`${req.method} ${req.url}`);
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.end(`hello ${name} ${req.url}`);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    port: (server.address() as AddressInfo).port,
+    seen,
+    close: () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** GET a URL with no keep-alive; resolves with status and body, or rejects (e.g. ECONNREFUSED). */
+export function get(url: string, timeoutMs = 3000): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { agent: false, timeout: timeoutMs }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+  });
+}
+
+/** Resolves with the first view of `name` matching pred (the current one included), or rejects after timeoutMs. */
+export function until(engine: Engine, name: string, pred: (v: TunnelView) => boolean, timeoutMs = 5000): Promise<TunnelView> {
+  return new Promise((resolve, reject) => {
+    const now = engine.get(name);
+    if (now && pred(now)) return resolve(now);
+    const t = setTimeout(() => {
+      off();
+      reject(new Error(`timed out after ${timeoutMs} ms waiting on ${name}; it is ${JSON.stringify(engine.get(name))}`));
+    }, timeoutMs);
+    const off = engine.subscribe((v) => {
+      if (v.name === name && pred(v)) {
+        clearTimeout(t);
+        off();
+        resolve(v);
+      }
+    });
+  });
+}
+
+/** Records every view published for each tunnel. */
+export function record(engine: Engine): Map<string, TunnelView[]> {
+  const seen = new Map<string, TunnelView[]>();
+  engine.subscribe((v) => {
+    const list = seen.get(v.name) ?? [];
+    list.push(v);
+    seen.set(v.name, list);
+  });
+  return seen;
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

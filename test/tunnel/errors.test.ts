@@ -1,0 +1,106 @@
+// test: ngrok errors → PortholeError (main/errors.ts), with real SDK error shapes where they can be
+// produced here (a closed port, an untrusted certificate), and never a secret in the text.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import tls from 'node:tls';
+import ngrok from '@ngrok/ngrok';
+import { describe as describeCode, fromNgrokError, isFatalSessionError, scrub, type ErrorCode } from '../../main/errors.js';
+
+function sdkError(message: string): Error {
+  // What @ngrok/ngrok's trailer.js builds: the message, and errorCode parsed from its end.
+  const err = new Error(message) as Error & { errorCode?: string; code?: string };
+  const m = /error_code: (ERR_NGROK_\d+)$/.exec(message);
+  if (m) err.errorCode = m[1];
+  err.code = 'GenericFailure';
+  return err;
+}
+
+test('known codes get Porthole text and keep the ngrok code', () => {
+  const cases: [string, ErrorCode][] = [
+    ['ERR_NGROK_105', 'NGROK_AUTHTOKEN'],
+    ['ERR_NGROK_108', 'NGROK_TOO_MANY_SESSIONS'],
+    ['ERR_NGROK_324', 'NGROK_ENDPOINT_LIMIT'],
+    ['ERR_NGROK_334', 'NGROK_ENDPOINT_ONLINE'],
+    ['ERR_NGROK_387', 'NGROK_OIDC_CONFIG'],
+    ['ERR_NGROK_7088', 'NGROK_OIDC_CONFIG'],
+    ['ERR_NGROK_5204', 'NGROK_OIDC_TOKEN'],
+    ['ERR_NGROK_5212', 'NGROK_OIDC_NOT_ENABLED'],
+    ['ERR_NGROK_7008', 'NGROK_EDGES_RETIRED'],
+  ];
+  for (const [ngrokCode, code] of cases) {
+    const e = fromNgrokError(sdkError(`failed to start listener: something\nmore error_code: ${ngrokCode}`));
+    assert.equal(e.code, code, ngrokCode);
+    assert.equal(e.ngrokCode, ngrokCode);
+    assert.equal(e.message, describeCode(code).message);
+    assert.ok(e.fix && e.fix.length > 10, `${ngrokCode} says what to fix`);
+  }
+});
+
+test('unknown codes pass through verbatim (minus the SDK wrapping)', () => {
+  const e = fromNgrokError(sdkError('failed to start listener: The frobnicator is out of order. error_code: ERR_NGROK_9999'));
+  assert.equal(e.code, 'ERR_NGROK_9999');
+  assert.equal(e.ngrokCode, 'ERR_NGROK_9999');
+  assert.equal(e.message, 'failed to start listener: The frobnicator is out of order.');
+});
+
+test('no secret survives: the authtoken in ngrok text, and given secrets', () => {
+  const e = fromNgrokError(sdkError('failed to connect session: The authtoken you specified is properly formed, but it is invalid. Your authtoken: 2abcSECRETtoken error_code: ERR_NGROK_9998'), { secrets: ['2abcSECRETtoken'] });
+  assert.ok(!JSON.stringify(e).includes('SECRET'), JSON.stringify(e));
+  assert.ok(!scrub('Your authtoken: tok123456', []).includes('tok123456'));
+  assert.equal(scrub('client secret is hunter22 here', ['hunter22']), 'client secret is [redacted] here');
+});
+
+test('only session-level refusals are fatal', () => {
+  assert.ok(isFatalSessionError(fromNgrokError(sdkError('x error_code: ERR_NGROK_105'))));
+  assert.ok(isFatalSessionError(fromNgrokError(sdkError('x error_code: ERR_NGROK_108'))));
+  assert.ok(!isFatalSessionError(fromNgrokError(sdkError('x error_code: ERR_NGROK_334'))));
+  assert.ok(!isFatalSessionError(fromNgrokError(sdkError('failed to connect session: failed to establish tcp connection'))));
+});
+
+async function connectError(serverAddr: string, caPem?: string): Promise<unknown> {
+  const b = new ngrok.SessionBuilder().authtoken('t').serverAddr(serverAddr);
+  if (caPem) b.caCert(new Uint8Array(Buffer.from(caPem)));
+  try {
+    const s = await b.connect();
+    await s.close();
+  } catch (err) {
+    return err;
+  }
+  throw new Error('connect unexpectedly succeeded');
+}
+
+test('the real SDK: a closed port of a custom server_addr', async () => {
+  const srv = net.createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const addr = `127.0.0.1:${(srv.address() as net.AddressInfo).port}`;
+  await new Promise<void>((r) => srv.close(() => r()));
+  const e = fromNgrokError(await connectError(addr), { serverAddr: addr });
+  assert.equal(e.code, 'NGROK_UNREACHABLE');
+  assert.ok(e.message.includes(addr), e.message);
+});
+
+test('the real SDK: a TLS handshake the agent refuses (certificate not trusted)', async () => {
+  // A TLS server whose certificate the agent cannot trust (the SDK's default roots): handshake fails.
+  const { execFileSync } = await import('node:child_process');
+  const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'porthole-tls-'));
+  try {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem'), '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    const srv = tls.createServer({ key: readFileSync(join(dir, 'k.pem')), cert: readFileSync(join(dir, 'c.pem')) }, (s) => s.destroy());
+    srv.on('tlsClientError', () => {});
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    const addr = `127.0.0.1:${(srv.address() as net.AddressInfo).port}`;
+    try {
+      const e = fromNgrokError(await connectError(addr), { serverAddr: addr });
+      assert.equal(e.code, 'NGROK_TLS');
+      assert.match(e.fix ?? '', /CA certificate/);
+    } finally {
+      srv.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,63 @@
+// test: the Traffic Policy generated from FusionAuth settings — its exact shape, and its CEL rule
+// evaluated by a real CEL engine against emails that must and must not get in.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { evaluate } from '@marcbachmann/cel-js';
+import { parse as parseYaml } from 'yaml';
+import { celString, denyExpression, policyYaml, scopesFor, trafficPolicyFor } from '../../main/tunnel/policy.js';
+import type { FusionAuthSettings, TunnelSpec } from '../../main/types.js';
+
+const fa: FusionAuthSettings = { issuer: 'https://auth.example.com', clientId: 'cid', clientSecret: 'csecret', allowEmails: [], allowDomains: [], scopes: [] };
+
+test('no allow-list: only the openid-connect action, scope openid', () => {
+  assert.deepEqual(trafficPolicyFor(fa), {
+    on_http_request: [{ actions: [{ type: 'openid-connect', config: { issuer_url: 'https://auth.example.com', client_id: 'cid', client_secret: 'csecret', scopes: ['openid'] } }] }],
+  });
+});
+
+test('emails and domains: email scope added, then a 403 deny for everyone else', () => {
+  assert.deepEqual(trafficPolicyFor({ ...fa, allowEmails: ['a@x.test'], allowDomains: ['corp.test'], scopes: ['email', 'profile', 'openid'] }), {
+    on_http_request: [
+      { actions: [{ type: 'openid-connect', config: { issuer_url: 'https://auth.example.com', client_id: 'cid', client_secret: 'csecret', scopes: ['openid', 'email', 'profile'] } }] },
+      {
+        expressions: ["!(actions.ngrok.oidc.identity.email in ['a@x.test'] || actions.ngrok.oidc.identity.email.endsWith('@corp.test'))"],
+        actions: [{ type: 'deny', config: { status_code: 403 } }],
+      },
+    ],
+  });
+  assert.deepEqual(scopesFor({ ...fa, allowDomains: ['x.test'] }), ['openid', 'email']);
+  assert.equal(denyExpression(fa), undefined);
+});
+
+function denies(expr: string, email: string): boolean {
+  return evaluate(expr, { actions: { ngrok: { oidc: { identity: { email } } } } }) === true;
+}
+
+test('the deny rule, evaluated as CEL, lets exactly the allowed users in', () => {
+  const expr = denyExpression({ ...fa, allowEmails: ['alice@example.test', 'bob@other.test'], allowDomains: ['corp.test', 'sub.example.org'] })!;
+  for (const ok of ['alice@example.test', 'bob@other.test', 'carol@corp.test', 'd@sub.example.org']) assert.equal(denies(expr, ok), false, ok);
+  for (const no of ['mallory@example.test', 'x@evilcorp.test', 'x@corp.test.evil', 'alice@example.test.x', 'corp.test', '']) assert.equal(denies(expr, no), true, no);
+  const onlyDomains = denyExpression({ ...fa, allowDomains: ['corp.test'] })!;
+  assert.equal(denies(onlyDomains, 'z@corp.test'), false);
+  assert.equal(denies(onlyDomains, 'z@corp.tester'), true);
+});
+
+test('CEL strings are quoted safely: a quote cannot break out of the literal', () => {
+  assert.equal(celString("o'brien@x.test"), "'o\\'brien@x.test'");
+  const expr = denyExpression({ ...fa, allowEmails: ["o'brien@x.test", "x' || true || '"] })!;
+  assert.equal(denies(expr, "o'brien@x.test"), false);
+  assert.equal(denies(expr, 'anyone@else.test'), true, 'an injected "|| true" must not open the door');
+  assert.equal(evaluate(celString('a\\b\nc')), 'a\\b\nc');
+});
+
+test('policyYaml: the same policy as YAML for each mode', () => {
+  const spec: TunnelSpec = { name: 'web', target: '3000', mode: 'oidc', fusionauth: { ...fa, allowEmails: ['a@x.test'] } };
+  assert.deepEqual(parseYaml(policyYaml(spec)), trafficPolicyFor(spec.fusionauth!));
+  assert.deepEqual(parseYaml(policyYaml({ ...spec, mode: 'oidc-legacy' })), trafficPolicyFor(spec.fusionauth!));
+  const internal = parseYaml(policyYaml({ ...spec, mode: 'internal' }));
+  assert.deepEqual(internal.on_http_request.at(-1), { actions: [{ type: 'forward-internal', config: { url: 'https://web.internal' } }] });
+  assert.equal(internal.on_http_request.length, 3);
+  assert.deepEqual(parseYaml(policyYaml({ name: 'web', target: '3000', mode: 'public' })), { on_http_request: [] });
+  assert.match(policyYaml({ name: 'web', target: '3000', mode: 'public' }), /anyone with the URL/);
+  assert.ok(!policyYaml(spec, { secret: '${S}' }).includes('csecret'));
+});
