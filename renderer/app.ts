@@ -60,6 +60,10 @@ let pane: Pane = { kind: 'empty' };
 /** The user said yes to storing secrets without an OS keychain (basic_text). */
 let allowInsecureStorage = false;
 const qrOpen = new Set<string>();
+/** Which "Show …" sections the user opened, per tunnel, so a state push doesn't fold them. */
+const detailsOpen = new Set<string>();
+/** What the tunnel pane shows now; a push that changes none of it leaves the DOM (and focus) alone. */
+let renderedKey = '';
 const extrasCache = new Map<string, { key: string; extras: TunnelExtras }>();
 let listeningPorts: ListeningPort[] = [];
 
@@ -215,15 +219,21 @@ function show(next: Pane): void {
 
 function renderMain(): void {
   const main = $('main');
+  renderedKey = pane.kind === 'tunnel' ? renderedKey : '';
   if (pane.kind === 'tunnel' && !snapshot.tunnels.some((t) => t.name === (pane as { name: string }).name)) pane = { kind: 'empty' };
   if (pane.kind === 'empty' && snapshot.tunnels.length) pane = { kind: 'tunnel', name: snapshot.tunnels[0]!.name };
   switch (pane.kind) {
     case 'empty':
       main.replaceChildren(emptyPane());
       break;
-    case 'tunnel':
-      main.replaceChildren(tunnelPane(snapshot.tunnels.find((t) => t.name === (pane as { name: string }).name)!));
-      break;
+    case 'tunnel': {
+      const entry = snapshot.tunnels.find((t) => t.name === (pane as { name: string }).name)!;
+      const key = JSON.stringify([entry, qrOpen.has(entry.name)]);
+      if (key === renderedKey && main.querySelector(`section.tunnel[data-tunnel="${entry.name}"]`)) return;
+      main.replaceChildren(tunnelPane(entry));
+      renderedKey = key;
+      return;
+    }
     case 'form':
       main.replaceChildren(formPane(pane.previousName ? snapshot.tunnels.find((t) => t.name === (pane as { previousName: string }).previousName) : undefined));
       break;
@@ -287,6 +297,15 @@ async function act(button: HTMLButtonElement, run: () => Promise<IpcResult<unkno
     button.disabled = false;
     button.classList.remove('busy');
   }
+}
+
+/** Keep a <details>' open state across re-renders. */
+function remembered(name: string, what: string, el: HTMLDetailsElement): HTMLDetailsElement {
+  el.addEventListener('toggle', () => {
+    if (el.open) detailsOpen.add(`${name}:${what}`);
+    else detailsOpen.delete(`${name}:${what}`);
+  });
+  return el;
 }
 
 function tunnelPane(t: TunnelEntry): HTMLElement {
@@ -358,7 +377,7 @@ function tunnelPane(t: TunnelEntry): HTMLElement {
         ),
       ),
       url && qrVisible ? h('div', { class: 'qr' }, h('img', { class: 'qr-img', alt: `QR code for ${url}`, width: 168, height: 168 }), h('p', {}, 'Scan to open on a phone')) : null,
-      v.protectionReason && !isOpen ? h('p', { class: 'muted small' }, v.protectionReason) : null,
+      v.protectionReason && !isOpen ? h('p', { class: 'muted small', 'data-role': 'protection-reason' }, `Checked: ${v.protectionReason}`) : null,
     ),
     h('div', { class: 'actions' }, startStop, verify),
     h(
@@ -371,8 +390,8 @@ function tunnelPane(t: TunnelEntry): HTMLElement {
         h('button', { class: 'btn', type: 'button', 'data-action': 'copy-command', onclick: () => void copyTunnel(t.name, 'ngrok-command') }, 'Copy as ngrok command'),
         h('button', { class: 'btn', type: 'button', 'data-action': 'copy-policy', onclick: () => void copyTunnel(t.name, 'traffic-policy') }, 'Copy traffic policy'),
       ),
-      h('details', {}, h('summary', {}, 'Show ngrok command'), h('pre', { 'data-role': 'ngrok-command' }, '…')),
-      h('details', {}, h('summary', {}, 'Show traffic policy'), h('pre', { 'data-role': 'policy' }, '…')),
+      remembered(t.name, 'command', h('details', { open: detailsOpen.has(`${t.name}:command`) }, h('summary', {}, 'Show ngrok command'), h('pre', { 'data-role': 'ngrok-command' }, '…'))),
+      remembered(t.name, 'policy', h('details', { open: detailsOpen.has(`${t.name}:policy`) }, h('summary', {}, 'Show traffic policy'), h('pre', { 'data-role': 'policy' }, '…'))),
       h('p', { class: 'muted small' }, 'The command reads the client secret from $FUSIONAUTH_CLIENT_SECRET. The copied policy includes it, ready to paste into the ngrok dashboard.'),
     ),
   );
@@ -419,6 +438,9 @@ function fieldMessage(e: PortholeError): string {
   return m.charAt(0).toUpperCase() + m.slice(1);
 }
 
+/** End a message with a full stop unless it has its own punctuation. */
+const sentence = (m: string): string => (/[.!?…]$/.test(m) ? m : `${m}.`);
+
 function clearErrors(root: HTMLElement): void {
   for (const el of root.querySelectorAll<HTMLElement>('.field-error')) {
     el.textContent = '';
@@ -436,8 +458,12 @@ function showErrors(root: HTMLElement, errors: PortholeError[]): void {
     const key = fieldKey(e.field);
     const slot = root.querySelector<HTMLElement>(`.field-error[data-error-for="${key}"]`) ?? root.querySelector<HTMLElement>('.field-error[data-error-for="form"]');
     if (!slot) continue;
-    const text = fieldMessage(e) + (e.fix && !seen.has(key) ? ` ${e.fix}` : '');
-    slot.textContent = seen.has(key) ? `${slot.textContent} ${fieldMessage(e)}` : text;
+    if (!seen.has(key)) {
+      slot.replaceChildren(h('span', { class: 'error-text' }, sentence(fieldMessage(e))));
+      if (e.fix) slot.append(h('span', { class: 'error-fix' }, e.fix));
+    } else {
+      slot.querySelector('.error-text')?.append(` ${sentence(fieldMessage(e))}`);
+    }
     seen.add(key);
     slot.hidden = false;
     const field = slot.closest('.field');
@@ -737,7 +763,9 @@ function upsertEntry(entry: TunnelEntry, previousName?: string): void {
 }
 
 function renderChecklist(report: PreflightResult): HTMLElement {
-  const icon = { pass: '✓', warn: '!', fail: '✕' } as const;
+  const icon = { pass: '✓', warn: '!', fail: '✕', info: 'i' } as const;
+  // The redirect URL can't be probed from outside: it is shown as information, not as a pass.
+  const kind = (c: PreflightCheck): keyof typeof icon => (c.id === 'redirect-uri' && c.status === 'pass' ? 'info' : c.status);
   const failed = report.checks.filter((c) => c.status === 'fail').length;
   const warned = report.checks.filter((c) => c.status === 'warn').length;
   return h(
@@ -758,8 +786,8 @@ function renderChecklist(report: PreflightResult): HTMLElement {
       ...report.checks.map((c) =>
         h(
           'li',
-          { class: `check-item check-${c.status}`, 'data-check': c.id },
-          h('span', { class: 'check-icon', 'aria-label': c.status }, icon[c.status]),
+          { class: `check-item check-${kind(c)}`, 'data-check': c.id, 'data-status': c.status },
+          h('span', { class: 'check-icon', 'aria-label': kind(c) }, icon[kind(c)]),
           h(
             'div',
             { class: 'check-body' },

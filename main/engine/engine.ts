@@ -9,14 +9,13 @@
 // it can never re-bind stale tunnels later), dials a new one with a backoff capped at
 // `maxBackoffMs`, and binds every tunnel again there. `recover()` does that at once.
 import type { PortholeError, ProtectionResult, RunPreflight, SessionSpec, TunnelSpec, TunnelView, VerifyProtection } from '../types.js';
-import { isFatalSessionError, portholeError, scrub } from '../errors.js';
+import { invalidInput, isFatalSessionError, portholeError, scrub } from '../errors.js';
 import { forwardConfigFor } from '../tunnel/forward-config.js';
 import { scopesFor } from '../tunnel/policy.js';
 import { connectSession as realConnect, NgrokFailure } from '../tunnel/ngrok.js';
 import type { ConnectSession, NgrokListener, NgrokSession } from '../tunnel/ngrok.js';
 import { parseSessionSpec, parseTunnelSpec, type Result } from '../tunnel/validate.js';
 import { initialState, isActive, next, type TunnelEvent, type TunnelState } from './state.js';
-import { invalidInput } from '../errors.js';
 
 export interface RecoveryOptions {
   /** How long the SDK may try on its own after a loss before the engine rebuilds the session. */
@@ -90,6 +89,8 @@ interface Slot {
   lastDisconnectAt: number;
   takeover?: ReturnType<typeof setTimeout>;
   settle?: ReturnType<typeof setTimeout>;
+  /** The takeover came due while no tunnel needed the session: the next start rebuilds at once. */
+  takeoverDue?: boolean;
 }
 
 interface Deferred<T> {
@@ -214,6 +215,8 @@ export function createEngine(opts: EngineOptions): Engine {
     const d = deferred<Slot>();
     waiters.push(d);
     if (phase === 'none') void connectFirst();
+    // Lost long ago while idle: the SDK is in its long sleep, do not wait for it.
+    else if (phase === 'lost' && slot?.takeoverDue) void rebuild('a start while the session is lost');
     return d.promise;
   }
 
@@ -271,7 +274,8 @@ export function createEngine(opts: EngineOptions): Engine {
   }
 
   function onDisconnect(s: Slot, error: string): boolean {
-    if (s.retired || s !== slot) return false; // a replaced session must never redial
+    if (s.retired) return false; // a replaced session must never redial (close() normally ended it already)
+    if (s !== slot) return true; // not current yet (its connect is still resolving): let the SDK redial
     s.lastDisconnectAt = now();
     if (s.settle) clearTimeout(s.settle);
     if (s.lostAt === undefined) {
@@ -287,7 +291,7 @@ export function createEngine(opts: EngineOptions): Engine {
       if (s !== slot || s.retired || s.lostAt === undefined) return;
       // An SDK dial may be in flight right now: give it a moment rather than race it.
       if (now() - s.lastDisconnectAt < 300) return scheduleTakeover(s, 300);
-      if (!needsSession()) return;
+      if (!needsSession()) return void (s.takeoverDue = true);
       void rebuild('no reconnect from the SDK');
     }, ms);
   }
@@ -314,6 +318,7 @@ export function createEngine(opts: EngineOptions): Engine {
     s.settle = timer(() => {
       if (s !== slot || s.retired || s.lostAt === undefined || s.lastDisconnectAt > beatAt) return;
       s.lostAt = undefined;
+      s.takeoverDue = false;
       if (s.takeover) clearTimeout(s.takeover);
       phase = 'up';
       log(`session ${s.gen} reconnected by the SDK`);
@@ -497,9 +502,13 @@ export function createEngine(opts: EngineOptions): Engine {
     e.listener = undefined;
     e.slot = undefined;
     const task = e.task;
+    // Nobody needs a session any more: release starts still waiting for one (a slow dial, a lost session).
+    if (!needsSession()) {
+      settleWaiters({ error: CANCELLED });
+      kick?.();
+    }
     if (l) await bounded(l.close(), rec.closeTimeoutMs);
     if (task) await task; // a start in flight unbinds what it bound late
-    if (!needsSession() && phase === 'connecting') settleWaiters({ error: CANCELLED });
     return view(e);
   }
 

@@ -57,8 +57,9 @@ const STATE_LABEL: Record<TunnelView['state'], string> = {
 
 /** How a tunnel's protection reads in the menu and tooltip. */
 export function protectionLabel(v: TunnelView): string {
-  if (v.protection === 'open') return 'OPEN to anyone';
+  // A public tunnel is open by choice; any other tunnel found open is an alarm.
   if (v.mode === 'public') return 'public, no sign-in';
+  if (v.protection === 'open') return 'OPEN to anyone';
   if (v.protection === 'protected') return 'protected';
   if (v.state === 'online') return v.protection === 'unknown' ? 'protection unknown' : 'checking protection…';
   return v.mode === 'internal' ? 'internal endpoint' : 'FusionAuth sign-in';

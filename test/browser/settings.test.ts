@@ -118,18 +118,27 @@ describe('settings window in Chromium, on the real engine', { skip, timeout: 60_
       // Paste the FusionAuth credentials and run the check.
       await page.fill('#f-issuer', fa.issuer);
       await page.fill('#f-client-id', fa.clientId);
-      await page.fill('#f-client-secret', fa.clientSecret);
       await page.fill('#f-emails', 'alice@example.test');
+      // A mistyped secret: the check fails with FusionAuth's fix.
+      await page.fill('#f-client-secret', `${fa.clientSecret}-typo`);
       await page.click('#check-fusionauth');
+      await page.waitForSelector('.checklist[data-ok="false"]', { timeout: 15_000 });
+      assert.equal(await page.getAttribute('[data-check="client-credentials"]', 'data-status'), 'fail');
+      assert.match((await page.textContent('[data-check="client-credentials"] .fix')) ?? '', /Applications/);
+      await page.locator('[data-check="client-credentials"]').scrollIntoViewIfNeeded();
+      await shot(page, '4a-fusionauth-check-failed');
+      await page.fill('#f-client-secret', fa.clientSecret);
+      await page.click('#check-fusionauth');
+      await page.waitForSelector('.checklist[data-ok="true"]', { timeout: 15_000 });
       await page.waitForSelector('.checklist', { timeout: 15_000 });
       assert.equal(await page.getAttribute('.checklist', 'data-ok'), 'true', (await page.textContent('.checklist')) ?? '');
-      const checks = await page.locator('[data-check]').evaluateAll((els) => els.map((e) => [e.getAttribute('data-check'), e.className]));
+      const checks = await page.locator('[data-check]').evaluateAll((els) => els.map((e) => [e.getAttribute('data-check'), e.getAttribute('data-status')]));
       assert.deepEqual(
         checks.map(([id]) => id),
         ['issuer-url', 'discovery', 'issuer-match', 'grants', 'scopes', 'client-credentials', 'redirect-uri'],
       );
       assert.ok(
-        checks.filter(([id]) => id !== 'redirect-uri').every(([, cls]) => /check-pass/.test(cls ?? '')),
+        checks.filter(([id]) => id !== 'redirect-uri').every(([, status]) => status === 'pass'),
         JSON.stringify(checks),
       );
       assert.equal(await page.textContent('[data-role="redirect-uri"]'), 'https://idp.ngrok.com/oauth2/callback');

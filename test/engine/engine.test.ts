@@ -68,7 +68,7 @@ test("each mode's Bind carries the right policy or options", async () => {
 
   const oidc = bindOf('m-oidc');
   assert.deepEqual(oidc.trafficPolicy, trafficPolicyFor(fa));
-  assert.deepEqual(oidc.trafficPolicy.on_http_request[0].actions[0].config, { issuer_url: 'https://auth.example.test', client_id: 'cid-1', client_secret: 'csecret-1', scopes: ['openid', 'email', 'profile'] });
+  assert.deepEqual(oidc.trafficPolicy.on_http_request[0]!.actions[0]!.config, { issuer_url: 'https://auth.example.test', client_id: 'cid-1', client_secret: 'csecret-1', scopes: ['openid', 'email', 'profile'] });
   assert.equal(oidc.oidc, null);
 
   const legacy = bindOf('m-legacy');

@@ -45,7 +45,7 @@ test('the ingress drops every connection → reconnecting → online on the same
   await eng.stopAll();
 });
 
-test('a 10 s outage → online again within 2 s of the ingress coming back', async () => {
+test('a 10 s outage → online again within 2 s of the ingress coming back', async (t) => {
   const eng = engine();
   for (const n of ['o1', 'o2']) eng.add({ name: n, target: String(app.port), mode: 'public' });
   await Promise.all([eng.start('o1'), eng.start('o2')]);
@@ -66,7 +66,35 @@ test('a 10 s outage → online again within 2 s of the ingress coming back', asy
   await sleep(3000);
   assert.equal(ing.binds.length, binds, 'no late re-binds from the replaced session');
   assert.equal(ing.connections(), 1, 'one agent connection');
-  console.log(`# outage recovery: online ${took} ms after the ingress came back`);
+  t.diagnostic(`outage recovery: online ${took} ms after the ingress came back`);
+  await eng.stopAll();
+});
+
+test('a session lost while idle does not make the next start wait for the SDK (~2 min)', async () => {
+  const eng = engine();
+  eng.add({ name: 'idle', target: String(app.port), mode: 'public' });
+  await eng.start('idle');
+  await eng.stop('idle');
+  await ing.outage(4000); // the SDK fails its quick redials and sleeps ~2 minutes
+  const t0 = Date.now();
+  const v = await eng.start('idle');
+  assert.equal(v?.state, 'online');
+  assert.ok(Date.now() - t0 < 2000, `start took ${Date.now() - t0} ms`);
+  assert.equal((await get(v!.url!)).status, 200);
+  await eng.stopAll();
+});
+
+test('stop while the session is lost returns promptly', async () => {
+  const eng = engine();
+  eng.add({ name: 'lost', target: String(app.port), mode: 'public' });
+  await eng.start('lost');
+  const outage = ing.outage(3000);
+  await until(eng, 'lost', (x) => x.state === 'reconnecting', 3000);
+  const t0 = Date.now();
+  await eng.stop('lost');
+  assert.ok(Date.now() - t0 < 2000, `stop took ${Date.now() - t0} ms`);
+  assert.equal(eng.get('lost')?.state, 'stopped');
+  await outage;
   await eng.stopAll();
 });
 

@@ -74,7 +74,7 @@ test('ngrok command for oidc: a shell really writes the policy file with the sec
     assert.equal(r.status, 0, String(r.stderr));
     const written = parseYaml(readFileSync(join(dir, 'porthole-web.policy.yml'), 'utf8'));
     assert.deepEqual(written, trafficPolicyFor({ ...spec.fusionauth!, clientSecret: 'env-s3cret: #x' }));
-    assert.equal(written.on_http_request[0].actions[0].config.issuer_url, 'https://auth.example.com/$HOME`id`', 'nothing else is expanded');
+    assert.equal(written.on_http_request[0]!.actions[0]!.config?.issuer_url, 'https://auth.example.com/$HOME`id`', 'nothing else is expanded');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
