@@ -53,6 +53,8 @@ async function electronDeps(): Promise<PortholeDeps> {
       set: (enabled) => app.setLoginItemSettings({ openAtLogin: enabled }),
     },
     trustedSender: settingsWindow.url,
+    // Quit from the tray goes through before-quit, which stops every tunnel first
+    requestQuit: () => app.quit(),
     log: (line) => console.log(`[porthole] ${line}`),
   };
 }
