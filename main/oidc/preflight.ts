@@ -1,6 +1,7 @@
 // adapter: the FusionAuth preflight, with openid-client (the only importer besides verify.ts and test support).
 // It gathers facts over the network and classifies the library's errors; checks.ts decides and words them.
 import * as client from 'openid-client';
+import { scopesFor } from '../tunnel/policy.js';
 import type { FusionAuthSettings, PreflightCheck, PreflightReport, RunPreflight } from '../types.js';
 import {
   NGROK_REDIRECT_URI, checkCredentials, checkGrants, checkIssuerMatch, checkIssuerUrl, checkScopes,
@@ -183,13 +184,16 @@ async function runChecks(input: FusionAuthSettings, timeoutMs: number): Promise<
     return [issuerCheck, discoveryCheck(docUrl.href, found), ...dependent.slice(1).map((id) => skipped(id, 'discovery')), redirectCheck()];
   }
   const { metadata } = found;
+  // Scopes are judged on what the tunnel will really request: Porthole adds email itself
+  // whenever an allow-list is set (see tunnel/policy.ts).
+  const allow = { scopes: input.scopes ?? [], allowEmails: input.allowEmails ?? [], allowDomains: input.allowDomains ?? [] };
   const { probe, method } = await probeCredentials(metadata, input, timeoutMs);
   return [
     issuerCheck,
     discoveryCheck(docUrl.href),
     checkIssuerMatch(issuer, String(metadata.issuer)),
     checkGrants(metadata.grant_types_supported),
-    checkScopes(metadata.scopes_supported, { scopes: input.scopes ?? [], allowEmails: input.allowEmails ?? [], allowDomains: input.allowDomains ?? [] }),
+    checkScopes(metadata.scopes_supported, { scopes: scopesFor(allow), allowEmails: allow.allowEmails, allowDomains: allow.allowDomains }),
     checkCredentials(probe, method),
     redirectCheck(),
   ];

@@ -22,7 +22,7 @@ export function celString(s: string): string {
 }
 
 /** The scopes the openid-connect action requests: openid, email when an allow-list is set, then the user's, de-duplicated. */
-export function scopesFor(fa: FusionAuthSettings): string[] {
+export function scopesFor(fa: Pick<FusionAuthSettings, 'scopes' | 'allowEmails' | 'allowDomains'>): string[] {
   const allowList = fa.allowEmails.length > 0 || fa.allowDomains.length > 0;
   return [...new Set(['openid', ...(allowList ? ['email'] : []), ...fa.scopes])];
 }

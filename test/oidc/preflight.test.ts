@@ -162,14 +162,14 @@ describe('preflight against the FusionAuth-shaped provider', () => {
     });
   });
 
-  test('an allow-list without the email scope requested fails scopes', async () => {
+  test('an allow-list without an explicit email scope passes: the tunnel requests email itself', async () => {
     await withProvider('good', async (fa) => {
       const r = await preflight(input(fa, { scopes: [], allowEmails: [], allowDomains: ['example.test'] }));
       const s = check(r, 'scopes');
-      assert.equal(s.status, 'fail');
-      assert.match(s.message, /allow-list/);
-      assert.match(s.fix!, /email/);
+      assert.equal(s.status, 'pass');
+      assert.match(s.message, /requests openid email/);
       const open = await preflight(input(fa, { scopes: [], allowEmails: [], allowDomains: [] }));
+      assert.match(check(open, 'scopes').message, /requests openid\.$/, 'no allow-list: email is not added');
       assert.equal(check(open, 'scopes').status, 'pass', 'no allow-list: email need not be requested');
     });
   });

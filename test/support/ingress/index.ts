@@ -335,13 +335,14 @@ export async function startIngress(opts: { quickAck?: boolean } = {}): Promise<I
 
   async function onUnbind(req: any): Promise<object> {
     const id = String(req?.Id ?? '');
-    unbinds.push({ at: Date.now(), id });
     const t = tunnels.get(id);
     if (t) {
       tunnels.delete(id);
       // Close the edge unless a newer Bind (same reserved domain) has taken it over.
       if (t.edge.tunnelId === id) await t.edge.close();
     }
+    // Recorded once the edge is gone, so a test that saw the Unbind sees a dead URL too.
+    unbinds.push({ at: Date.now(), id });
     return {};
   }
 
