@@ -4,7 +4,7 @@
 import { toDataURL } from 'qrcode';
 import type { PortholeError, RunPreflight, TunnelView, VerifyProtection } from './types.js';
 import type { Handlers, StateSnapshot, WindowIntent } from '../preload/contract.js';
-import { coalesce, firstOnline, parseMenuId, trayIcon, trayMenu, trayTooltip, type MenuItemSpec, type TrayIconName } from './tray/menu.js';
+import { coalesce, firstOnline, parseMenuId, TRAY_COALESCE_MS, trayIcon, trayMenu, trayTooltip, type MenuItemSpec, type TrayIconName } from './tray/menu.js';
 import { noticesFor, type Notice } from './tray/notices.js';
 import type { SettingsStore } from './settings/settings-store.js';
 import type { SecretStore } from './settings/secrets.js';
@@ -74,7 +74,7 @@ export interface PortholeDeps {
   env?: Record<string, string | undefined>;
   home?: string;
   platform?: NodeJS.Platform;
-  /** Milliseconds to coalesce tray rebuilds over (default 100). */
+  /** Milliseconds to coalesce tray (and window) refreshes over (default TRAY_COALESCE_MS, one frame). */
   trayCoalesceMs?: number;
   /** Ask the app to quit (Electron: app.quit(), whose before-quit calls PortholeApp.quit()). Default: quit(). */
   requestQuit?: () => void;
@@ -119,7 +119,7 @@ export async function startPorthole(deps: PortholeDeps): Promise<PortholeApp> {
     const views = engine.list();
     deps.tray.render({ menu: trayMenu(views, { startAtLogin: deps.store.read().startAtLogin }), icon: trayIcon(views), tooltip: trayTooltip(views) });
     deps.window.pushState(ops.snapshot());
-  }, deps.trayCoalesceMs ?? 100);
+  }, deps.trayCoalesceMs ?? TRAY_COALESCE_MS);
 
   const handlerDeps: HandlerDeps = {
     trustedSender: deps.trustedSender,
@@ -165,11 +165,15 @@ export async function startPorthole(deps: PortholeDeps): Promise<PortholeApp> {
   refresh();
   refresh.flush();
   void ops.startAll().then(() => refresh());
+  // A tray icon alone guides nobody (and some Linux desktops hide tray icons): on a first run, or when the
+  // settings file had to be set aside, the window opens by itself, on the guide or the notice.
+  const first = !ops.settingsView().ngrok.authtoken.stored && deps.store.read().tunnels.length === 0;
+  if (first || deps.store.problems.length > 0) deps.window.show('settings');
 
   const failed = (what: string, err: unknown): void => {
     const e: PortholeError = err instanceof OpError ? err.error : { code: 'INTERNAL', message: 'Something went wrong.' };
     deps.notifier.notify({ title: `${what} failed`, body: `${e.message}${e.fix ? ` ${e.fix}` : ''}` });
-    if (e.field === 'ngrokAuthtoken') deps.window.show('settings');
+    if (e.field === 'ngrokAuthtoken') deps.window.show('ngrok');
   };
 
   const onMenuItem = (id: string): void => {

@@ -32,10 +32,10 @@ export interface SettingsWindowOptions {
 }
 
 /**
- * The settings window's options. Every security flag is spelled out even where Electron's default
+ * The settings window's options (`dark`: the OS uses a dark colour scheme). Every security flag is spelled out even where Electron's default
  * already agrees, so a future default change or a "make it work" edit shows up in the test.
  */
-export function settingsWindowOptions(preloadPath: string): SettingsWindowOptions {
+export function settingsWindowOptions(preloadPath: string, opts: { dark?: boolean } = {}): SettingsWindowOptions {
   return {
     title: 'Porthole',
     width: 960,
@@ -45,7 +45,8 @@ export function settingsWindowOptions(preloadPath: string): SettingsWindowOption
     // shown on 'ready-to-show', so the user never sees a blank frame
     show: false,
     autoHideMenuBar: true,
-    backgroundColor: '#f6f7f9',
+    // renderer/styles.css's --bg for the OS's colour scheme: no light flash before a dark page paints
+    backgroundColor: opts.dark ? '#15191f' : '#f6f7f9',
     webPreferences: {
       preload: preloadPath,
       contextIsolation: true,

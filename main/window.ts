@@ -3,7 +3,7 @@
 
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BrowserWindow, session, type WebContents } from 'electron';
+import { BrowserWindow, nativeTheme, session, type WebContents } from 'electron';
 import { CHANNELS, type StateSnapshot, type WindowIntent } from '../preload/contract.js';
 import type { WindowPort } from './app.js';
 import { settingsWindowOptions } from './window-options.js';
@@ -53,7 +53,7 @@ export function createSettingsWindow(opts: SettingsWindowPaths): SettingsWindow 
         send(CHANNELS.windowNavigate, intent);
         return;
       }
-      const created = new BrowserWindow(settingsWindowOptions(opts.preloadPath));
+      const created = new BrowserWindow(settingsWindowOptions(opts.preloadPath, { dark: nativeTheme.shouldUseDarkColors }));
       win = created;
       created.setMenu(null);
       lockDown(created.webContents);

@@ -26,7 +26,7 @@ export const CHANNELS = {
   verifyTunnel: 'tunnel:verify',
   /** TunnelRef → TunnelExtras: ngrok command, traffic policy and QR code of a tunnel. */
   tunnelExtras: 'tunnel:extras',
-  /** CopyTunnelTextRequest → null: copy a tunnel's URL, ngrok command or policy (main fills in secrets). */
+  /** CopyTunnelTextRequest → null: copy a tunnel's URL, ngrok command or policy (none of them holds a secret). */
   copyTunnelText: 'tunnel:copy',
   /** PreflightRequest → PreflightResult: the FusionAuth checklist. */
   runPreflight: 'preflight:run',
@@ -100,6 +100,8 @@ export interface TunnelEntry {
 /** What the main process pushes on every change, and `getState` answers. */
 export interface StateSnapshot {
   tunnels: TunnelEntry[];
+  /** The app settings too: the tray changes some (start at login), and an open window must follow. */
+  settings: SettingsView;
 }
 
 /** FusionAuth settings as the form sends them; the client secret is write-only. */
@@ -134,9 +136,9 @@ export interface TunnelRef {
 }
 
 export interface TunnelExtras {
-  /** The equivalent `ngrok http …` command; the client secret shown as a placeholder. */
+  /** The equivalent `ngrok http …` command; it reads the client secret from $FUSIONAUTH_CLIENT_SECRET. */
   ngrokCommand: string;
-  /** The Traffic Policy YAML; the client secret shown as a placeholder. */
+  /** The Traffic Policy YAML; the client secret is an ngrok vault reference (main/tunnel/policy.ts VAULT_SECRET_REF). */
   policyYaml: string;
   /** QR code of the public URL as a `data:image/png` URL, when the tunnel has one. */
   qrDataUrl?: string;
@@ -171,6 +173,16 @@ export interface SettingsView {
     caPem?: string;
   };
   secretStorage: SecretStorageInfo;
+  /** Settings files found damaged at launch and moved aside (the window shows them until dismissed). */
+  problems: SettingsProblem[];
+}
+
+/** A damaged settings file, set aside at launch. */
+export interface SettingsProblem {
+  /** Where the damaged file now is (`…/settings.json.corrupt-<time>`). */
+  movedTo: string;
+  /** How many tunnels were still readable and kept. */
+  keptTunnels: number;
 }
 
 export interface AppSettingsPatch {
@@ -226,8 +238,12 @@ export interface SecretStorageInfo {
   weak: boolean;
 }
 
-/** What the tray's "New tunnel…" / "Settings…" ask the window to show. */
-export type WindowIntent = 'settings' | 'new-tunnel';
+/**
+ * What main asks the window to show: `settings` the window as the user left it (tray "Settings…"),
+ * `new-tunnel` the add form (tray "New tunnel…"), `ngrok` the ngrok settings (a start failed for
+ * want of a valid authtoken).
+ */
+export type WindowIntent = 'settings' | 'new-tunnel' | 'ngrok';
 
 /** The API the preload exposes as `window.porthole`. One method per invoke channel. */
 export interface PortholeApi {

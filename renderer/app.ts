@@ -54,7 +54,7 @@ const api = (): PortholeApi => window.porthole;
 
 type Pane = { kind: 'empty' } | { kind: 'tunnel'; name: string } | { kind: 'form'; previousName?: string } | { kind: 'settings' };
 
-let snapshot: StateSnapshot = { tunnels: [] };
+let snapshot: Pick<StateSnapshot, 'tunnels'> = { tunnels: [] };
 let settings: SettingsView | undefined;
 let pane: Pane = { kind: 'empty' };
 /** The user said yes to storing secrets without an OS keychain (basic_text). */
@@ -209,6 +209,33 @@ function renderAuthtokenStatus(): void {
   el.className = `nav-settings-sub${settings.ngrok.authtoken.stored ? '' : ' attention'}`;
 }
 
+// ---------------------------------------------------------------- damaged settings file
+
+/** Problems the user dismissed in this window (keyed by where the damaged file went). */
+const dismissedProblems = new Set<string>();
+
+/** A banner above every pane while a settings file found damaged at launch is not acknowledged. */
+function renderProblems(): void {
+  const host = $('banner');
+  const list = (settings?.problems ?? []).filter((p) => !dismissedProblems.has(p.movedTo));
+  host.replaceChildren(
+    ...list.map((p) =>
+      h(
+        'div',
+        { class: 'alert alert-warn', role: 'alert', 'data-role': 'settings-problem' },
+        h(
+          'div',
+          { class: 'alert-text' },
+          h('strong', {}, 'Porthole’s settings file was damaged.'),
+          h('p', {}, `It was set aside as ${p.movedTo}. ${p.keptTunnels === 1 ? '1 tunnel' : `${p.keptTunnels} tunnels`} that could still be read ${p.keptTunnels === 1 ? 'was' : 'were'} kept; your stored secrets are unaffected. Check your tunnels and settings.`),
+        ),
+        h('button', { class: 'btn small', type: 'button', 'data-action': 'dismiss-problem', onclick: () => (dismissedProblems.add(p.movedTo), renderProblems()) }, 'Dismiss'),
+      ),
+    ),
+  );
+  host.hidden = list.length === 0;
+}
+
 // ---------------------------------------------------------------- panes
 
 function show(next: Pane): void {
@@ -243,8 +270,24 @@ function renderMain(): void {
   }
 }
 
+/** First run: paste the ngrok authtoken right here, then add a tunnel; each step says what comes next. */
 function emptyPane(): HTMLElement {
-  const needsToken = settings && !settings.ngrok.authtoken.stored;
+  const tokenStored = !!settings?.ngrok.authtoken.stored;
+  let step1: HTMLElement;
+  if (tokenStored) {
+    step1 = h('li', { class: 'done', 'data-step': 'authtoken' }, h('div', { class: 'step-body' }, h('span', { class: 'step-title' }, 'ngrok authtoken stored')), h('span', { class: 'step-done' }, '✓ Done'));
+  } else {
+    const token = h('input', { id: 'first-authtoken', type: 'password', autocomplete: 'new-password', spellcheck: 'false', placeholder: 'Paste your ngrok authtoken', 'aria-label': 'ngrok authtoken' });
+    const importBtn = h('button', { class: 'btn link', type: 'button', id: 'first-import-authtoken' }, 'or import it from your ngrok config');
+    const form = h(
+      'form',
+      { class: 'step-form', id: 'first-authtoken-form', novalidate: true },
+      h('div', { class: 'field', 'data-field': 'authtoken' }, h('div', { class: 'inline' }, token, h('button', { class: 'btn primary', type: 'submit' }, 'Save')), h('p', { class: 'field-error', 'data-error-for': 'authtoken', hidden: true })),
+      h('p', { class: 'hint' }, 'From dashboard.ngrok.com › Getting Started › Your Authtoken. Stored encrypted, never shown again. ', importBtn),
+    );
+    wireAuthtoken(form, token, importBtn);
+    step1 = h('li', { class: 'todo', 'data-step': 'authtoken' }, h('div', { class: 'step-body' }, h('span', { class: 'step-title' }, 'Paste your ngrok authtoken'), form));
+  }
   return h(
     'section',
     { class: 'pane empty' },
@@ -254,11 +297,15 @@ function emptyPane(): HTMLElement {
     h(
       'ol',
       { class: 'steps' },
-      h('li', { class: needsToken ? 'todo' : 'done' }, 'Add your ngrok authtoken', needsToken ? h('button', { class: 'btn link', type: 'button', onclick: () => show({ kind: 'settings' }) }, 'Open settings') : h('span', { class: 'step-done' }, 'Done')),
-      h('li', {}, 'Pick the local port and paste your FusionAuth application’s credentials'),
-      h('li', {}, 'Start the tunnel and share its URL'),
+      step1,
+      h(
+        'li',
+        { class: tokenStored ? 'todo' : '', 'data-step': 'tunnel' },
+        h('div', { class: 'step-body' }, h('span', { class: 'step-title' }, 'Add a tunnel'), h('p', { class: 'hint' }, 'Pick the local port, paste your FusionAuth application’s client id and secret, and run the check.')),
+        h('button', { class: `btn${tokenStored ? ' primary' : ''}`, type: 'button', id: 'first-tunnel', onclick: () => show({ kind: 'form' }) }, 'Add a tunnel'),
+      ),
+      h('li', { 'data-step': 'start' }, h('div', { class: 'step-body' }, h('span', { class: 'step-title' }, 'Start it and share its URL'), h('p', { class: 'hint' }, 'Only people who sign in with FusionAuth (and are on the allow-list) get through.'))),
     ),
-    h('button', { class: 'btn primary', type: 'button', onclick: () => show({ kind: 'form' }) }, 'Create your first tunnel'),
   );
 }
 
@@ -266,7 +313,7 @@ function emptyPane(): HTMLElement {
 
 async function copyTunnel(name: string, kind: 'url' | 'ngrok-command' | 'traffic-policy'): Promise<void> {
   const r = await api().copyTunnelText({ name, kind });
-  if (r.ok) toast(kind === 'url' ? 'URL copied' : kind === 'ngrok-command' ? 'ngrok command copied' : 'Traffic policy copied (with the client secret)');
+  if (r.ok) toast(kind === 'url' ? 'URL copied' : kind === 'ngrok-command' ? 'ngrok command copied' : 'Traffic policy copied (the client secret comes from your ngrok vault)');
   else toast(r.error.message, 'error');
 }
 
@@ -308,6 +355,50 @@ function remembered(name: string, what: string, el: HTMLDetailsElement): HTMLDet
   return el;
 }
 
+/** A tunnel found open although it should sign people in: the loudest thing in the window, with Stop at hand. */
+function openAlert(t: TunnelEntry, running: boolean): HTMLElement {
+  const stop = h('button', { class: 'btn', type: 'button', 'data-action': 'stop' }, 'Stop it now');
+  stop.addEventListener('click', () => void act(stop, () => api().stopTunnel({ name: t.name })));
+  return h(
+    'div',
+    { class: 'alert alert-danger', role: 'alert', 'data-role': 'open-alert' },
+    h(
+      'div',
+      { class: 'alert-text' },
+      h('strong', {}, 'This tunnel is open to anyone on the internet: nobody is asked to sign in.'),
+      h('p', { 'data-role': 'open-reason' }, sentence(t.view.protectionReason ?? 'The app answered without a sign-in')),
+      h('p', {}, 'Stop it, then check its FusionAuth settings and the ngrok endpoint’s policy.'),
+    ),
+    running ? stop : null,
+  );
+}
+
+/** Which settings to open for an error, where the fix lives in this window. */
+function errorAction(e: PortholeError, t: TunnelEntry): { label: string; run: () => void } | undefined {
+  if (e.code === 'NGROK_AUTHTOKEN' || e.code === 'NO_AUTHTOKEN' || e.field === 'ngrokAuthtoken') return { label: 'Open ngrok settings', run: () => show({ kind: 'settings' }) };
+  if (e.code === 'NGROK_TLS' || e.code === 'NGROK_UNREACHABLE') return { label: 'Open ngrok settings', run: () => show({ kind: 'settings' }) };
+  if (e.code === 'PREFLIGHT_FAILED' || e.code.startsWith('NGROK_OIDC') || e.field?.startsWith('fusionauth')) return { label: 'Edit FusionAuth settings', run: () => show({ kind: 'form', previousName: t.name }) };
+  return undefined;
+}
+
+/** A tunnel's error: what went wrong, how to fix it, and the code to search for. */
+function errorAlert(t: TunnelEntry, e: PortholeError): HTMLElement {
+  const action = errorAction(e, t);
+  const code = e.ngrokCode ?? e.code;
+  return h(
+    'div',
+    { class: 'alert alert-error', role: 'alert', 'data-role': 'error' },
+    h(
+      'div',
+      { class: 'alert-text' },
+      h('strong', {}, sentence(e.message)),
+      e.fix ? h('p', { 'data-role': 'error-fix' }, h('span', { class: 'fix-label' }, 'Fix: '), e.fix) : null,
+      h('p', { class: 'code' }, /^ERR_NGROK_/.test(code) ? 'ngrok error ' : 'Error code ', h('code', { 'data-role': 'error-code' }, code)),
+    ),
+    action ? h('button', { class: 'btn', type: 'button', 'data-action': 'fix-error', onclick: action.run }, action.label) : null,
+  );
+}
+
 function tunnelPane(t: TunnelEntry): HTMLElement {
   const v = t.view;
   const running = v.state === 'starting' || v.state === 'online' || v.state === 'reconnecting';
@@ -339,16 +430,14 @@ function tunnelPane(t: TunnelEntry): HTMLElement {
         h('button', { class: 'btn', type: 'button', onclick: () => show({ kind: 'form', previousName: t.name }) }, 'Edit'),
       ),
     ),
-    isOpen &&
+    isOpen && openAlert(t, running),
+    v.state === 'error' && v.error && errorAlert(t, v.error),
+    v.state === 'reconnecting' &&
       h(
         'div',
-        { class: 'alert alert-danger', role: 'alert' },
-        h('strong', {}, 'This tunnel is open to anyone. '),
-        `${v.protectionReason ?? 'The app answered without a sign-in.'} Stop it and check its FusionAuth settings.`,
+        { class: 'alert alert-warn', role: 'status', 'data-role': 'reconnecting' },
+        h('div', { class: 'alert-text' }, h('strong', {}, 'The connection to ngrok dropped.'), h('p', {}, 'Porthole is reconnecting by itself and keeps the URL where ngrok allows. Nothing reaches your app until it is back.')),
       ),
-    v.state === 'error' &&
-      v.error &&
-      h('div', { class: 'alert alert-error', role: 'alert', 'data-role': 'error' }, h('strong', {}, v.error.message), v.error.fix ? h('p', {}, v.error.fix) : null, h('p', { class: 'code' }, v.error.ngrokCode ?? v.error.code)),
     h(
       'div',
       { class: 'url-card' },
@@ -392,7 +481,13 @@ function tunnelPane(t: TunnelEntry): HTMLElement {
       ),
       remembered(t.name, 'command', h('details', { open: detailsOpen.has(`${t.name}:command`) }, h('summary', {}, 'Show ngrok command'), h('pre', { 'data-role': 'ngrok-command' }, '…'))),
       remembered(t.name, 'policy', h('details', { open: detailsOpen.has(`${t.name}:policy`) }, h('summary', {}, 'Show traffic policy'), h('pre', { 'data-role': 'policy' }, '…'))),
-      h('p', { class: 'muted small' }, 'The command reads the client secret from $FUSIONAUTH_CLIENT_SECRET. The copied policy includes it, ready to paste into the ngrok dashboard.'),
+      h(
+        'p',
+        { class: 'muted small', 'data-role': 'share-note' },
+        t.fusionauth
+          ? 'Neither holds the client secret: the command reads it from $FUSIONAUTH_CLIENT_SECRET, the policy from the ngrok vault “porthole” (its first lines say how to create that once).'
+          : 'This tunnel has no FusionAuth settings, so neither holds a secret.',
+      ),
     ),
   );
   void loadExtras(t, pane);
@@ -826,6 +921,32 @@ function renderChecklist(report: PreflightResult): HTMLElement {
 
 // ---------------------------------------------------------------- settings pane
 
+/** Paste or import the ngrok authtoken (write-only): used by the first-run guide and the settings pane. */
+function wireAuthtoken(form: HTMLFormElement, token: HTMLInputElement, importBtn: HTMLButtonElement): void {
+  const stored = (next: SettingsView, note: string): void => {
+    settings = next;
+    token.value = '';
+    clearErrors(form);
+    toast(note);
+    renderAuthtokenStatus();
+    renderMain();
+  };
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    if (!token.value.trim()) return showErrors(form, [{ code: 'INVALID_INPUT', field: 'ngrokAuthtoken', message: 'Paste an authtoken first.' }]);
+    const r = await withSecretConsent((allow) => api().saveCredentials({ ngrokAuthtoken: token.value, allowInsecureStorage: allow }));
+    if (!r.ok) return showErrors(form, r.errors ?? [r.error]);
+    stored(r.value, 'Authtoken stored');
+  });
+  importBtn.addEventListener('click', async () => {
+    const r = await withSecretConsent((allow) => api().importNgrokAuthtoken({ allowInsecureStorage: allow }));
+    if (!r.ok) return showErrors(form, [{ ...r.error, field: 'ngrokAuthtoken' }]);
+    const fresh = await api().getSettings();
+    if (fresh.ok) stored(fresh.value, `Authtoken imported from ${r.value.source}`);
+  });
+}
+
+
 function settingsPane(): HTMLElement {
   const s = settings;
   const root = h('section', { class: 'pane settings' }, h('header', { class: 'pane-head' }, h('h2', {}, 'ngrok & app settings')));
@@ -837,7 +958,6 @@ function settingsPane(): HTMLElement {
   const token = h('input', { id: 's-authtoken', type: 'password', autocomplete: 'new-password', spellcheck: 'false', placeholder: stored ? 'Stored — paste a new one to replace it' : 'Paste your ngrok authtoken' });
   const saveToken = h('button', { class: 'btn primary', type: 'submit' }, 'Save authtoken');
   const importBtn = h('button', { class: 'btn', type: 'button', id: 'import-authtoken' }, 'Import from ngrok config');
-  const importNote = h('p', { class: 'hint', id: 'import-note', hidden: true });
 
   const tokenForm = h(
     'form',
@@ -846,28 +966,8 @@ function settingsPane(): HTMLElement {
     h('p', { class: 'hint' }, 'From dashboard.ngrok.com › Getting Started › Your Authtoken. Porthole uses one ngrok session for all its tunnels.'),
     field({ key: 'authtoken', label: 'Authtoken', control: token }),
     h('div', { class: 'row' }, saveToken, importBtn),
-    importNote,
   );
-  tokenForm.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    if (!token.value.trim()) return showErrors(tokenForm, [{ code: 'INVALID_INPUT', field: 'ngrokAuthtoken', message: 'Paste an authtoken first.' }]);
-    const r = await withSecretConsent((allow) => api().saveCredentials({ ngrokAuthtoken: token.value, allowInsecureStorage: allow }));
-    if (!r.ok) return showErrors(tokenForm, r.errors ?? [r.error]);
-    settings = r.value;
-    token.value = '';
-    toast('Authtoken stored');
-    renderAuthtokenStatus();
-    renderMain();
-  });
-  importBtn.addEventListener('click', async () => {
-    const r = await withSecretConsent((allow) => api().importNgrokAuthtoken({ allowInsecureStorage: allow }));
-    if (!r.ok) return showErrors(tokenForm, [{ ...r.error, field: 'ngrokAuthtoken' }]);
-    const fresh = await api().getSettings();
-    if (fresh.ok) settings = fresh.value;
-    toast(`Authtoken imported from ${r.value.source}`);
-    renderAuthtokenStatus();
-    renderMain();
-  });
+  wireAuthtoken(tokenForm, token, importBtn);
 
   const storage = s.secretStorage;
   const storageCard = h(
@@ -910,6 +1010,7 @@ function settingsPane(): HTMLElement {
     const r = await api().saveSettings({ serverAddr: server.value.trim() || null, caPem: ca.value.trim() || null });
     if (!r.ok) return showErrors(ingress, r.errors ?? [r.error]);
     clearErrors(ingress);
+    for (const el of ingress.querySelectorAll('[data-dirty]')) el.removeAttribute('data-dirty');
     settings = r.value;
     toast('Ingress saved');
   });
@@ -920,27 +1021,46 @@ function settingsPane(): HTMLElement {
 
 // ---------------------------------------------------------------- start
 
+/** Something the user typed in the main pane and has not saved yet. */
+const paneIsDirty = (): boolean => !!$('main').querySelector('[data-dirty]');
+
 function onState(next: StateSnapshot): void {
-  snapshot = next;
+  snapshot = { tunnels: next.tunnels };
+  const settingsChanged = JSON.stringify(next.settings) !== JSON.stringify(settings);
+  settings = next.settings;
+  if (settingsChanged) {
+    renderAuthtokenStatus();
+    renderProblems();
+  }
   renderList();
-  // Never re-render the form under the user's fingers; everything else follows the state.
-  if (pane.kind !== 'form') renderMain();
+  // Never re-render under the user's fingers (the form, a half-typed authtoken); everything else follows the state.
+  if (pane.kind === 'form') return;
+  const emptyFilled = pane.kind === 'empty' && snapshot.tunnels.length > 0;
+  if (pane.kind === 'tunnel' || emptyFilled || (settingsChanged && !paneIsDirty())) renderMain();
 }
 
 function navigate(intent: WindowIntent): void {
   if (intent === 'new-tunnel') show({ kind: 'form' });
+  else if (intent === 'ngrok' && !(pane.kind === 'form' && paneIsDirty())) show({ kind: 'settings' });
   else if (pane.kind !== 'form') show(pane);
 }
 
 async function main(): Promise<void> {
+  // Anything typed in the main pane marks it dirty until the pane is rebuilt (a save re-renders it).
+  $('main').addEventListener('input', (ev) => {
+    const el = ev.target as HTMLInputElement;
+    // text typed (not a checkbox or radio, which take effect at once)
+    if (el.type !== 'checkbox' && el.type !== 'radio') el.setAttribute('data-dirty', '');
+  });
   $('new-tunnel').addEventListener('click', () => show({ kind: 'form' }));
   $('open-settings').addEventListener('click', () => show({ kind: 'settings' }));
   api().onState(onState);
   api().onNavigate(navigate);
   const [state, s] = await Promise.all([api().getState(), api().getSettings()]);
-  if (state.ok) snapshot = state.value;
+  if (state.ok) snapshot = { tunnels: state.value.tunnels };
   if (s.ok) settings = s.value;
   renderAuthtokenStatus();
+  renderProblems();
   if (location.hash === '#new-tunnel') pane = { kind: 'form' };
   else if (settings && !settings.ngrok.authtoken.stored && snapshot.tunnels.length === 0) pane = { kind: 'empty' };
   show(pane);

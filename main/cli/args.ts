@@ -4,12 +4,16 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { PortholeError, SessionSpec, TunnelSpec } from '../types.js';
 import { parseSessionSpec, parseTunnelSpec } from '../tunnel/validate.js';
+import { VAULT_SECRET_REF } from '../tunnel/policy.js';
 
 export interface CliIo {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
   env: NodeJS.ProcessEnv;
 }
+
+/** The hidden `porthole` command that runs `share`'s engine in its worker process (see worker.ts). */
+export const WORKER_COMMAND = '__share-worker';
 
 /** A bad argument: exit code 2, the message names the flag. */
 export class UsageError extends Error {
@@ -124,6 +128,10 @@ export interface ParsedTunnelArgs {
   spec: TunnelSpec;
   help: false;
 }
+export interface ParsedPolicyArgs extends ParsedTunnelArgs {
+  /** --inline-secret: print the real client secret instead of the vault reference. */
+  inlineSecret: boolean;
+}
 export interface ParsedShareArgs extends ParsedTunnelArgs {
   session: SessionSpec;
   json: boolean;
@@ -131,12 +139,13 @@ export interface ParsedShareArgs extends ParsedTunnelArgs {
 
 type Values = Record<string, unknown>;
 
-async function tunnelFrom(values: Values, positionals: string[], env: NodeJS.ProcessEnv): Promise<TunnelSpec> {
+/** `secretOptional`: no secret given stands for the vault reference (`porthole policy` without --inline-secret). */
+async function tunnelFrom(values: Values, positionals: string[], env: NodeJS.ProcessEnv, secretOptional = false): Promise<TunnelSpec> {
   if (positionals.length === 0) throw new UsageError('<port|host:port> is required (the local app to share, e.g. 3000)');
   if (positionals.length > 1) throw new UsageError(`<port|host:port>: give one target, got ${positionals.length} (${positionals.join(' ')})`);
   const target = positionals[0]!;
   const mode = (values.mode as string | undefined) ?? 'oidc';
-  const secret = await readSecret(values as { 'client-secret-file'?: string; 'client-secret-env'?: string }, env);
+  const secret = (await readSecret(values as { 'client-secret-file'?: string; 'client-secret-env'?: string }, env)) ?? (secretOptional ? VAULT_SECRET_REF : undefined);
   const issuer = values.issuer as string | undefined;
   const clientId = values['client-id'] as string | undefined;
   const lists = {
@@ -162,12 +171,14 @@ function parse(argv: string[], options: Record<string, { type: 'string' | 'boole
   }
 }
 
-/** `porthole policy` arguments: the tunnel flags only. Returns null for --help. */
-export async function parsePolicyArgs(argv: string[], env: NodeJS.ProcessEnv): Promise<ParsedTunnelArgs | null> {
+/** `porthole policy` arguments: the tunnel flags and --inline-secret. Returns null for --help. */
+export async function parsePolicyArgs(argv: string[], env: NodeJS.ProcessEnv): Promise<ParsedPolicyArgs | null> {
   refuseSecretInArgv(argv);
-  const { values, positionals } = parse(argv, TUNNEL_OPTIONS);
+  const { values, positionals } = parse(argv, { ...TUNNEL_OPTIONS, 'inline-secret': { type: 'boolean' } });
   if (values.help) return null;
-  return { spec: await tunnelFrom(values, positionals, env), help: false };
+  const inlineSecret = (values['inline-secret'] as boolean | undefined) ?? false;
+  // The vault form needs no secret; the inline form needs the real one.
+  return { spec: await tunnelFrom(values, positionals, env, !inlineSecret), help: false, inlineSecret };
 }
 
 /** `porthole share` arguments: tunnel flags plus session flags. Returns null for --help. */

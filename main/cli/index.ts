@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // shell: the `porthole` command: share | policy | check, dispatched to one module each.
-import type { CliIo } from './args.js';
+import { WORKER_COMMAND, type CliIo } from './args.js';
+import type { ShareIo } from './share.js';
 
 const USAGE = `Usage: porthole <command> [flags]
 
@@ -12,11 +13,13 @@ Commands:
 Run "porthole <command> --help" for its flags.`;
 
 /** Runs one command; resolves with the exit code. */
-export async function main(argv: string[], io: CliIo): Promise<number> {
+export async function main(argv: string[], io: CliIo & Pick<ShareIo, 'worker'>): Promise<number> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
     case 'share':
       return (await import('./share.js')).shareCommand(rest, io);
+    case WORKER_COMMAND:
+      return (await import('./worker.js')).shareWorker();
     case 'policy':
       return (await import('./policy.js')).policyCommand(rest, io);
     case 'check':
@@ -33,10 +36,12 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-const io: CliIo = {
+const io: CliIo & Pick<ShareIo, 'worker'> = {
   stdout: (s) => void process.stdout.write(s),
   stderr: (s) => void process.stderr.write(s),
   env: process.env,
+  // `share` runs its engine in a second copy of this very command (see worker.ts).
+  ...(process.argv[1] ? { worker: { command: process.execPath, args: [...process.execArgv, process.argv[1]] } } : {}),
 };
 
 main(process.argv.slice(2), io).then(

@@ -1,9 +1,11 @@
 // shell: `porthole share` — one tunnel on the engine, from the command line, until SIGINT/SIGTERM.
 // With --json, stdout carries one JSON object per line for every change; without it, lines for people.
-import type { RunPreflight, TunnelView, VerifyProtection } from '../types.js';
+// From the `porthole` command the engine runs in a worker process (./worker.ts): the ngrok SDK
+// prints to its process's stdout by itself, which must never land in ours.
+import type { PortholeError, RunPreflight, TunnelView, VerifyProtection } from '../types.js';
 import { createEngine } from '../engine/engine.js';
 import { formatError } from '../errors.js';
-import { parseShareArgs, SESSION_FLAGS_USAGE, TUNNEL_FLAGS_USAGE, UsageError, type CliIo } from './args.js';
+import { parseShareArgs, SESSION_FLAGS_USAGE, TUNNEL_FLAGS_USAGE, UsageError, type CliIo, type ParsedShareArgs } from './args.js';
 
 export const SHARE_USAGE = `Usage: porthole share <port|host:port> [flags]
 
@@ -12,14 +14,21 @@ Shares a local app through an ngrok tunnel with FusionAuth sign-in in front of i
 ${TUNNEL_FLAGS_USAGE}
 ${SESSION_FLAGS_USAGE}
 
-Exit 0 after SIGINT/SIGTERM, 1 when the tunnel fails, 2 for bad arguments.`;
+Exit 0 after SIGINT/SIGTERM, 1 when the tunnel fails, 2 for bad arguments.
+stdout holds only Porthole's lines (with --json, only JSON objects); the ngrok library's own
+messages go to stderr. After the machine wakes from sleep, or on SIGUSR2 (e.g. from a
+network-change hook), Porthole checks its ngrok connection at once and rebuilds it if it is dead.`;
 
 export interface ShareIo extends CliIo {
   /** Resolves with the signal's name when the process is told to stop. */
   stopSignal?: () => Promise<string>;
+  /** Calls back when the connection should be checked now (SIGUSR2 by default); returns an unsubscribe. */
+  onRecover?: (fn: () => void) => () => void;
   /** The FusionAuth ports; main/oidc's by default. */
   preflight?: RunPreflight;
   verify?: VerifyProtection;
+  /** Run the engine in a worker process started this way (the `porthole` command sets it). */
+  worker?: { command: string; args: string[] };
 }
 
 /** The --json line for a view: {"tunnel","state","url","code","message","protection"}. */
@@ -34,28 +43,95 @@ export function jsonLine(v: TunnelView): string {
   return JSON.stringify(o);
 }
 
-/** A line for people. */
-export function humanLine(v: TunnelView): string {
-  switch (v.state) {
-    case 'online': {
-      const p = v.protection ? `  [${v.protection}${v.protectionReason ? `: ${v.protectionReason}` : ''}]` : '';
-      return `${v.name}: online at ${v.url}${p}`;
-    }
-    case 'reconnecting':
-      return `${v.name}: connection lost, reconnecting…`;
-    case 'error':
-      return `${v.name}: error: ${v.error ? formatError(v.error) : 'unknown'}`;
-    default:
-      return `${v.name}: ${v.state}`;
-  }
+/** What a change means for people: lines for stdout, and warnings and errors for stderr. */
+export interface HumanReport {
+  out: string[];
+  err: string[];
 }
 
-function defaultStopSignal(): Promise<string> {
+function errorLines(name: string, e: PortholeError): string[] {
+  const code = e.ngrokCode ?? e.code;
+  const where = e.field ? `${e.field}: ` : '';
+  return [`${name}: failed: ${where}${e.message} (${code})`, ...(e.fix ? [`  fix: ${e.fix}`] : [])];
+}
+
+/**
+ * The lines for people when a tunnel goes from `prev` to `v`: its state, its URL, the protection
+ * verdict (an `open` tunnel that should be signed-in gets a loud warning), and errors with their fix.
+ */
+export function humanReport(prev: TunnelView | undefined, v: TunnelView, target: string): HumanReport {
+  const out: string[] = [];
+  const err: string[] = [];
+  const n = v.name;
+  if (!prev || prev.state !== v.state || prev.url !== v.url) {
+    switch (v.state) {
+      case 'starting':
+        out.push(`${n}: starting${v.mode === 'oidc' || v.mode === 'oidc-legacy' ? ' (checking FusionAuth, then connecting to ngrok)' : ''}…`);
+        break;
+      case 'online':
+        if (prev?.state === 'reconnecting') out.push(`${n}: back online at ${v.url}${prev.url && prev.url !== v.url ? ` (a new URL; it was ${prev.url})` : ''}`);
+        else out.push(`${n}: online at ${v.url} → ${target}`);
+        break;
+      case 'reconnecting':
+        out.push(`${n}: connection to ngrok lost, reconnecting… (${v.url} is offline meanwhile)`);
+        break;
+      case 'error':
+        err.push(...(v.error ? errorLines(n, v.error) : [`${n}: failed`]));
+        break;
+      case 'stopped':
+        out.push(`${n}: stopped`);
+        break;
+    }
+  }
+  const verdictChanged = v.protection && (prev?.protection !== v.protection || prev?.url !== v.url);
+  if (verdictChanged && (v.state === 'online' || v.state === 'reconnecting')) {
+    const why = v.protectionReason ? `: ${v.protectionReason}` : '';
+    if (v.protection === 'protected') out.push(`${n}: protected, visitors must sign in${why}`);
+    else if (v.protection === 'unknown') out.push(`${n}: protection unknown${why}`);
+    else {
+      out.push(`${n}: OPEN, anyone with the URL gets in${why}`);
+      if (v.mode !== 'public') {
+        const bar = '!'.repeat(72);
+        err.push(bar, `WARNING: ${n} is OPEN: anyone with ${v.url} reaches ${target} without signing in,`, `although its mode is "${v.mode}". Stop it now (Ctrl-C) and check its FusionAuth settings.`, bar);
+      }
+    }
+  }
+  return { out, err };
+}
+
+/** Resolves with the name of the first SIGINT or SIGTERM. */
+export function signalPromise(): Promise<string> {
   return new Promise((resolve) => {
     const on = (sig: string) => () => resolve(sig);
     process.once('SIGINT', on('SIGINT'));
     process.once('SIGTERM', on('SIGTERM'));
   });
+}
+
+/** SIGUSR2 (not on Windows) asks for recover(); returns an unsubscribe. */
+export function onSigusr2(fn: () => void): () => void {
+  if (process.platform === 'win32') return () => {};
+  process.on('SIGUSR2', fn);
+  return () => void process.off('SIGUSR2', fn);
+}
+
+/**
+ * Calls onWake when the event loop was frozen for more than `slackMs` (the machine slept): a timer
+ * that fires long after it was due. Returns a stop function.
+ */
+export function watchWake(onWake: () => void, opts: { intervalMs?: number; slackMs?: number; now?: () => number } = {}): () => void {
+  const intervalMs = opts.intervalMs ?? 2000;
+  const slackMs = opts.slackMs ?? 8000;
+  const now = opts.now ?? Date.now;
+  let last = now();
+  const t = setInterval(() => {
+    const at = now();
+    const late = at - last - intervalMs;
+    last = at;
+    if (late > slackMs) onWake();
+  }, intervalMs);
+  t.unref();
+  return () => clearInterval(t);
 }
 
 /** `porthole share …`: runs until a signal (exit 0), a failure (1), or refuses bad arguments (2). */
@@ -72,9 +148,15 @@ export async function shareCommand(argv: string[], io: ShareIo): Promise<number>
     io.stdout(`${SHARE_USAGE}\n`);
     return 0;
   }
+  if (io.worker) return (await import('./worker.js')).runInWorker(args, io, io.worker);
+  return runShare(args, io);
+}
+
+/** Runs one tunnel on the engine with already-parsed arguments, printing every change. */
+export async function runShare(args: ParsedShareArgs, io: ShareIo): Promise<number> {
   const { spec, session, json } = args;
   // The signal handlers go in first: a Ctrl-C during start-up must still stop cleanly.
-  const signal = (io.stopSignal ?? defaultStopSignal)();
+  const signal = (io.stopSignal ?? signalPromise)();
   // The SDK does not keep the event loop alive (protocol doc §10): hold it until we are told to stop.
   const keepAlive = setInterval(() => {}, 1 << 30);
 
@@ -97,18 +179,33 @@ export async function shareCommand(argv: string[], io: ShareIo): Promise<number>
     return 2;
   }
   let last = '';
+  let prev: TunnelView | undefined;
   let failed: (() => void) | undefined;
   const failure = new Promise<void>((r) => (failed = r));
   const unsubscribe = engine.subscribe((v) => {
     if (v.name !== spec.name) return;
-    const line = json ? jsonLine(v) : humanLine(v);
-    if (line !== last) io.stdout(`${line}\n`);
-    last = line;
-    if (!json && v.protection === 'open' && spec.mode !== 'public') io.stderr(`warning: ${v.name} is OPEN: ${v.protectionReason ?? 'anyone with the URL gets in'}\n`);
+    if (json) {
+      const line = jsonLine(v);
+      if (line !== last) io.stdout(`${line}\n`);
+      last = line;
+    } else {
+      const r = humanReport(prev, v, spec.target);
+      for (const l of r.out) io.stdout(`${l}\n`);
+      for (const l of r.err) io.stderr(`${l}\n`);
+    }
+    prev = v;
     if (v.state === 'error') failed?.();
   });
+  const recover = () => {
+    if (io.env.PORTHOLE_DEBUG) io.stderr('debug: checking the ngrok connection now\n');
+    engine.recover();
+  };
+  const stopRecover = (io.onRecover ?? onSigusr2)(recover);
+  const stopWake = watchWake(recover);
   void engine.start(spec.name);
   const outcome = await Promise.race([signal.then((s) => ({ signal: s })), failure.then(() => ({ signal: undefined }))]);
+  stopRecover();
+  stopWake();
   // After a failure the error line is the last word; after a signal, "stopped" is.
   if (!outcome.signal) unsubscribe();
   // Stop cleanly, but never hang on the way out.

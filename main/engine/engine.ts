@@ -7,7 +7,10 @@
 // tunnel ids, so URLs stay). If no heartbeat has come back `takeoverAfterMs` after the loss, the
 // SDK is in its long sleep: the engine closes that session (which also ends its reconnect loop, so
 // it can never re-bind stale tunnels later), dials a new one with a backoff capped at
-// `maxBackoffMs`, and binds every tunnel again there. `recover()` does that at once.
+// `maxBackoffMs`, and binds every tunnel again there. `recover()` (wake, network change) first asks
+// the session for one round trip: a session that answers is left alone (its URLs stay); one that
+// does not is replaced at once. A tunnel stopped while its session is down is remembered, so the
+// SDK cannot bring it back when it reconnects.
 import type { PortholeError, ProtectionResult, RunPreflight, SessionSpec, TunnelSpec, TunnelView, VerifyProtection } from '../types.js';
 import { invalidInput, isFatalSessionError, portholeError, scrub } from '../errors.js';
 import { forwardConfigFor } from '../tunnel/forward-config.js';
@@ -27,6 +30,8 @@ export interface RecoveryOptions {
   settleMs?: number;
   /** Upper bound for an Unbind or a session close. */
   closeTimeoutMs?: number;
+  /** How long recover() waits for the session to answer before it counts as dead. */
+  probeTimeoutMs?: number;
 }
 
 export interface EngineOptions {
@@ -57,7 +62,7 @@ export interface Engine {
   stop(name: string): Promise<TunnelView | undefined>;
   /** Stops every tunnel and closes the session. */
   stopAll(): Promise<void>;
-  /** On wake from sleep or a network change: rebuild the session at once. */
+  /** On wake from sleep or a network change: a session that answers stays; a dead one is rebuilt at once. */
   recover(): void;
   /** Checks a running tunnel's protection now. */
   verify(name: string): Promise<ProtectionResult | undefined>;
@@ -91,6 +96,10 @@ interface Slot {
   settle?: ReturnType<typeof setTimeout>;
   /** The takeover came due while no tunnel needed the session: the next start rebuilds at once. */
   takeoverDue?: boolean;
+  /** Listeners stopped while the connection was down: the SDK would re-bind them, so they are closed again after its reconnect. */
+  orphans: NgrokListener[];
+  /** recover()'s round trip is under way. */
+  probing?: boolean;
 }
 
 interface Deferred<T> {
@@ -121,6 +130,11 @@ async function bounded(p: Promise<unknown>, ms: number): Promise<void> {
   await Promise.race([p.then(() => {}, () => {}), sleep(ms)]);
 }
 
+/** True when p fulfils within ms; false when it rejects or takes longer. */
+function within(p: Promise<unknown>, ms: number): Promise<boolean> {
+  return Promise.race([p.then(() => true, () => false), sleep(ms).then(() => false)]);
+}
+
 const CANCELLED: PortholeError = { code: 'CANCELLED', message: 'Stopped before the session was ready.' };
 
 function toError(err: unknown, secrets: readonly string[]): PortholeError {
@@ -145,6 +159,7 @@ export function createEngine(opts: EngineOptions): Engine {
     maxBackoffMs: opts.recovery?.maxBackoffMs ?? 1000,
     settleMs: opts.recovery?.settleMs ?? 150,
     closeTimeoutMs: opts.recovery?.closeTimeoutMs ?? 1500,
+    probeTimeoutMs: opts.recovery?.probeTimeoutMs ?? 1500,
   };
 
   let sessionSpec = opts.session;
@@ -221,7 +236,7 @@ export function createEngine(opts: EngineOptions): Engine {
   }
 
   async function openSlot(): Promise<Slot> {
-    const s: Slot = { gen: ++gen, retired: false, lastDisconnectAt: 0 };
+    const s: Slot = { gen: ++gen, retired: false, lastDisconnectAt: 0, orphans: [] };
     s.session = await connect(sessionSpec, {
       onDisconnect: (error) => onDisconnect(s, error),
       onHeartbeat: (latency) => onHeartbeat(s, latency),
@@ -254,6 +269,7 @@ export function createEngine(opts: EngineOptions): Engine {
     s.retired = true;
     if (s.takeover) clearTimeout(s.takeover);
     if (s.settle) clearTimeout(s.settle);
+    s.orphans = []; // closing the session ends them too
     const closing: Promise<unknown>[] = [];
     for (const e of entries.values()) {
       if (e.slot !== s) continue;
@@ -325,8 +341,32 @@ export function createEngine(opts: EngineOptions): Engine {
       for (const e of entries.values()) {
         if (e.slot === s && e.listener && e.state.kind === 'reconnecting') dispatch(e, { type: 'reconnected', run: e.state.run, url: e.listener.url, at: now() });
       }
+      closeOrphans(s);
       settleWaiters({ slot: s });
     }, rec.settleMs);
+  }
+
+  /** The SDK re-bound the tunnels stopped while it was away: unbind them now (again later if that fails). */
+  function closeOrphans(s: Slot) {
+    for (const l of s.orphans.splice(0)) {
+      void within(l.close(), rec.closeTimeoutMs).then((ok) => {
+        if (!ok && !s.retired) s.orphans.push(l);
+      });
+    }
+  }
+
+  /** A listener whose Unbind could not reach ngrok: the SDK still holds it and would re-bind it on reconnect. */
+  function orphan(s: Slot, l: NgrokListener) {
+    if (s.retired) return;
+    if (s === slot && !needsSession()) {
+      // Nothing else needs this session: end it, reconnect loop and all; the next start dials afresh.
+      log(`session ${s.gen} closed: its last tunnel stopped while the connection was down`);
+      slot = null;
+      phase = 'none';
+      void retire(s, false);
+      return;
+    }
+    s.orphans.push(l);
   }
 
   function onStopCommand(s: Slot) {
@@ -348,7 +388,10 @@ export function createEngine(opts: EngineOptions): Engine {
     log(`rebuilding the session: ${reason}`);
     if (old) {
       for (const e of entries.values()) if (e.slot === old && e.state.kind === 'online') dispatch(e, { type: 'connectionLost', run: e.state.run, at: now() });
-      await retire(old, old.lostAt === undefined);
+      // A live session is unbound first; a dead one cannot answer, so the new dial does not wait for it
+      // (`retired` is set at once, so it can no longer redial either).
+      if (old.lostAt === undefined) await retire(old, true);
+      else void retire(old, false);
     }
     let delay = rec.firstBackoffMs;
     for (;;) {
@@ -499,6 +542,7 @@ export function createEngine(opts: EngineOptions): Engine {
     if (!e) return undefined;
     dispatch(e, { type: 'stopRequested', at: now() });
     const l = e.listener;
+    const s = e.slot;
     e.listener = undefined;
     e.slot = undefined;
     const task = e.task;
@@ -507,7 +551,11 @@ export function createEngine(opts: EngineOptions): Engine {
       settleWaiters({ error: CANCELLED });
       kick?.();
     }
-    if (l) await bounded(l.close(), rec.closeTimeoutMs);
+    if (l) {
+      const lost = s?.lostAt !== undefined;
+      const closed = await within(l.close(), rec.closeTimeoutMs);
+      if (s && (!closed || lost)) orphan(s, l);
+    }
     if (task) await task; // a start in flight unbinds what it bound late
     return view(e);
   }
@@ -529,9 +577,22 @@ export function createEngine(opts: EngineOptions): Engine {
       if (e.state.kind === 'error' && e.state.error?.code === 'NGROK_UNREACHABLE') void start(e.spec.name);
     }
     if (!needsSession()) return;
-    if (phase === 'rebuilding') return void kick?.();
-    if (phase === 'connecting' || phase === 'none') return;
-    void rebuild('recover() after wake or network change');
+    if (phase === 'rebuilding') return void kick?.(); // dial now, not after the backoff
+    if (!slot || phase === 'connecting' || phase === 'none') return; // a first dial is under way
+    if (phase === 'lost') return scheduleTakeover(slot, 0); // rebuild now, unless an SDK dial is in flight
+    void probe(slot);
+  }
+
+  /** recover() on a session that looks up: one round trip decides whether it is really alive. */
+  async function probe(s: Slot) {
+    if (s.probing) return;
+    s.probing = true;
+    const alive = await Promise.race([s.session!.probe(), sleep(rec.probeTimeoutMs).then(() => false)]);
+    s.probing = false;
+    if (s !== slot || s.retired) return;
+    if (alive) return void log(`session ${s.gen} answered: nothing to recover`);
+    if (s.lostAt === undefined) markLost(s, 'no answer after wake or network change');
+    scheduleTakeover(s, 0);
   }
 
   function add(input: unknown): Result<TunnelView> {

@@ -26,7 +26,7 @@ import type {
 import { fieldOf, nameSchema, parseTunnelSpec, sessionSpecSchema } from '../tunnel/validate.js';
 import { invalidInput, portholeError, scrub } from '../errors.js';
 import { ngrokCommandFor } from '../tunnel/forward-config.js';
-import { policyYaml, scopesFor } from '../tunnel/policy.js';
+import { policyYaml, scopesFor, VAULT_SECRET_REF } from '../tunnel/policy.js';
 import { redirectUriFor } from '../oidc/preflight.js';
 import { SECRET_KEYS, type SecretStore } from '../settings/secrets.js';
 import type { Settings, StoredTunnel } from '../settings/schema.js';
@@ -84,7 +84,7 @@ export interface Operations {
   stopTunnel(name: string): Promise<TunnelView>;
   verifyTunnel(name: string): Promise<TunnelView>;
   tunnelExtras(name: string): Promise<TunnelExtras>;
-  /** The text a copy button copies; the traffic policy carries the real client secret (to paste into ngrok). */
+  /** The text a copy button copies. Never a secret: the traffic policy names an ngrok vault secret instead. */
   tunnelText(name: string, kind: TunnelTextKind): Promise<string>;
   runPreflight(req: PreflightRequest): Promise<PreflightResult>;
   settingsView(): SettingsView;
@@ -217,7 +217,8 @@ export function createOperations(deps: HandlerDeps): Operations {
     const ngrok: SettingsView['ngrok'] = { authtoken: { stored: stored.has(SECRET_KEYS.ngrokAuthtoken) } };
     if (s.ngrok.serverAddr) ngrok.serverAddr = s.ngrok.serverAddr;
     if (s.ngrok.caPem) ngrok.caPem = s.ngrok.caPem;
-    return { startAtLogin: s.startAtLogin, ngrok, secretStorage: secretStorage() };
+    const problems = store.problems.map((p) => ({ movedTo: p.movedTo, keptTunnels: p.keptTunnels }));
+    return { startAtLogin: s.startAtLogin, ngrok, secretStorage: secretStorage(), problems };
   };
 
   /** FusionAuth settings for the preflight: the form's values, the stored secret when none was typed. */
@@ -259,7 +260,7 @@ export function createOperations(deps: HandlerDeps): Operations {
       }
     },
 
-    snapshot: () => ({ tunnels: entries() }),
+    snapshot: () => ({ tunnels: entries(), settings: settingsView() }),
     entries,
 
     async saveTunnel(draft) {
@@ -353,7 +354,8 @@ export function createOperations(deps: HandlerDeps): Operations {
     async tunnelExtras(name) {
       const t = find(name);
       const spec = publicSpec(t);
-      const extras: TunnelExtras = { ngrokCommand: ngrokCommandFor(spec), policyYaml: policyYaml(spec, { secret: SECRET_PLACEHOLDER }) };
+      // The policy reads the client secret from an ngrok vault (VAULT_SECRET_REF): shown and copied alike.
+      const extras: TunnelExtras = { ngrokCommand: ngrokCommandFor(spec), policyYaml: policyYaml(spec, { secret: VAULT_SECRET_REF }) };
       const url = view(name).url;
       if (url) extras.qrDataUrl = await deps.qrDataUrl(url);
       return extras;
@@ -366,9 +368,8 @@ export function createOperations(deps: HandlerDeps): Operations {
         return url ?? fail({ code: 'NOT_ONLINE', field: 'name', message: `Tunnel "${name}" has no public URL yet.`, fix: 'Start the tunnel first.' });
       }
       if (kind === 'ngrok-command') return ngrokCommandFor(publicSpec(t));
-      // The policy is pasted into the ngrok dashboard, which needs the real client secret.
-      const secret = t.fusionauth ? await secrets.get(SECRET_KEYS.clientSecret(t.name)) : undefined;
-      return policyYaml(publicSpec(t), { secret: secret ?? SECRET_PLACEHOLDER });
+      // Exactly what the window shows: the client secret stays in main, ngrok reads it from its vault.
+      return policyYaml(publicSpec(t), { secret: VAULT_SECRET_REF });
     },
 
     async runPreflight(req) {
@@ -440,10 +441,10 @@ export function createOperations(deps: HandlerDeps): Operations {
   return ops;
 }
 
-/** What the window sees where a client secret would go. */
+/** Where a client secret would go in a spec built for the window; no output shows it (see ngrokCommandFor, policyYaml). */
 export const SECRET_PLACEHOLDER = '${FUSIONAUTH_CLIENT_SECRET}';
 
-/** A stored tunnel as a TunnelSpec without its secret (for the command and the policy shown). */
+/** A stored tunnel as a TunnelSpec without its secret (for the command and the policy shown and copied). */
 function publicSpec(t: StoredTunnel): TunnelSpec {
   const spec: TunnelSpec = { name: t.name, target: t.target, mode: t.mode };
   if (t.domain) spec.domain = t.domain;

@@ -63,33 +63,61 @@ export type DiscoveryFailure =
   | { kind: 'no-issuer' }
   | { kind: 'network'; code: string };
 
-/** `discovery`: message and fix for each way of not getting the document. */
+/** What a TLS error code means for the user (Node's and OpenSSL's codes). */
+function tlsProblem(code: string): { what: string; fix: string } {
+  if (/WRONG_VERSION_NUMBER|EPROTO|PACKET_LENGTH_TOO_LONG|HTTP_REQUEST/.test(code)) {
+    return {
+      what: 'it does not speak https on that port (plain http?)',
+      fix: 'Check the port in the issuer. If FusionAuth serves plain http there, put it behind an https proxy: ngrok needs an https issuer.',
+    };
+  }
+  if (/ALTNAME|HOSTNAME/.test(code)) {
+    return { what: 'its certificate is for another host name', fix: 'Use the host name the certificate names in the issuer, or give FusionAuth a certificate for this host.' };
+  }
+  if (/EXPIRED|NOT_YET_VALID/.test(code)) {
+    return { what: 'its certificate has expired or is not valid yet', fix: 'Renew the certificate of FusionAuth (or of the proxy in front of it).' };
+  }
+  return {
+    what: 'its certificate is not signed by a trusted authority',
+    fix: "ngrok accepts only a certificate from a public authority (e.g. Let's Encrypt): give FusionAuth, or the proxy in front of it, such a certificate.",
+  };
+}
+
+/** `discovery`: message and fix for each way of not getting the document; each names its own cause. */
 export function discoveryCheck(url: string, failure?: DiscoveryFailure): PreflightCheck {
   if (!failure) return { id: 'discovery', status: 'pass', message: `FusionAuth's OpenID configuration was found at ${url}.` };
   const fail = (message: string, fix: string): PreflightCheck => ({ id: 'discovery', status: 'fail', message, fix });
-  const base = 'The issuer must be the base URL of your FusionAuth instance, the one you open the FusionAuth admin UI with (without /admin).';
+  const base = 'The issuer is the address you open FusionAuth with, without /admin (e.g. https://auth.example.com).';
   switch (failure.kind) {
     case 'dns':
-      return fail(`DNS lookup failed: the host "${failure.host}" was not found.`, `Check the issuer for typos in the host name. ${base}`);
+      return fail(`DNS lookup failed: the host "${failure.host}" was not found.`, `Check the issuer's host name for typos. ${base}`);
     case 'refused':
-      return fail(`Connection refused by ${failure.host}: nothing answers at that address and port.`, `Check that FusionAuth is running and that the issuer's port is right. ${base}`);
-    case 'tls':
-      return fail(`TLS error talking to ${failure.host} (${failure.code}): its certificate is not trusted.`,
-        "ngrok's edge, like Porthole, accepts only a certificate from a public certificate authority that names this host: give FusionAuth (or the proxy in front of it) such a certificate, e.g. from Let's Encrypt.");
+      return fail(`Connection refused by ${failure.host}: nothing listens at that address and port.`, `Check that FusionAuth is running and that the issuer's port is right. ${base}`);
+    case 'tls': {
+      const { what, fix } = tlsProblem(failure.code);
+      return fail(`TLS error talking to ${failure.host} (${failure.code}): ${what}.`, fix);
+    }
     case 'timeout':
-      return fail(`No answer from ${url} within ${failure.seconds} s (timeout).`, `Check that FusionAuth is running and reachable from this network (a firewall or VPN may be in the way). ${base}`);
+      return fail(`No answer from ${url} within ${failure.seconds} s (timeout).`, 'Check that FusionAuth is running and reachable from this network (a firewall or VPN may be in the way).');
     case 'status':
       if (failure.status >= 300 && failure.status < 400) {
         return fail(`${url} redirected (HTTP ${failure.status}${failure.location ? ` to ${failure.location}` : ''}) instead of answering with the OpenID configuration.`,
-          `Use the final URL of FusionAuth as the issuer (e.g. https:// rather than http://). ${base}`);
+          `Enter FusionAuth's final address as the issuer (e.g. https:// rather than http://). ${base}`);
+      }
+      if (failure.status === 404) {
+        return fail(`${url} answered HTTP 404 (not found): there is no OpenID configuration there.`, `The issuer is not FusionAuth's address, or it has an extra path. ${base}`);
+      }
+      if (failure.status === 401 || failure.status === 403) {
+        return fail(`${url} answered HTTP ${failure.status}: something in front of FusionAuth refuses the request.`,
+          'ngrok reads this document without credentials: let /.well-known/openid-configuration through the proxy or firewall in front of FusionAuth.');
       }
       return fail(`${url} answered HTTP ${failure.status} instead of the OpenID configuration.`,
-        failure.status === 404 ? `This is not a FusionAuth URL, or it has an extra path. ${base}` : `Check that FusionAuth is healthy (its System > About page), then try again. ${base}`);
+        failure.status >= 500 ? 'FusionAuth (or a proxy in front of it) is failing: check its health on System > About in the admin UI, then try again.' : `Check the issuer. ${base}`);
     case 'not-json':
       return fail(`${url} did not answer with JSON (content type "${failure.contentType || 'none'}"): this is not an OpenID configuration.`,
-        `A login page or proxy may be in front of FusionAuth, or the issuer has an extra path. ${base}`);
+        `The issuer leads to a web page, not to FusionAuth (a login proxy in front of it?). ${base}`);
     case 'no-issuer':
-      return fail(`The OpenID configuration at ${url} has no "issuer".`, `Set ${TENANT_ISSUER} in FusionAuth, then try again.`);
+      return fail(`The OpenID configuration at ${url} has no "issuer".`, `In FusionAuth, set ${TENANT_ISSUER} to FusionAuth's own URL, then try again.`);
     case 'network':
       return fail(`Could not read ${url} (${failure.code}).`, `Check the network connection and that FusionAuth is reachable. ${base}`);
   }
@@ -118,7 +146,9 @@ export function checkIssuerMatch(configured: string, discovered: string): Prefli
     return {
       id: 'issuer-match', status: 'fail',
       message: `Trailing slash mismatch: FusionAuth's issuer is ${discovered} (${discoveredHas ? 'with' : 'without'} a trailing "/") but you entered ${configured} (${discoveredHas ? 'without' : 'with'}); ngrok needs them identical.`,
-      fix: `Enter exactly ${discovered} here, or change ${TENANT_ISSUER} in FusionAuth to ${configured}.`,
+      fix: discoveredHas
+        ? `In FusionAuth, open ${TENANT_ISSUER}, remove the trailing "/" (make it ${configured}) and save; or enter exactly ${discovered} here.`
+        : `Enter ${discovered} here, without the trailing "/": it must match ${TENANT_ISSUER} in FusionAuth exactly.`,
     };
   }
   return {
@@ -195,7 +225,8 @@ export function checkCredentials(probe: CredentialsProbe, method: string): Prefl
     case 'tokens':
       return { id, status: 'warn', message: 'FusionAuth issued tokens for a made-up authorization code: the client id and secret were accepted, but the token endpoint behaves oddly.' };
     case 'error': {
-      const said = `${probe.error}${probe.reason ? `/${probe.reason}` : ''}`;
+      // The provider's own words, kept short: a misbehaving server must not flood the checklist.
+      const said = clip(`${probe.error}${probe.reason ? `/${probe.reason}` : ''}`, 80);
       if (probe.error === 'invalid_grant' || probe.reason === 'auth_code_not_found') {
         return { id, status: 'pass', message: `FusionAuth accepted the client id and secret (${method}); it refused only Porthole's deliberately invalid test code (${said}).` };
       }
@@ -205,7 +236,7 @@ export function checkCredentials(probe: CredentialsProbe, method: string): Prefl
       if (probe.error === 'unauthorized_client') {
         return { id, status: 'fail', message: `FusionAuth does not let this application use the Authorization Code grant (${said}).`, fix: `In FusionAuth, open ${APP_OAUTH}, tick Authorization Code and Refresh Token under Enabled grants, and save.` };
       }
-      return { id, status: 'warn', message: `FusionAuth answered the credentials test with ${said}${probe.description ? ` ("${probe.description}")` : ''}; Porthole can't tell whether the client secret is right.`, fix: copyFix };
+      return { id, status: 'warn', message: `FusionAuth answered the credentials test with ${said}${probe.description ? ` ("${clip(probe.description, 160)}")` : ''}; Porthole can't tell whether the client secret is right.`, fix: copyFix };
     }
   }
 }
@@ -224,9 +255,51 @@ export function skipped(id: PreflightCheck['id'], because: PreflightCheck['id'])
   return { id, status: 'fail', message: `Not checked: the ${because} check failed.`, fix: `Fix the ${because} check first.` };
 }
 
-/** Replaces every occurrence of the secret (belt and braces: no message is built from it). */
-export function redact(checks: PreflightCheck[], secret: string): PreflightCheck[] {
-  if (secret.length < 4) return checks;
-  const scrub = (s: string) => s.split(secret).join('[redacted]');
+function clip(s: string, max: number): string {
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}
+
+/** oauth4webapi's form-urlencoding of client credentials (RFC 6749 §2.3.1), for the Basic header. */
+function formUrlEncode(s: string): string {
+  return encodeURIComponent(s).replace(/[-_.!~*'()]|%20/g, (c) => (c === '%20' ? '+' : `%${c.charCodeAt(0).toString(16).toUpperCase()}`));
+}
+
+/**
+ * Every form in which the secret travels to the token endpoint, so that a provider echoing the
+ * request (the form body, the Authorization header, as JSON) can't carry it into a message.
+ */
+export function secretForms(secret: string, clientId = ''): string[] {
+  if (secret.length < 4) return [];
+  const forms = new Set([
+    secret,
+    encodeURIComponent(secret),
+    formUrlEncode(secret),
+    new URLSearchParams({ s: secret }).toString().slice(2),
+    JSON.stringify(secret).slice(1, -1),
+  ]);
+  for (const [id, pw] of [[clientId, secret], [formUrlEncode(clientId), formUrlEncode(secret)]] as const) {
+    let basic: string;
+    try {
+      basic = btoa(`${id}:${pw}`);
+    } catch {
+      continue; // not Latin-1: the client never sends it that way (oauth4webapi encodes first)
+    }
+    forms.add(basic);
+    forms.add(basic.replace(/=+$/, ''));
+  }
+  // Longest first, so a form that contains another is replaced whole.
+  return [...forms].filter((f) => f.length >= 4).sort((a, b) => b.length - a.length);
+}
+
+/** Replaces every one of `forms` (see secretForms) in a text. */
+export function scrubForms(text: string, forms: readonly string[]): string {
+  return forms.reduce((out, f) => out.split(f).join('[redacted]'), text);
+}
+
+/** Replaces every form of the secret (belt and braces: the adapter scrubs the provider's words first). */
+export function redact(checks: PreflightCheck[], secret: string, clientId = ''): PreflightCheck[] {
+  const forms = secretForms(secret, clientId);
+  if (!forms.length) return checks;
+  const scrub = (s: string) => scrubForms(s, forms);
   return checks.map((c) => ({ ...c, message: scrub(c.message), ...(c.fix !== undefined ? { fix: scrub(c.fix) } : {}) }));
 }

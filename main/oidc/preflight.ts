@@ -5,7 +5,7 @@ import { scopesFor } from '../tunnel/policy.js';
 import type { FusionAuthSettings, PreflightCheck, PreflightReport, RunPreflight } from '../types.js';
 import {
   NGROK_REDIRECT_URI, checkCredentials, checkGrants, checkIssuerMatch, checkIssuerUrl, checkScopes,
-  discoveryCheck, discoveryUrlFor, isLoopbackHost, redact, redirectCheck, skipped,
+  discoveryCheck, discoveryUrlFor, isLoopbackHost, redact, redirectCheck, scrubForms, secretForms, skipped,
 } from './checks.js';
 import type { CredentialsProbe, DiscoveryFailure } from './checks.js';
 
@@ -121,19 +121,24 @@ async function probeCredentials(metadata: client.ServerMetadata, input: FusionAu
     return { probe: { kind: 'tokens' }, method };
   } catch (err) {
     if (err instanceof client.ResponseBodyError) {
+      // The provider's words may echo the request (form body, Authorization header): scrub every
+      // form of the secret now, before anything is shortened and a partial form could slip through.
+      const forms = secretForms(input.clientSecret, input.clientId);
+      const scrub = (s: string) => scrubForms(s, forms);
       const body = err.cause as { error_reason?: unknown };
       return {
         probe: {
-          kind: 'error', error: err.error, status: err.status,
-          ...(typeof body?.error_reason === 'string' ? { reason: body.error_reason } : {}),
-          ...(err.error_description ? { description: err.error_description } : {}),
+          kind: 'error', error: scrub(err.error), status: err.status,
+          ...(typeof body?.error_reason === 'string' ? { reason: scrub(body.error_reason) } : {}),
+          ...(err.error_description ? { description: scrub(err.error_description) } : {}),
         },
         method,
       };
     }
     if (err instanceof client.WWWAuthenticateChallengeError) {
       const challenge = (err.cause as { parameters?: { error?: string } }[] | undefined)?.[0];
-      return { probe: { kind: 'error', error: challenge?.parameters?.error ?? 'invalid_client', status: err.status }, method };
+      const error = scrubForms(challenge?.parameters?.error ?? 'invalid_client', secretForms(input.clientSecret, input.clientId));
+      return { probe: { kind: 'error', error, status: err.status }, method };
     }
     if (err instanceof client.ClientError && err.code === 'OAUTH_HTTP_REQUEST_FORBIDDEN') {
       return { probe: { kind: 'unreachable', detail: 'the token endpoint is plain http' }, method };
@@ -161,7 +166,7 @@ export function createPreflight(opts: PreflightOptions = {}): RunPreflight {
         redirectCheck(),
       ];
     }
-    checks = redact(checks, input.clientSecret ?? '');
+    checks = redact(checks, input.clientSecret ?? '', input.clientId ?? '');
     const report: PreflightReport = { ok: checks.every((c) => c.status !== 'fail'), checks };
     return report;
   };

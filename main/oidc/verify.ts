@@ -16,8 +16,17 @@ export const INTERNAL_REASON = 'internal endpoint: not reachable from the intern
 interface Answer {
   status: number;
   location?: string;
+  /** `ngrok-error-code`: set when ngrok's edge answered itself (the app never saw the request). */
   ngrokError?: string;
+  wwwAuthenticate?: string;
 }
+
+/** ngrok's own answers that say the request never reached the app, so nothing about sign-in. */
+const NGROK_UNREACHABLE: Record<string, string> = {
+  ERR_NGROK_3200: 'the endpoint is offline at ngrok (no agent session serves it right now)',
+  ERR_NGROK_3004: 'ngrok got an invalid answer from the app',
+  ERR_NGROK_8012: 'ngrok reached the agent, but the agent could not reach the local app',
+};
 
 /** One GET with no cookies and no redirect following. Rejects with a short reason. */
 function get(url: URL, timeoutMs: number): Promise<Answer> {
@@ -25,16 +34,19 @@ function get(url: URL, timeoutMs: number): Promise<Answer> {
     const mod = url.protocol === 'https:' ? https : http;
     const req = mod.request(url, {
       method: 'GET',
-      headers: { 'user-agent': 'Porthole-verify/1', accept: 'text/html,*/*' },
+      // Not a browser, and says so: ngrok shows its browser-warning interstitial to neither.
+      headers: { 'user-agent': 'Porthole-verify/1', accept: 'text/html,*/*', 'ngrok-skip-browser-warning': '1' },
       agent: false,
     }, (res) => {
       const location = res.headers.location;
       const ngrokError = res.headers['ngrok-error-code'];
+      const www = res.headers['www-authenticate'];
       res.resume(); // only the head matters
       resolve({
         status: res.statusCode ?? 0,
         ...(location ? { location } : {}),
         ...(typeof ngrokError === 'string' ? { ngrokError } : {}),
+        ...(typeof www === 'string' ? { wwwAuthenticate: www } : {}),
       });
       req.destroy();
     });
@@ -104,8 +116,8 @@ export function createVerifyProtection(opts: VerifyOptions = {}): VerifyProtecti
         return { protection: 'unknown', reason: `HTTP ${status} to an unreadable location` };
       }
       const shown = `${to.origin}${to.pathname}`;
-      // ngrok's own sign-in: its login path on the endpoint, or its IdP broker.
-      if (to.hostname === 'idp.ngrok.com' || (to.origin === target.origin && to.pathname.startsWith('/ngrok/login'))) {
+      // ngrok's own sign-in: its login path on the endpoint (relative or absolute, any scheme), or its IdP broker.
+      if (to.hostname === 'idp.ngrok.com' || (to.hostname === target.hostname && /^\/ngrok\/login\/?$/.test(to.pathname))) {
         return { protection: 'protected', reason: `redirects to ngrok's sign-in (${shown})` };
       }
       const issuer = spec.fusionauth?.issuer;
@@ -123,15 +135,25 @@ export function createVerifyProtection(opts: VerifyOptions = {}): VerifyProtecti
       }
       return { protection: 'unknown', reason: `HTTP ${status} redirect to ${shown}, which is not ${issuer ? "FusionAuth's" : "ngrok's"} sign-in` };
     }
+    const ngrok = answer.ngrokError ? ` (${answer.ngrokError})` : '';
+    if (answer.ngrokError) {
+      // ngrok's edge answered by itself: whatever the status, the app's content did not come back.
+      const why = NGROK_UNREACHABLE[answer.ngrokError] ?? "ngrok's edge answered with its own error page";
+      return { protection: 'unknown', reason: `HTTP ${status}${ngrok}: ${why}, so the answer says nothing about sign-in` };
+    }
     if (status >= 200 && status < 300) {
       return { protection: 'open', reason: `HTTP ${status}: the app answered without any sign-in; anyone with the URL gets in` };
     }
-    const ngrok = answer.ngrokError ? ` (${answer.ngrokError})` : '';
-    if (answer.ngrokError === 'ERR_NGROK_3200' || answer.ngrokError === 'ERR_NGROK_3004' || answer.ngrokError === 'ERR_NGROK_8012') {
-      return { protection: 'unknown', reason: `HTTP ${status}${ngrok}: ngrok could not reach the app, so the answer says nothing about sign-in` };
+    if (status === 401 && answer.wwwAuthenticate) {
+      const scheme = answer.wwwAuthenticate.split(/\s/)[0];
+      return { protection: 'unknown', reason: `HTTP 401: asks for ${scheme} credentials, not a FusionAuth sign-in` };
     }
-    if (status >= 500) return { protection: 'unknown', reason: `HTTP ${status}${ngrok}: a server error, so the answer says nothing about sign-in` };
-    return { protection: 'unknown', reason: `HTTP ${status}${ngrok} without a sign-in redirect` };
+    if (status === 401 || status === 403) {
+      // A deny page keeps strangers out, but it is not the sign-in Porthole set up: never "open".
+      return { protection: 'unknown', reason: `HTTP ${status}: access refused without a sign-in redirect (a deny rule or the app itself?), not FusionAuth's sign-in` };
+    }
+    if (status >= 500) return { protection: 'unknown', reason: `HTTP ${status}: a server error, so the answer says nothing about sign-in` };
+    return { protection: 'unknown', reason: `HTTP ${status} without a sign-in redirect` };
   };
 }
 

@@ -143,6 +143,13 @@ export function trayTooltip(views: TunnelView[]): string {
 }
 
 /**
+ * How long the tray waits to rebuild after a change: one frame. Long enough to fold a burst (a start
+ * emits starting → online → protection checked, often within a millisecond) into one rebuild, short
+ * enough that every state change reaches the tray at once.
+ */
+export const TRAY_COALESCE_MS = 16;
+
+/**
  * Collapse bursts of calls into one call of `fn`, `ms` after the first of the burst (the engine emits
  * several changes per start; the tray is rebuilt once). `flush` runs a pending call now; `cancel` drops it.
  */

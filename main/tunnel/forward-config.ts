@@ -1,8 +1,9 @@
 // pure: a tunnel's settings → the ngrok listener config, as data (keys of @ngrok/ngrok's `Config`),
 // and the equivalent `ngrok` command line for "Copy as ngrok command". Types only from the SDK.
 import type { Config } from '@ngrok/ngrok';
+import { stringify } from 'yaml';
 import type { SessionSpec, TunnelSpec } from '../types.js';
-import { internalUrlFor, policyYaml, scopesFor, trafficPolicyFor } from './policy.js';
+import { internalUrlFor, scopesFor, trafficPolicyFor } from './policy.js';
 
 /** The listener half of ngrok's Config that Porthole sets. */
 export type ListenerConfig = Pick<
@@ -72,12 +73,19 @@ export function sessionConfigFor(session: SessionSpec): SessionConfig {
   return cfg;
 }
 
-/** Quotes a word for a POSIX shell when it needs it. */
+/**
+ * Quotes a word for a POSIX shell when it needs it. A `!` is left outside the single quotes and
+ * backslashed, so neither bash's nor zsh's interactive history expansion can touch it.
+ */
 export function shellQuote(s: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(s)) return s;
+  return `'${s.replace(/'/g, `'\\''`).replace(/!/g, `'\\!'`)}'`;
 }
 
-const SECRET_VAR = 'FUSIONAUTH_CLIENT_SECRET';
+/** The environment variable the generated ngrok command reads the client secret from. */
+export const SECRET_VAR = 'FUSIONAUTH_CLIENT_SECRET';
+/** The here-document delimiter of the generated command (no YAML line can equal it). */
+const HEREDOC_END = 'PORTHOLE_POLICY';
 
 /**
  * The ngrok agent command that opens the same endpoint. The client secret never appears: it is
@@ -98,12 +106,26 @@ export function ngrokCommandFor(spec: TunnelSpec): string {
   if (spec.mode === 'oidc' && fa) {
     const file = `porthole-${spec.name}.policy.yml`;
     args.push('--traffic-policy-file', file);
-    // Unquoted heredoc so the shell fills in the secret; everything else the shell could expand is escaped.
-    const token = '__PORTHOLE_CLIENT_SECRET__';
-    const yaml = policyYaml(spec, { secret: token })
-      .replace(/[\\$`]/g, (c) => `\\${c}`)
-      .replace(new RegExp(`(['"]?)${token}\\1`), `"$\{${SECRET_VAR}}"`);
-    return `cat > ${file} <<EOF\n${yaml}EOF\n${args.join(' ')}`;
+    return `cat > ${file} <<${HEREDOC_END}\n${policyHeredocBody(spec.name, trafficPolicyFor({ ...fa, clientSecret: TOKEN }))}${HEREDOC_END}\n${args.join(' ')}`;
   }
   return args.join(' ');
+}
+
+const TOKEN = '__PORTHOLE_CLIENT_SECRET__';
+
+/**
+ * The policy as the body of an UNQUOTED here-document, so the shell fills in the secret:
+ * - every string is a YAML double-quoted scalar, and each `!` (the deny rule starts with one) is
+ *   written as YAML's `\x21` escape: no `!` reaches the shell, whose interactive history expansion
+ *   may reach here-document lines too (shells and versions differ) and rewrite or reject them;
+ * - `\`, `$` and backquotes are escaped so the shell expands nothing but the secret;
+ * - the secret's placeholder becomes "${FUSIONAUTH_CLIENT_SECRET}" (FusionAuth's secrets are URL-safe
+ *   characters, so its value needs no YAML escaping).
+ */
+function policyHeredocBody(name: string, policy: ReturnType<typeof trafficPolicyFor>): string {
+  const yaml = `# Traffic Policy for tunnel "${name}", written by Porthole's "Copy as ngrok command".\n${stringify(policy, { lineWidth: 0, defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN' })}`;
+  return yaml
+    .replace(/!/g, '\\x21')
+    .replace(/[\\$`]/g, (c) => `\\${c}`)
+    .replace(`"${TOKEN}"`, `"\${${SECRET_VAR}}"`);
 }

@@ -36,6 +36,12 @@ export interface NgrokListener {
 export interface NgrokSession {
   /** Binds one HTTP endpoint and forwards its connections to `cfg.addr`. */
   listen(cfg: ListenerConfig, metadata?: string): Promise<NgrokListener>;
+  /**
+   * One round trip through the session: true when ngrok answered, false when the connection is down.
+   * Never rejects, but may never settle on a half-open connection (after sleep): bound it. While it
+   * is pending, the SDK holds back this session's other requests.
+   */
+  probe(): Promise<boolean>;
   /** Ends the session, its listeners and its reconnect loop. */
   close(): Promise<void>;
 }
@@ -44,6 +50,8 @@ export interface NgrokSession {
 export type ConnectSession = (spec: SessionSpec, callbacks: SessionCallbacks) => Promise<NgrokSession>;
 
 const CLIENT_TYPE = 'porthole';
+/** The id `probe()` asks ngrok to unbind: no listener ever has it. */
+const PROBE_ID = 'porthole-liveness-probe';
 const CLIENT_VERSION = '0.1.0';
 
 function guard<A extends unknown[], R>(fn: (...args: A) => R, fallback: R): (...args: A) => R {
@@ -116,6 +124,18 @@ export const connectSession: ConnectSession = async (spec, callbacks) => {
         return wrapListener(await build(session, cfg, metadata).listenAndForward(cfg.addr));
       } catch (err) {
         throw new NgrokFailure(fromNgrokError(err, { ...ctx, secrets: secretsOf(spec, cfg) }));
+      }
+    },
+    async probe() {
+      // An Unbind of an id that does not exist changes nothing, and its answer proves the connection
+      // works. The SDK's text says which failure it was: "rpc error response" is ngrok answering (alive);
+      // "failed to open muxado stream" / "…rpc response" is the connection failing (down).
+      try {
+        await session.closeListener(PROBE_ID);
+        return true;
+      } catch (err) {
+        const text = err instanceof Error ? err.message : String(err);
+        return typeof (err as { errorCode?: unknown })?.errorCode === 'string' || /rpc error response/i.test(text);
       }
     },
     close: () => session.close(),

@@ -1,7 +1,25 @@
 // pure: the ngrok Traffic Policy generated from a tunnel's FusionAuth settings (never typed by hand),
-// and its YAML form for `porthole policy` / "Copy traffic policy".
+// and its YAML form for `porthole policy` / "Copy traffic policy" (the client secret as a vault reference).
 import { stringify } from 'yaml';
 import type { FusionAuthSettings, TunnelSpec } from '../types.js';
+
+/** The ngrok vault and secret the printed policy reads the client secret from. */
+export const VAULT_NAME = 'porthole';
+export const VAULT_SECRET_NAME = 'fusionauth_client_secret';
+/**
+ * The client secret as a reference to an ngrok vault secret (https://ngrok.com/docs/traffic-policy/secrets):
+ * ngrok fills it in at runtime, so a policy file or clipboard holds no secret.
+ */
+export const VAULT_SECRET_REF = `\${secrets.get('${VAULT_NAME}', '${VAULT_SECRET_NAME}')}`;
+
+/** YAML comment lines saying how to create the vault secret VAULT_SECRET_REF reads. */
+export const VAULT_HOWTO = [
+  `# The client secret is not in this file: ngrok reads it from the vault "${VAULT_NAME}"`,
+  '# (https://ngrok.com/docs/traffic-policy/secrets). Create it once with the ngrok CLI:',
+  `#   ngrok api vaults create --name ${VAULT_NAME}`,
+  `#   ngrok api secrets create --vault-id <the "id" printed above> --name ${VAULT_SECRET_NAME} --value "$FUSIONAUTH_CLIENT_SECRET"`,
+  "# ($FUSIONAUTH_CLIENT_SECRET holding FusionAuth's Applications > Your App > OAuth > Client secret.)",
+].join('\n');
 
 /** One rule of a Traffic Policy phase. */
 export interface PolicyRule {
@@ -64,10 +82,12 @@ export function internalUrlFor(name: string): string {
  * The policy `porthole policy` prints for a tunnel, as YAML:
  * oidc / oidc-legacy → the endpoint's policy; internal → the Cloud Endpoint's policy (OIDC, then
  * forward-internal to the agent's internal URL); public → an empty policy.
- * `secret` replaces the client secret (e.g. "${FUSIONAUTH_CLIENT_SECRET}") when given.
+ * The client secret is VAULT_SECRET_REF unless `secret` says otherwise (the real secret, or a
+ * placeholder such as "${FUSIONAUTH_CLIENT_SECRET}"); with the vault form a header says how to create it.
  */
 export function policyYaml(spec: TunnelSpec, opts: { secret?: string } = {}): string {
-  const fa = spec.fusionauth && opts.secret !== undefined ? { ...spec.fusionauth, clientSecret: opts.secret } : spec.fusionauth;
+  const secret = opts.secret ?? VAULT_SECRET_REF;
+  const fa = spec.fusionauth ? { ...spec.fusionauth, clientSecret: secret } : undefined;
   let head: string;
   let policy: TrafficPolicy;
   switch (spec.mode) {
@@ -86,5 +106,6 @@ export function policyYaml(spec: TunnelSpec, opts: { secret?: string } = {}): st
       policy = { on_http_request: [] };
       break;
   }
-  return head + stringify(policy, { lineWidth: 0 });
+  const usesVault = secret === VAULT_SECRET_REF && policy.on_http_request.some((r) => r.actions.some((a) => a.type === 'openid-connect'));
+  return head + (usesVault ? `${VAULT_HOWTO}\n` : '') + stringify(policy, { lineWidth: 0 });
 }

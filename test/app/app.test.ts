@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPorthole, type Notice, type PortholeApp, type TrayModel } from '../../main/app.js';
@@ -44,25 +44,37 @@ describe('startPorthole', { timeout: 60_000 }, () => {
     await new Promise<void>((r) => upstream?.close(() => r()));
   });
 
-  async function launch(setup: (cwd: string) => Promise<void> | void = () => {}) {
+  async function launch(setup: (cwd: string) => Promise<void> | void = () => {}, opts: { trayCoalesceMs?: number; projectVersion?: string } = { trayCoalesceMs: 20 }) {
     const cwd = mkdtempSync(join(tmpdir(), 'porthole-app-'));
     await setup(cwd);
     const key = Buffer.alloc(32, 3);
-    const { settings, secretsBackend } = openSettingsStore({ cwd });
+    const { settings, secretsBackend } = openSettingsStore({ cwd, ...(opts.projectVersion ? { projectVersion: opts.projectVersion } : {}) });
     const secrets = createSecretStore(secretsBackend, createAesGcmEncryptor(key));
-    const rec = { tray: [] as TrayModel[], notices: [] as Notice[], clipboard: [] as string[], opened: [] as string[], shown: [] as (WindowIntent | undefined)[], pushed: 0, quitRequested: 0, login: true };
+    const rec = {
+      tray: [] as TrayModel[],
+      /** performance.now() of each tray render and each notice (a notice is sent the moment the engine changes). */
+      trayAt: [] as number[],
+      noticeAt: [] as number[],
+      notices: [] as Notice[],
+      clipboard: [] as string[],
+      opened: [] as string[],
+      shown: [] as (WindowIntent | undefined)[],
+      pushed: 0,
+      quitRequested: 0,
+      login: true,
+    };
     const app: PortholeApp = await startPorthole({
       store: settings,
       secrets,
-      tray: { render: (m) => void rec.tray.push(m) },
+      tray: { render: (m) => void (rec.tray.push(m), rec.trayAt.push(performance.now())) },
       window: { show: (i) => void rec.shown.push(i), pushState: () => void rec.pushed++ },
-      notifier: { notify: (n) => void rec.notices.push(n) },
+      notifier: { notify: (n) => void (rec.notices.push(n), rec.noticeAt.push(performance.now())) },
       clipboard: { writeText: (t) => void rec.clipboard.push(t) },
       openExternal: async (u) => void rec.opened.push(u),
       loginItem: { get: () => rec.login, set: (v) => void (rec.login = v) },
       trustedSender: WINDOW,
       requestQuit: () => void rec.quitRequested++,
-      trayCoalesceMs: 20,
+      ...(opts.trayCoalesceMs !== undefined ? { trayCoalesceMs: opts.trayCoalesceMs } : {}),
       env: {},
       home: cwd,
     });
@@ -139,7 +151,7 @@ describe('startPorthole', { timeout: 60_000 }, () => {
     }
   });
 
-  test('no authtoken: a tray Start fails with a notice that says so, and opens the settings window', async () => {
+  test('no authtoken: a tray Start fails with a notice that says so, and opens the window on the ngrok settings', async () => {
     const d = await launch((cwd) => {
       openSettingsStore({ cwd }).settings.write({ tunnels: [{ name: 'web', target: String(port), mode: 'public', startWithPorthole: false }], startAtLogin: false, ngrok: {} });
     });
@@ -149,7 +161,7 @@ describe('startPorthole', { timeout: 60_000 }, () => {
       await until(() => d.rec.notices.length > 0, 3000, 'a notice');
       assert.equal(d.rec.notices[0]!.title, 'Starting web failed');
       assert.match(d.rec.notices[0]!.body, /authtoken/i);
-      assert.deepEqual(d.rec.shown, ['settings']);
+      assert.deepEqual(d.rec.shown, ['ngrok']);
     } finally {
       await d.close();
     }
@@ -161,9 +173,66 @@ describe('startPorthole', { timeout: 60_000 }, () => {
       assert.equal(d.rec.notices.length, 1);
       assert.match(d.rec.notices[0]!.title, /damaged/);
       assert.match(d.rec.notices[0]!.body, /settings\.json\.corrupt-/);
-      assert.deepEqual(d.app.snapshot(), { tunnels: [] });
+      assert.deepEqual(d.app.snapshot().tunnels, []);
+      // The window opens by itself and carries the notice until the user dismisses it.
+      assert.deepEqual(d.rec.shown, ['settings']);
       const r = await d.app.handlers.getSettings(WINDOW, undefined);
       assert.ok(r.ok);
+      assert.deepEqual(r.value.problems, [{ movedTo: d.rec.notices[0]!.body.match(/as (\S+settings\.json\.corrupt-\S+?)\. /)![1], keptTunnels: 0 }]);
+    } finally {
+      await d.close();
+    }
+  });
+  test('state changes reach the tray at once, with the default coalescing (one frame)', async () => {
+    const d = await launch(seed, {});
+    const view = (name: string): TunnelView | undefined => d.app.snapshot().tunnels.find((t) => t.name === name)?.view;
+    try {
+      await until(() => view('auto')?.state === 'online', 10_000, 'auto online');
+      d.app.onMenuItem('tunnel:manual:start');
+      await until(() => view('manual')?.state === 'online', 10_000, 'manual online');
+      ing.dropAll();
+      await until(() => d.rec.notices.some((n) => / dropped$/.test(n.title)), 5000, 'a drop noticed');
+      await until(() => view('auto')?.state === 'online' && view('manual')?.state === 'online', 10_000, 'back online');
+      await new Promise((r) => setTimeout(r, 100));
+
+      // Each notice is sent the moment the engine changed; the tray rebuild that shows it follows within a frame.
+      const delays = d.rec.noticeAt.map((at) => (d.rec.trayAt.find((t) => t >= at) ?? Infinity) - at);
+      assert.ok(delays.length >= 4, JSON.stringify(d.rec.notices.map((n) => n.title)));
+      assert.ok(Math.min(...delays) <= 50, `fastest tray update ${Math.min(...delays).toFixed(1)} ms after a change (delays ${delays.map((x) => x.toFixed(0)).join(', ')})`);
+      // A busy 2-core CI machine may be late with a timer, never by seconds.
+      assert.ok(Math.max(...delays) < 1000, `slowest tray update ${Math.max(...delays).toFixed(0)} ms`);
+    } finally {
+      await d.close();
+    }
+  });
+
+  test('a settings file from an older version migrates on launch, and its "start with Porthole" tunnel starts', async () => {
+    const d = await launch(
+      async (cwd) => {
+        await seed(cwd);
+        // What a 0.0.x development build wrote: `port` and `autoStart`, a top-level serverAddr, no conf version.
+        writeFileSync(join(cwd, 'settings.json'), JSON.stringify({ serverAddr: ing.serverAddr, ngrok: { caPem: ing.caPem }, tunnels: [{ name: 'legacy', port, mode: 'public', autoStart: true }] }));
+      },
+      { trayCoalesceMs: 20, projectVersion: '0.2.0' },
+    );
+    try {
+      assert.deepEqual(d.rec.notices.filter((n) => /damaged/.test(n.title)), [], 'a migration is not damage');
+      const t = d.app.snapshot().tunnels;
+      assert.deepEqual(t.map((x) => [x.name, x.target, x.startWithPorthole]), [['legacy', String(port), true]]);
+      await until(() => d.app.snapshot().tunnels[0]?.view.state === 'online', 10_000, 'legacy online');
+      const raw = JSON.parse(readFileSync(join(d.cwd, 'settings.json'), 'utf8'));
+      assert.equal(raw.__internal__?.migrations?.version, '0.2.0');
+      assert.equal(raw.serverAddr, undefined);
+      assert.deepEqual(raw.ngrok, { serverAddr: ing.serverAddr, caPem: ing.caPem });
+    } finally {
+      await d.close();
+    }
+  });
+
+  test('first run (no authtoken, no tunnel): the window opens by itself, on the guide', async () => {
+    const d = await launch();
+    try {
+      assert.deepEqual(d.rec.shown, ['settings']);
     } finally {
       await d.close();
     }

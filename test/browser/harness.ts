@@ -69,6 +69,8 @@ export interface Recorded {
   shown: (WindowIntent | undefined)[];
   /** Every IPC result, serialized: the test checks that no secret is in any of them. */
   results: string[];
+  /** Every state push to the window, serialized: checked for secrets like the results. */
+  pushes: string[];
   loginItem: boolean;
 }
 
@@ -83,14 +85,18 @@ export interface Desktop {
 }
 
 /**
- * Start Porthole's core on a fresh settings directory and open the window in a new page.
- * `backend` names the secret-storage backend the (real AES-GCM) Encryptor reports, e.g. 'basic_text'.
+ * Start Porthole's core on a fresh settings directory (or on `cwd` as a previous run left it, with the
+ * secrets' AES `key`) and open the window in a new page. `backend` names the secret-storage backend the (real AES-GCM) Encryptor reports, e.g. 'basic_text'.
  */
-export async function openDesktop(browser: Browser, rendererUrl: string, opts: { backend?: string; env?: Record<string, string>; home?: string; deps?: Partial<PortholeDeps> } = {}): Promise<Desktop> {
-  const cwd = mkdtempSync(join(tmpdir(), 'porthole-desktop-'));
+export async function openDesktop(
+  browser: Browser,
+  rendererUrl: string,
+  opts: { backend?: string; env?: Record<string, string>; home?: string; deps?: Partial<PortholeDeps>; cwd?: string; key?: Buffer } = {},
+): Promise<Desktop> {
+  const cwd = opts.cwd ?? mkdtempSync(join(tmpdir(), 'porthole-desktop-'));
   const { settings, secretsBackend } = openSettingsStore({ cwd });
-  const secrets = createSecretStore(secretsBackend, createAesGcmEncryptor(undefined, opts.backend ?? 'gnome_libsecret'));
-  const rec: Recorded = { tray: [], clipboard: [], notices: [], opened: [], shown: [], results: [], loginItem: false };
+  const secrets = createSecretStore(secretsBackend, createAesGcmEncryptor(opts.key, opts.backend ?? 'gnome_libsecret'));
+  const rec: Recorded = { tray: [], clipboard: [], notices: [], opened: [], shown: [], results: [], pushes: [], loginItem: false };
   const context = await browser.newContext({ viewport: { width: 960, height: 760 }, deviceScaleFactor: 1 });
   const page = await context.newPage();
   let pageReady = false;
@@ -105,8 +111,13 @@ export async function openDesktop(browser: Browser, rendererUrl: string, opts: {
     secrets,
     tray: { render: (m) => void rec.tray.push(m) },
     window: {
-      show: (intent) => void rec.shown.push(intent),
+      // as main/window.ts does for an open window: bring it up and tell the page what to show
+      show: (intent) => {
+        rec.shown.push(intent);
+        if (pageReady) void page.evaluate((i) => (window as unknown as { __portholeEmit(c: string, d: unknown): void }).__portholeEmit('navigate', i), intent ?? 'settings').catch(() => undefined);
+      },
       pushState: (state: StateSnapshot) => {
+        rec.pushes.push(JSON.stringify(state));
         if (pageReady) void page.evaluate((s) => (window as unknown as { __portholeEmit(c: string, d: unknown): void }).__portholeEmit('state', s), state).catch(() => undefined);
       },
     },

@@ -12,6 +12,7 @@ import { createPreflight } from '../../main/oidc/preflight.js';
 import { openSettingsStore } from '../../main/settings/settings-store.js';
 import { createAesGcmEncryptor, createSecretStore, SECRET_KEYS, type SecretStore } from '../../main/settings/secrets.js';
 import { INVOKE_KEYS, type Handlers, type IpcResult } from '../../preload/contract.js';
+import { VAULT_SECRET_REF } from '../../main/tunnel/policy.js';
 import { startFusionAuth, type FusionAuth } from '../support/fusionauth.js';
 
 const WINDOW = 'file:///opt/Porthole/resources/app.asar/dist/renderer/index.html';
@@ -153,7 +154,29 @@ describe('IPC handlers', { timeout: 60_000 }, () => {
         ['runPreflight', { fusionauth: { issuer: fa.issuer, clientId: fa.clientId } }, ['fusionauth.clientSecret']],
         ['getState', 'junk', ['payload']],
         ['listListeningPorts', [1, 2], ['payload']],
+        ['listTunnels', { all: true }, ['payload']],
+        ['getSettings', 42, ['payload']],
+        ['secretStorageInfo', { backend: 'x' }, ['payload']],
+        ['removeTunnel', { name: 1 }, ['name']],
+        ['verifyTunnel', { name: '' }, ['name']],
+        ['tunnelExtras', { name: 'Web Site' }, ['name']],
+        ['tunnelExtras', null, ['payload']],
+        ['copyTunnelText', { kind: 'url' }, ['name']],
+        ['copyText', { text: 5 }, ['text']],
+        ['copyText', null, ['payload']],
+        ['importNgrokAuthtoken', { allowInsecureStorage: 'yes' }, ['allowInsecureStorage']],
+        ['importNgrokAuthtoken', 'please', ['payload']],
+        ['saveCredentials', { ngrokAuthtoken: 'x'.repeat(5000) }, ['ngrokAuthtoken']],
+        ['saveCredentials', { allowInsecureStorage: 1 }, ['allowInsecureStorage']],
+        ['saveSettings', { caPem: 'x'.repeat(200_000) }, ['caPem']],
+        ['saveSettings', [], ['payload']],
+        ['runPreflight', { tunnel: 'BAD NAME' }, ['tunnel']],
+        ['runPreflight', { fusionauth: { issuer: 5 } }, ['fusionauth.issuer']],
+        ['saveTunnel', { name: 'web', target: '3000', mode: 'oidc', startWithPorthole: false, fusionauth: { issuer: 'https://a.example', clientId: 'c', clientSecret: 's', allowEmails: 'alice@example.com' } }, ['fusionauth.allowEmails']],
+        ['saveTunnel', { previousName: '../x', name: 'web', target: '3000', mode: 'public', startWithPorthole: false, confirmPublic: true }, ['previousName']],
       ];
+      // Every channel gets malformed payloads here: a new channel without a case fails this test.
+      assert.deepEqual([...new Set(cases.map(([k]) => k))].sort(), [...INVOKE_KEYS].sort());
       for (const [key, payload, fields] of cases) {
         const res = await (r.h[key] as (s: string, p: unknown) => Promise<IpcResult<unknown>>)(WINDOW, payload);
         assert.equal(res.ok, false, `${key} ${JSON.stringify(payload)?.slice(0, 80)} was accepted`);
@@ -172,7 +195,7 @@ describe('IPC handlers', { timeout: 60_000 }, () => {
     try {
       assert.deepEqual(await r.h.saveCredentials(WINDOW, { ngrokAuthtoken: AUTHTOKEN }), {
         ok: true,
-        value: { startAtLogin: false, ngrok: { authtoken: { stored: true } }, secretStorage: { backend: 'keychain', available: true, weak: false } },
+        value: { startAtLogin: false, ngrok: { authtoken: { stored: true } }, secretStorage: { backend: 'keychain', available: true, weak: false }, problems: [] },
       });
       const saved = await r.h.saveTunnel(WINDOW, tunnel());
       assert.ok(saved.ok, JSON.stringify(saved));
@@ -186,7 +209,9 @@ describe('IPC handlers', { timeout: 60_000 }, () => {
       assert.ok((await r.h.listTunnels(WINDOW, undefined)).ok);
       assert.ok((await r.h.getSettings(WINDOW, undefined)).ok);
       const extras = await r.h.tunnelExtras(WINDOW, { name: 'web' });
-      assert.ok(extras.ok && /openid-connect/.test(extras.value.policyYaml) && /FUSIONAUTH_CLIENT_SECRET/.test(extras.value.policyYaml));
+      assert.ok(extras.ok && /openid-connect/.test(extras.value.policyYaml), JSON.stringify(extras));
+      assert.ok(extras.value.policyYaml.includes(`client_secret: ${VAULT_SECRET_REF}`), extras.value.policyYaml);
+      assert.match(extras.value.policyYaml, /ngrok api secrets create/, 'the policy says how to create the vault secret');
       const check = await r.h.runPreflight(WINDOW, { tunnel: 'web' });
       assert.ok(check.ok && check.value.ok, JSON.stringify(check));
       assert.equal(check.ok && check.value.redirectUri, 'https://idp.ngrok.com/oauth2/callback');
@@ -203,10 +228,13 @@ describe('IPC handlers', { timeout: 60_000 }, () => {
       const imported = await r.h.importNgrokAuthtoken(WINDOW, {});
       assert.deepEqual(imported, { ok: true, value: { source: 'NGROK_AUTHTOKEN' } });
 
-      // Copy puts the real policy (with the secret) on the clipboard, never in the answer.
+      // "Copy traffic policy" copies exactly what the window shows: the vault reference, never the secret.
       const copied = await r.h.copyTunnelText(WINDOW, { name: 'web', kind: 'traffic-policy' });
       assert.deepEqual(copied, { ok: true, value: null });
-      assert.ok(r.clipboard.at(-1)?.includes(fa.clientSecret));
+      assert.equal(r.clipboard.at(-1), extras.value.policyYaml);
+      assert.deepEqual(await r.h.copyTunnelText(WINDOW, { name: 'web', kind: 'ngrok-command' }), { ok: true, value: null });
+      assert.equal(r.clipboard.at(-1), extras.value.ngrokCommand);
+      for (const text of r.clipboard) assert.ok(!text.includes(fa.clientSecret), `the clipboard got the client secret: ${text}`);
 
       for (const res of r.results) {
         for (const s of [AUTHTOKEN, fa.clientSecret, `${AUTHTOKEN}-imported`]) assert.ok(!res.includes(s), `a result carried a secret: ${res.slice(0, 300)}`);

@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  checkCredentials, checkGrants, checkIssuerMatch, checkIssuerUrl, checkScopes, discoveryUrlFor, isLoopbackHost, redact,
+  checkCredentials, checkGrants, checkIssuerMatch, checkIssuerUrl, checkScopes, discoveryCheck, discoveryUrlFor, isLoopbackHost, redact,
+  type DiscoveryFailure,
 } from '../../main/oidc/checks.js';
 
 test('issuer-url: https anywhere, http only on loopback, never acme.com', () => {
@@ -78,4 +79,72 @@ test('client-credentials: FusionAuth\'s own error shapes', () => {
 test('redact: a secret that slipped into a text is replaced', () => {
   const out = redact([{ id: 'discovery', status: 'fail', message: 'x hunter2-secret y', fix: 'hunter2-secret' }], 'hunter2-secret');
   assert.deepEqual(out, [{ id: 'discovery', status: 'fail', message: 'x [redacted] y', fix: '[redacted]' }]);
+});
+
+test('redact: also the encoded forms the secret travels in (form body, Basic header, JSON)', () => {
+  const secret = 'a+b/c=d e"f';
+  const basic = btoa('my+id:a%2Bb%2Fc%3Dd+e%22f'); // oauth4webapi's form-urlencoding, then base64
+  const texts = [
+    `client_secret=${new URLSearchParams({ s: secret }).toString().slice(2)}&x=1`,
+    `pw ${encodeURIComponent(secret)}`,
+    `Authorization: Basic ${basic}`,
+    `{"client_secret":${JSON.stringify(secret)}}`,
+  ];
+  const out = redact(texts.map((message) => ({ id: 'client-credentials' as const, status: 'warn' as const, message })), secret, 'my id');
+  for (const c of out) {
+    assert.match(c.message, /\[redacted\]/, c.message);
+    assert.ok(!c.message.includes('a+b') && !c.message.includes('a%2Bb') && !c.message.includes(basic.slice(8, 20)), c.message);
+  }
+  assert.deepEqual(redact([{ id: 'discovery', status: 'pass', message: 'abc' }], 'abc'), [{ id: 'discovery', status: 'pass', message: 'abc' }], 'too short to scrub safely');
+});
+
+test('discovery: each way of failing has its own message and its own fix, short and concrete', () => {
+  const url = 'https://auth.example.com/.well-known/openid-configuration';
+  const failures: DiscoveryFailure[] = [
+    { kind: 'dns', host: 'auth.example.com' },
+    { kind: 'refused', host: 'auth.example.com:9011' },
+    { kind: 'tls', host: 'auth.example.com', code: 'DEPTH_ZERO_SELF_SIGNED_CERT' },
+    { kind: 'tls', host: 'auth.example.com', code: 'ERR_SSL_WRONG_VERSION_NUMBER' },
+    { kind: 'tls', host: 'auth.example.com', code: 'ERR_TLS_CERT_ALTNAME_INVALID' },
+    { kind: 'tls', host: 'auth.example.com', code: 'CERT_HAS_EXPIRED' },
+    { kind: 'timeout', seconds: 5 },
+    { kind: 'status', status: 404 },
+    { kind: 'status', status: 403 },
+    { kind: 'status', status: 503 },
+    { kind: 'status', status: 301, location: 'https://auth.example.com/' },
+    { kind: 'not-json', contentType: 'text/html' },
+    { kind: 'no-issuer' },
+    { kind: 'network', code: 'ECONNRESET' },
+  ];
+  const checks = failures.map((f) => discoveryCheck(url, f));
+  const said = (re: RegExp, i: number) => assert.match(checks[i]!.message, re, checks[i]!.message);
+  said(/^DNS lookup failed: the host "auth\.example\.com" was not found/, 0);
+  said(/^Connection refused by auth\.example\.com:9011/, 1);
+  said(/not signed by a trusted authority/, 2);
+  said(/does not speak https on that port/, 3);
+  said(/for another host name/, 4);
+  said(/expired/, 5);
+  said(/within 5 s \(timeout\)/, 6);
+  said(/HTTP 404 \(not found\)/, 7);
+  said(/HTTP 403: something in front of FusionAuth/, 8);
+  said(/HTTP 503/, 9);
+  said(/redirected \(HTTP 301 to https:\/\/auth\.example\.com\/\)/, 10);
+  said(/did not answer with JSON \(content type "text\/html"\)/, 11);
+  said(/has no "issuer"/, 12);
+  said(/\(ECONNRESET\)/, 13);
+  assert.equal(new Set(checks.map((c) => c.message)).size, checks.length, 'distinct messages');
+  for (const c of checks) {
+    assert.equal(c.status, 'fail');
+    assert.ok(c.fix && c.fix.length <= 200, `a short fix: ${c.fix}`);
+    assert.ok(c.message.length <= 160, `a short message: ${c.message}`);
+  }
+});
+
+test('issuer-match: the trailing-slash fix points the right way and names the tenant setting', () => {
+  const tenantHasSlash = checkIssuerMatch('https://a.example', 'https://a.example/');
+  assert.match(tenantHasSlash.fix!, /^In FusionAuth, open Tenants > Your Tenant > General > Issuer, remove the trailing "\/" \(make it https:\/\/a\.example\)/);
+  const userTypedSlash = checkIssuerMatch('https://a.example/', 'https://a.example');
+  assert.match(userTypedSlash.fix!, /^Enter https:\/\/a\.example here, without the trailing "\/": it must match Tenants > Your Tenant > General > Issuer/);
+  const acme = checkIssuerMatch('https://a.example', 'acme.com');
+  assert.equal(acme.fix, 'In FusionAuth, open Tenants > Your Tenant > General > Issuer, change "acme.com" to https://a.example and save.');
 });

@@ -252,6 +252,26 @@ describe('preflight: each way discovery fails has its own message', () => {
     assert.match(check(r, 'discovery').message, /HTTP 404/);
   });
 
+  test('HTTP 403 and HTTP 500 each say something different', async () => {
+    const forbidden = await listen(http.createServer((_req, res) => { res.writeHead(403); res.end(); }));
+    const broken = await listen(http.createServer((_req, res) => { res.writeHead(500); res.end(); }));
+    const r403 = check(await preflight(bare(`http://127.0.0.1:${forbidden}`)), 'discovery');
+    const r500 = check(await preflight(bare(`http://127.0.0.1:${broken}`)), 'discovery');
+    assert.match(r403.message, /HTTP 403: something in front of FusionAuth refuses/);
+    assert.match(r403.fix!, /\/\.well-known\/openid-configuration through the proxy/);
+    assert.match(r500.message, /HTTP 500/);
+    assert.match(r500.fix!, /System > About/);
+  });
+
+  test('TLS error: https to a port that speaks plain http', async () => {
+    const port = await listen(http.createServer((_req, res) => { res.writeHead(200); res.end('{}'); }));
+    const r = await preflight(bare(`https://127.0.0.1:${port}`));
+    const d = check(r, 'discovery');
+    assert.match(d.message, /TLS error talking to 127\.0\.0\.1:\d+ \(\w+\): it does not speak https on that port/);
+    assert.doesNotMatch(d.message, /certificate/, 'not blamed on a certificate');
+    assert.match(d.fix!, /port/);
+  });
+
   test('TLS error (self-signed certificate)', async () => {
     execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
       '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(tmp, 'key.pem'), '-out', join(tmp, 'cert.pem')], { stdio: 'ignore' });
@@ -265,5 +285,80 @@ describe('preflight: each way discovery fails has its own message', () => {
     assert.equal(check(r, 'issuer-url').status, 'pass');
     assert.match(check(r, 'discovery').message, /TLS error/);
     assert.match(check(r, 'discovery').message, /SELF_SIGNED|CERT/);
+    assert.match(check(r, 'discovery').message, /not signed by a trusted authority/);
   });
+});
+
+describe('preflight: a provider that echoes the request in its errors never gets the secret into a message', () => {
+  // A secret with characters that form- and base64-encoding change, so every encoded form is tried.
+  const SECRET = 'Ab+c/d=e f!g~h(i)*j\'k-l_m.n"o\\p';
+  const CLIENT = 'porthole client:1';
+  const servers: http.Server[] = [];
+  after(async () => {
+    for (const s of servers) {
+      s.closeAllConnections();
+      await new Promise<void>((r) => s.close(() => r()));
+    }
+  });
+
+  /** A minimal OpenID provider whose token endpoint answers `error` with everything it received. */
+  async function echoing(authMethods: string[], error: string, status: number): Promise<{ issuer: string; seen: string[] }> {
+    const seen: string[] = [];
+    const server = http.createServer(async (req, res) => {
+      const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      if (req.url === '/.well-known/openid-configuration') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({
+          issuer, authorization_endpoint: `${issuer}/oauth2/authorize`, token_endpoint: `${issuer}/oauth2/token`,
+          jwks_uri: `${issuer}/.well-known/jwks.json`, response_types_supported: ['code'],
+          grant_types_supported: ['authorization_code', 'refresh_token'], scopes_supported: ['openid', 'email'],
+          token_endpoint_auth_methods_supported: authMethods,
+        }));
+        return;
+      }
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      const body = Buffer.concat(chunks).toString('utf8');
+      const auth = req.headers.authorization ?? '';
+      const decoded = auth.startsWith('Basic ') ? Buffer.from(auth.slice(6), 'base64').toString('utf8') : '';
+      seen.push(body + auth);
+      res.writeHead(status, { 'content-type': 'application/json' });
+      // Everything, in every form: the raw body, the header, the decoded header, as JSON text.
+      res.end(JSON.stringify({
+        error: `${error} ${auth}`,
+        error_reason: decoded,
+        error_description: `bad request: ${body} | ${auth} | ${decoded} | ${decodeURIComponent(body.replace(/\+/g, ' '))} | ${JSON.stringify(body)}`,
+      }));
+    });
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    return { issuer: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
+  }
+
+  const cases: [string, string[], string, number][] = [
+    ['client_secret_basic, an unexpected error', ['client_secret_basic'], 'invalid_request', 400],
+    ['client_secret_post, an unexpected error', ['client_secret_post'], 'invalid_request', 400],
+    ['client_secret_basic, invalid_client', ['client_secret_basic'], 'invalid_client', 401],
+    ['client_secret_post, invalid_client', ['client_secret_post'], 'invalid_client', 400],
+  ];
+  for (const [name, methods, error, status] of cases) {
+    test(name, async () => {
+      const { issuer, seen } = await echoing(methods, error, status);
+      const r = await preflight({ issuer, clientId: CLIENT, clientSecret: SECRET, allowEmails: [], allowDomains: [], scopes: [] });
+      assert.equal(seen.length, 1, 'the token endpoint was asked once');
+      const c = check(r, 'client-credentials');
+      assert.notEqual(c.status, 'pass');
+      const text = JSON.stringify(r.checks.map((x) => [x.message, x.fix]));
+      assert.ok(/Basic|client_secret=|invalid_client/.test(seen[0]!), 'the secret went over the wire');
+      // No form of the secret that went over the wire, nor any piece of one: not raw, not form- or
+      // percent-encoded, not inside a (possibly shortened) base64 Authorization header.
+      const encoded = [SECRET, encodeURIComponent(SECRET), new URLSearchParams({ s: SECRET }).toString().slice(2)];
+      const pieces = encoded.flatMap((f) => Array.from({ length: f.length - 7 }, (_, i) => f.slice(i, i + 8)));
+      const decodedRuns = (text.match(/[A-Za-z0-9+/]{12,}/g) ?? []).map((run) => Buffer.from(run, 'base64').toString('latin1'));
+      for (const p of pieces) {
+        assert.ok(!text.includes(p), `a piece of the secret in the report: ${p}\n${text}`);
+        for (const d of decodedRuns) assert.ok(!d.includes(p), `a piece of the secret in base64 in the report: ${p}\n${text}`);
+      }
+    });
+  }
 });

@@ -1,9 +1,9 @@
 // test: the tray's menu, icon and tooltip as data, for each state a tunnel can be in; the click ids
 // round-trip; notices for each transition; the coalescer collapses bursts.
 
-import { test } from 'node:test';
+import { mock, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { coalesce, parseMenuId, trayIcon, trayMenu, trayTooltip, tunnelItemId, type MenuItemSpec } from '../../main/tray/menu.js';
+import { coalesce, parseMenuId, TRAY_COALESCE_MS, trayIcon, trayMenu, trayTooltip, tunnelItemId, type MenuItemSpec } from '../../main/tray/menu.js';
 import { noticesFor } from '../../main/tray/notices.js';
 import type { TunnelView } from '../../main/types.js';
 
@@ -145,4 +145,34 @@ test('coalesce: a burst runs once after the delay; flush runs now; cancel drops'
   c.cancel();
   await new Promise((r) => setTimeout(r, 60));
   assert.equal(runs, 2);
+});
+
+test('the tray coalesces over one frame: a burst is one rebuild, TRAY_COALESCE_MS after its first change', () => {
+  assert.ok(TRAY_COALESCE_MS > 0 && TRAY_COALESCE_MS <= 50, `TRAY_COALESCE_MS is ${TRAY_COALESCE_MS}`);
+  mock.timers.enable({ apis: ['setTimeout'] });
+  try {
+    const at: number[] = [];
+    let now = 0;
+    const c = coalesce(() => at.push(now), TRAY_COALESCE_MS);
+    const tick = (ms: number) => {
+      now += ms;
+      mock.timers.tick(ms);
+    };
+    // starting → online → protection checked, a few milliseconds apart: one rebuild.
+    c();
+    tick(2);
+    c();
+    tick(3);
+    c();
+    tick(TRAY_COALESCE_MS - 6);
+    assert.deepEqual(at, [], 'not before the frame is over');
+    tick(1);
+    assert.deepEqual(at, [TRAY_COALESCE_MS]);
+    // A change after the rebuild is its own burst.
+    c();
+    tick(TRAY_COALESCE_MS);
+    assert.deepEqual(at, [TRAY_COALESCE_MS, 2 * TRAY_COALESCE_MS]);
+  } finally {
+    mock.timers.reset();
+  }
 });

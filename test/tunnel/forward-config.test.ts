@@ -62,20 +62,70 @@ test('ngrok command: each mode, never the secret', () => {
   for (const mode of ['oidc', 'oidc-legacy', 'internal', 'public'] as const) assert.ok(!ngrokCommandFor({ ...base, mode }).includes('s3cr3t'), mode);
 });
 
-test('ngrok command for oidc: a shell really writes the policy file with the secret from the environment', () => {
-  const spec: TunnelSpec = { ...base, mode: 'oidc', fusionauth: { ...fa, issuer: 'https://auth.example.com/$HOME`id`' } };
-  const cmd = ngrokCommandFor(spec);
-  assert.match(cmd, /--traffic-policy-file porthole-web\.policy\.yml$/);
+/** Runs a generated command in a fresh folder, with `ngrok` a shell function that records its argv. */
+function runCommand(cmd: string, shell: 'sh' | 'bash' | 'interactive bash', secret: string): { dir: string; out: string } {
   const dir = mkdtempSync(join(tmpdir(), 'porthole-cmd-'));
-  try {
-    // Run everything but the last line (ngrok itself is not installed here).
-    const script = cmd.split('\n').slice(0, -1).join('\n');
-    const r = spawnSync('sh', ['-c', script], { cwd: dir, env: { PATH: process.env.PATH, FUSIONAUTH_CLIENT_SECRET: 'env-s3cret: #x' } });
-    assert.equal(r.status, 0, String(r.stderr));
-    const written = parseYaml(readFileSync(join(dir, 'porthole-web.policy.yml'), 'utf8'));
-    assert.deepEqual(written, trafficPolicyFor({ ...spec.fusionauth!, clientSecret: 'env-s3cret: #x' }));
-    assert.equal(written.on_http_request[0]!.actions[0]!.config?.issuer_url, 'https://auth.example.com/$HOME`id`', 'nothing else is expanded');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+  const fake = `ngrok() { printf '%s\\n' "$@" > ngrok-argv.txt; }`;
+  const env = { PATH: process.env.PATH ?? '', FUSIONAUTH_CLIENT_SECRET: secret, HISTFILE: '/dev/null', TERM: 'dumb' };
+  if (shell !== 'interactive bash') {
+    const r = spawnSync(shell, ['-c', `${fake}\n${cmd}`], { cwd: dir, env, encoding: 'utf8' });
+    assert.equal(r.status, 0, `${shell}: ${r.stderr}`);
+    return { dir, out: r.stdout };
+  }
+  // A person pasting the command into a terminal: bash on a pty, history expansion on. `echo X!!X`
+  // first proves that expansion is live in this shell.
+  const input = ['echo probe', 'echo X!!X', fake, cmd, 'exit', ''].join('\n');
+  const r = spawnSync('script', ['-qec', 'bash --norc --noprofile -i', '/dev/null'], { cwd: dir, env, input, encoding: 'utf8', timeout: 15000 });
+  assert.equal(r.status, 0, `script: ${r.stderr}`);
+  assert.match(r.stdout, /Xecho probeX/, 'history expansion is on in the interactive shell');
+  assert.doesNotMatch(r.stdout, /event not found/);
+  return { dir, out: r.stdout };
+}
+const hasScript = spawnSync('script', ['--version']).status === 0;
+const shells = ['sh', 'bash', ...(hasScript ? ['interactive bash' as const] : [])] as const;
+
+test('ngrok command for oidc: sh, bash and an interactive bash write the policy file, the secret from the environment', () => {
+  // A `!` and a quote in an email, shell metacharacters in the issuer: nothing but the secret may expand.
+  const spec: TunnelSpec = { ...base, mode: 'oidc', fusionauth: { ...fa, issuer: 'https://auth.example.com/$HOME`id`', allowEmails: ["o'brien!x@x.test", 'a@x.test'] } };
+  const cmd = ngrokCommandFor(spec);
+  assert.ok(!cmd.includes('!'), 'no `!` for history expansion to find');
+  assert.ok(!cmd.includes('s3cr3t-value'));
+  assert.match(cmd, /\nngrok http 3000 --traffic-policy-file porthole-web\.policy\.yml$/);
+  const secret = 'env-s3cret_-42';
+  for (const shell of shells) {
+    const { dir } = runCommand(cmd, shell, secret);
+    try {
+      const written = parseYaml(readFileSync(join(dir, 'porthole-web.policy.yml'), 'utf8'));
+      assert.deepEqual(written, trafficPolicyFor({ ...spec.fusionauth!, clientSecret: secret }), shell);
+      assert.equal(written.on_http_request[0]!.actions[0]!.config?.issuer_url, 'https://auth.example.com/$HOME`id`', `${shell}: nothing else is expanded`);
+      assert.deepEqual(readFileSync(join(dir, 'ngrok-argv.txt'), 'utf8').trim().split('\n'), ['http', '3000', '--traffic-policy-file', 'porthole-web.policy.yml'], shell);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+});
+
+test('ngrok command for oidc-legacy: the shells pass every flag as written, the secret from the environment', () => {
+  const spec: TunnelSpec = { ...base, mode: 'oidc-legacy', fusionauth: { ...fa, allowEmails: ["o'brien!x@x.test"], allowDomains: ['corp.test'] } };
+  const cmd = ngrokCommandFor(spec);
+  assert.ok(!cmd.replace(/'\\!'/g, '').includes('!'), 'every `!` is backslashed outside the quotes');
+  for (const shell of shells) {
+    const { dir } = runCommand(cmd, shell, 'env-s3cret');
+    try {
+      assert.deepEqual(readFileSync(join(dir, 'ngrok-argv.txt'), 'utf8').trim().split('\n'), [
+        'http',
+        '3000',
+        '--oidc=https://auth.example.com',
+        '--oidc-client-id=cid',
+        '--oidc-client-secret=env-s3cret',
+        "--oidc-allow-email=o'brien!x@x.test",
+        '--oidc-allow-domain=corp.test',
+        '--oidc-scope=openid',
+        '--oidc-scope=email',
+        '--oidc-scope=profile',
+      ], shell);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 });

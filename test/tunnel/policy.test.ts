@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { evaluate } from '@marcbachmann/cel-js';
 import { parse as parseYaml } from 'yaml';
-import { celString, denyExpression, policyYaml, scopesFor, trafficPolicyFor } from '../../main/tunnel/policy.js';
+import { celString, denyExpression, policyYaml, scopesFor, trafficPolicyFor, VAULT_SECRET_REF } from '../../main/tunnel/policy.js';
 import type { FusionAuthSettings, TunnelSpec } from '../../main/types.js';
 
 const fa: FusionAuthSettings = { issuer: 'https://auth.example.com', clientId: 'cid', clientSecret: 'csecret', allowEmails: [], allowDomains: [], scopes: [] };
@@ -50,14 +50,31 @@ test('CEL strings are quoted safely: a quote cannot break out of the literal', (
   assert.equal(evaluate(celString('a\\b\nc')), 'a\\b\nc');
 });
 
-test('policyYaml: the same policy as YAML for each mode', () => {
+test('policyYaml: the same policy as YAML for each mode, the secret as a vault reference', () => {
   const spec: TunnelSpec = { name: 'web', target: '3000', mode: 'oidc', fusionauth: { ...fa, allowEmails: ['a@x.test'] } };
-  assert.deepEqual(parseYaml(policyYaml(spec)), trafficPolicyFor(spec.fusionauth!));
-  assert.deepEqual(parseYaml(policyYaml({ ...spec, mode: 'oidc-legacy' })), trafficPolicyFor(spec.fusionauth!));
+  const vault = { ...spec.fusionauth!, clientSecret: VAULT_SECRET_REF };
+  assert.equal(VAULT_SECRET_REF, "${secrets.get('porthole', 'fusionauth_client_secret')}");
+  assert.deepEqual(parseYaml(policyYaml(spec)), trafficPolicyFor(vault));
+  assert.deepEqual(parseYaml(policyYaml({ ...spec, mode: 'oidc-legacy' })), trafficPolicyFor(vault));
   const internal = parseYaml(policyYaml({ ...spec, mode: 'internal' }));
   assert.deepEqual(internal.on_http_request.at(-1), { actions: [{ type: 'forward-internal', config: { url: 'https://web.internal' } }] });
+  assert.equal(internal.on_http_request[0].actions[0].config.client_secret, VAULT_SECRET_REF);
   assert.equal(internal.on_http_request.length, 3);
   assert.deepEqual(parseYaml(policyYaml({ name: 'web', target: '3000', mode: 'public' })), { on_http_request: [] });
   assert.match(policyYaml({ name: 'web', target: '3000', mode: 'public' }), /anyone with the URL/);
-  assert.ok(!policyYaml(spec, { secret: '${S}' }).includes('csecret'));
+  for (const mode of ['oidc', 'oidc-legacy', 'internal'] as const) assert.ok(!policyYaml({ ...spec, mode }).includes('csecret'), mode);
+});
+
+test('policyYaml: the vault form says how to create the secret; `secret` substitutes anything else', () => {
+  const spec: TunnelSpec = { name: 'web', target: '3000', mode: 'oidc', fusionauth: fa };
+  const text = policyYaml(spec);
+  assert.match(text, /^# .*\n# The client secret is not in this file/);
+  assert.match(text, /^#\s+ngrok api vaults create --name porthole$/m);
+  assert.match(text, /^#\s+ngrok api secrets create --vault-id \S.* --name fusionauth_client_secret --value "\$FUSIONAUTH_CLIENT_SECRET"$/m);
+  assert.match(text, /ngrok\.com\/docs\/traffic-policy\/secrets/);
+  const placeholder = policyYaml(spec, { secret: '${S}' });
+  assert.equal(parseYaml(placeholder).on_http_request[0].actions[0].config.client_secret, '${S}');
+  assert.ok(!placeholder.includes('vault'), 'no vault how-to when the secret is not the vault reference');
+  assert.equal(parseYaml(policyYaml(spec, { secret: 'the-real-one' })).on_http_request[0].actions[0].config.client_secret, 'the-real-one');
+  assert.ok(!policyYaml({ name: 'web', target: '3000', mode: 'public' }).includes('vault'), 'public: nothing to create');
 });

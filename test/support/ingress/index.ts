@@ -80,6 +80,13 @@ export interface Ingress {
   dropAll(): void;
   /** Drop all and refuse connections (listener closed) for ms, then listen again on the same port. */
   outage(ms: number): Promise<void>;
+  /**
+   * Stop reading from the agent connections open now, as a half-open connection does after the
+   * laptop slept: no answers (RPCs, heartbeats), no reset, visitors get ERR_NGROK_3200. Connections
+   * made later are served normally. `thaw()` reads on (what was sent meanwhile is answered then);
+   * `drop()` destroys the frozen connections.
+   */
+  freeze(): { thaw(): void; drop(): void };
   /** Agent TCP connections open now. */
   connections(): number;
   /** Loopback base URL serving tunnel id (== Bind URL, except internal endpoints); kept after Unbind. */
@@ -104,6 +111,9 @@ const T_HEARTBEAT = 0xffffffff;
 
 interface AgentConn {
   mux: MuxSession;
+  socket: tls.TLSSocket;
+  /** freeze(): not read from, not used for visitors. */
+  frozen: boolean;
 }
 
 interface Tunnel {
@@ -177,7 +187,7 @@ export async function startIngress(opts: { quickAck?: boolean } = {}): Promise<I
     edgeAuth,
     openProxy(edge, clientAddr) {
       const t = tunnels.get(edge.tunnelId);
-      if (!t?.conn || t.conn.mux.closed) return null;
+      if (!t?.conn || t.conn.mux.closed || t.conn.frozen) return null;
       return openProxyStream(t.conn.mux, t, clientAddr);
     },
   };
@@ -185,7 +195,7 @@ export async function startIngress(opts: { quickAck?: boolean } = {}): Promise<I
   // ---- the agent-facing TLS server ----
   const server = tls.createServer({ key: certs.keyPem, cert: certs.certPem }, (socket) => {
     socket.setNoDelay(true);
-    const conn: AgentConn = { mux: new MuxSession(socket, { quickAck }) };
+    const conn: AgentConn = { mux: new MuxSession(socket, { quickAck }), socket, frozen: false };
     conns.add(conn);
     conn.mux.on('stream', (s: MuxStream) => onAgentStream(conn, s));
     conn.mux.on('close', () => {
@@ -372,6 +382,27 @@ export async function startIngress(opts: { quickAck?: boolean } = {}): Promise<I
       await closed;
       await new Promise((resolve) => setTimeout(resolve, ms));
       if (!closing) await listen(server, port);
+    },
+    freeze() {
+      const frozen = [...conns];
+      for (const c of frozen) {
+        c.frozen = true;
+        c.socket.pause();
+      }
+      return {
+        thaw() {
+          for (const c of frozen) {
+            c.frozen = false;
+            c.socket.resume();
+          }
+        },
+        drop() {
+          for (const c of frozen) {
+            c.mux.destroy();
+            c.socket.destroy();
+          }
+        },
+      };
     },
     connections: () => rawSockets.size,
     edgeUrl: (id) => edgeById.get(id)?.url,
