@@ -154,10 +154,11 @@ export async function startPorthole(deps: PortholeDeps): Promise<PortholeApp> {
   if (s.startAtLogin !== atLogin) deps.store.write({ ...s, startAtLogin: atLogin });
 
   for (const p of deps.store.problems) {
-    deps.notifier.notify({
-      title: 'Porthole’s settings file was damaged',
-      body: `It was set aside as ${p.movedTo}. ${p.keptTunnels} tunnel${p.keptTunnels === 1 ? '' : 's'} kept; your secrets are unaffected.`,
-    });
+    deps.notifier.notify(
+      p.kind === 'secrets'
+        ? { title: 'Porthole’s stored secrets could not be read', body: `The file was set aside as ${p.movedTo}. Your tunnels are kept; enter the ngrok authtoken and client secrets again.` }
+        : { title: 'Porthole’s settings file was damaged', body: `It was set aside as ${p.movedTo}. ${p.keptTunnels} tunnel${p.keptTunnels === 1 ? '' : 's'} kept; your secrets are unaffected.` },
+    );
     log(`settings: ${p.file} moved aside: ${p.reason}`);
   }
 

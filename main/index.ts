@@ -11,6 +11,7 @@ import { createNotifier } from './notify.js';
 import { createSecretStore } from './settings/secrets.js';
 import { openSettingsStore } from './settings/settings-store.js';
 import { createSafeStorageEncryptor, electronStoreFactory } from './settings/store.js';
+import { createXdgAutostart } from './system/autostart.js';
 import { createTray } from './tray/tray.js';
 import { createSettingsWindow, denyAllPermissions } from './window.js';
 
@@ -48,10 +49,14 @@ async function electronDeps(): Promise<PortholeDeps> {
     notifier: createNotifier(openExternal),
     clipboard: { writeText: (text) => clipboard.writeText(text) },
     openExternal,
-    loginItem: {
-      get: () => app.getLoginItemSettings().openAtLogin,
-      set: (enabled) => app.setLoginItemSettings({ openAtLogin: enabled }),
-    },
+    // Electron's login items exist on macOS and Windows only; Linux desktops read XDG autostart entries
+    loginItem:
+      process.platform === 'linux'
+        ? createXdgAutostart({ exec: process.env.APPIMAGE || process.execPath })
+        : {
+            get: () => app.getLoginItemSettings().openAtLogin,
+            set: (enabled) => app.setLoginItemSettings({ openAtLogin: enabled }),
+          },
     trustedSender: settingsWindow.url,
     // Quit from the tray goes through before-quit, which stops every tunnel first
     requestQuit: () => app.quit(),

@@ -32,8 +32,9 @@ export interface SettingsWindowOptions {
 }
 
 /**
- * The settings window's options (`dark`: the OS uses a dark colour scheme). Every security flag is spelled out even where Electron's default
- * already agrees, so a future default change or a "make it work" edit shows up in the test.
+ * The settings window's options (`dark`: the OS uses a dark colour scheme). Every security flag is
+ * spelled out even where Electron's default already agrees, so a future default change or a
+ * "make it work" edit shows up in the test.
  */
 export function settingsWindowOptions(preloadPath: string, opts: { dark?: boolean } = {}): SettingsWindowOptions {
   return {

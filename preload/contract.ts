@@ -179,6 +179,8 @@ export interface SettingsView {
 
 /** A damaged settings file, set aside at launch. */
 export interface SettingsProblem {
+  /** `settings`: tunnels and flags, whatever was readable kept; `secrets`: the stored secrets are lost. */
+  kind: 'settings' | 'secrets';
   /** Where the damaged file now is (`…/settings.json.corrupt-<time>`). */
   movedTo: string;
   /** How many tunnels were still readable and kept. */

@@ -223,12 +223,19 @@ function renderProblems(): void {
       h(
         'div',
         { class: 'alert alert-warn', role: 'alert', 'data-role': 'settings-problem' },
-        h(
-          'div',
-          { class: 'alert-text' },
-          h('strong', {}, 'Porthole’s settings file was damaged.'),
-          h('p', {}, `It was set aside as ${p.movedTo}. ${p.keptTunnels === 1 ? '1 tunnel' : `${p.keptTunnels} tunnels`} that could still be read ${p.keptTunnels === 1 ? 'was' : 'were'} kept; your stored secrets are unaffected. Check your tunnels and settings.`),
-        ),
+        p.kind === 'secrets'
+          ? h(
+              'div',
+              { class: 'alert-text' },
+              h('strong', {}, 'Porthole’s stored secrets could not be read.'),
+              h('p', {}, `The file was set aside as ${p.movedTo}. Your tunnels are kept: enter the ngrok authtoken and each tunnel’s client secret again.`),
+            )
+          : h(
+              'div',
+              { class: 'alert-text' },
+              h('strong', {}, 'Porthole’s settings file was damaged.'),
+              h('p', {}, `It was set aside as ${p.movedTo}. ${p.keptTunnels === 1 ? '1 tunnel' : `${p.keptTunnels} tunnels`} that could still be read ${p.keptTunnels === 1 ? 'was' : 'were'} kept; your stored secrets are unaffected. Check your tunnels and settings.`),
+            ),
         h('button', { class: 'btn small', type: 'button', 'data-action': 'dismiss-problem', onclick: () => (dismissedProblems.add(p.movedTo), renderProblems()) }, 'Dismiss'),
       ),
     ),
@@ -987,8 +994,12 @@ function settingsPane(): HTMLElement {
   const login = h('input', { id: 's-login', type: 'checkbox', checked: s.startAtLogin });
   login.addEventListener('change', async () => {
     const r = await api().saveSettings({ startAtLogin: login.checked });
-    if (r.ok) settings = r.value;
-    toast(r.ok ? (login.checked ? 'Porthole will start at login' : 'Porthole will not start at login') : r.error.message, r.ok ? 'ok' : 'error');
+    if (!r.ok) {
+      login.checked = !login.checked; // the system said no: show what it does
+      return toast(`${r.error.message}${r.error.fix ? ` ${r.error.fix}` : ''}`, 'error');
+    }
+    settings = r.value;
+    toast(login.checked ? 'Porthole will start at login' : 'Porthole will not start at login');
   });
   const appCard = h('div', { class: 'card' }, h('h3', {}, 'App'), h('label', { class: 'check' }, login, ' Start Porthole when I log in'));
 

@@ -23,6 +23,7 @@ export class UsageError extends Error {
 export const TUNNEL_FLAGS_USAGE = `  <port|host:port>            the local app to share (e.g. 3000 or 127.0.0.1:8080)
   --name NAME                 tunnel name (default: derived from the target)
   --mode MODE                 oidc (default) | oidc-legacy | internal | public
+  --domain HOST               a domain reserved in the ngrok dashboard (default: one ngrok assigns)
   --issuer URL                FusionAuth tenant issuer, e.g. https://auth.example.com
   --client-id ID              FusionAuth application's Client Id
   --client-secret-file PATH   file holding the Client secret
@@ -41,6 +42,7 @@ const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const TUNNEL_OPTIONS = {
   name: { type: 'string' },
   mode: { type: 'string' },
+  domain: { type: 'string' },
   issuer: { type: 'string' },
   'client-id': { type: 'string' },
   'client-secret-file': { type: 'string' },
@@ -156,6 +158,7 @@ async function tunnelFrom(values: Values, positionals: string[], env: NodeJS.Pro
   const anyFa = issuer !== undefined || clientId !== undefined || secret !== undefined || lists.allowEmails.length + lists.allowDomains.length + lists.scopes.length > 0;
   const needsFa = mode === 'oidc' || mode === 'oidc-legacy';
   const input: Record<string, unknown> = { name: (values.name as string | undefined) ?? defaultName(target), target, mode };
+  if (values.domain !== undefined) input.domain = values.domain;
   if (needsFa || anyFa) input.fusionauth = { issuer: issuer ?? '', clientId: clientId ?? '', clientSecret: secret ?? '', ...lists };
   const r = parseTunnelSpec(input);
   if (!r.ok) throw new UsageError(usageLines(r.errors));

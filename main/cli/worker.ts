@@ -51,6 +51,8 @@ export function runInWorker(args: ParsedShareArgs, io: ShareIo, worker: { comman
     const stopRecover = (io.onRecover ?? onSigusr2)(() => send({ type: 'recover' }));
     child.on('error', (err) => {
       io.stderr(`porthole share: could not start the worker process: ${err.message}\n`);
+      stopRecover();
+      resolve(1);
     });
     // 'close' comes after the process ended and its pipes drained; 'done' came before it, in order.
     child.on('close', (exitCode, signal) => {

@@ -100,6 +100,8 @@ interface Slot {
   orphans: NgrokListener[];
   /** recover()'s round trip is under way. */
   probing?: boolean;
+  /** stopAll() is closing it: a drop now must not let the SDK redial and re-bind what is being closed. */
+  stopping?: boolean;
 }
 
 interface Deferred<T> {
@@ -290,7 +292,10 @@ export function createEngine(opts: EngineOptions): Engine {
   }
 
   function onDisconnect(s: Slot, error: string): boolean {
-    if (s.retired) return false; // a replaced session must never redial (close() normally ended it already)
+    // A replaced session must never redial (close() normally ended it already), nor one being stopped.
+    // Refusing makes the SDK print "Aborting connection to …" on stdout: the CLI keeps the SDK in a
+    // worker process for that (main/cli/worker.ts).
+    if (s.retired || s.stopping) return false;
     if (s !== slot) return true; // not current yet (its connect is still resolving): let the SDK redial
     s.lastDisconnectAt = now();
     if (s.settle) clearTimeout(s.settle);
@@ -339,7 +344,7 @@ export function createEngine(opts: EngineOptions): Engine {
       phase = 'up';
       log(`session ${s.gen} reconnected by the SDK`);
       for (const e of entries.values()) {
-        if (e.slot === s && e.listener && e.state.kind === 'reconnecting') dispatch(e, { type: 'reconnected', run: e.state.run, url: e.listener.url, at: now() });
+        if (e.slot === s && e.listener && e.state.kind === 'reconnecting' && dispatch(e, { type: 'reconnected', run: e.state.run, url: e.listener.url, at: now() })) verifyIfUnsure(e);
       }
       closeOrphans(s);
       settleWaiters({ slot: s });
@@ -444,6 +449,7 @@ export function createEngine(opts: EngineOptions): Engine {
       e.slot = s;
       dispatch(e, { type: 'reconnected', run, url: l.url, at: now() });
       if (l.url !== prevUrl) void runVerify(e, run);
+      else verifyIfUnsure(e);
     } catch (err) {
       if (stale(e, run) || s !== slot) return;
       const pe = toError(err, secrets());
@@ -520,8 +526,15 @@ export function createEngine(opts: EngineOptions): Engine {
     } catch (err) {
       r = { protection: 'unknown', reason: `the check failed: ${scrub(err instanceof Error ? err.message : String(err), secrets())}` };
     }
-    if (e.state.url === url) dispatch(e, { type: 'protectionChecked', run, at: now(), protection: r.protection, reason: r.reason });
+    // A check that ran while the connection was down saw ngrok's "offline" page, not the tunnel:
+    // it says nothing, so it is not recorded; verifyIfUnsure() runs it again once the tunnel is back.
+    if (e.state.url === url && e.state.kind === 'online') dispatch(e, { type: 'protectionChecked', run, at: now(), protection: r.protection, reason: r.reason });
     return r;
+  }
+
+  /** Back online on the same URL: check again unless a clear verdict (protected / open) stands. */
+  function verifyIfUnsure(e: Entry) {
+    if (e.state.kind === 'online' && e.state.protection !== 'protected' && e.state.protection !== 'open') void runVerify(e, e.state.run);
   }
 
   function start(name: string): Promise<TunnelView | undefined> {
@@ -566,6 +579,7 @@ export function createEngine(opts: EngineOptions): Engine {
     const s = slot;
     slot = null;
     phase = 'none';
+    if (s) s.stopping = true;
     for (const e of entries.values()) dispatch(e, { type: 'stopRequested', at: now() });
     settleWaiters({ error: CANCELLED });
     await Promise.all([...entries.keys()].map((n) => stop(n)));
@@ -641,7 +655,7 @@ export function createEngine(opts: EngineOptions): Engine {
     sessionSpec = r.value;
     if (old) {
       for (const e of entries.values()) if (e.slot === old && e.state.kind === 'online') dispatch(e, { type: 'connectionLost', run: e.state.run, at: now() });
-      await retire(old, true);
+      await retire(old, old.lostAt === undefined); // a lost session cannot answer Unbinds
     }
     if (needsSession()) void rebuild('the session settings changed');
     return r;

@@ -217,7 +217,7 @@ export function createOperations(deps: HandlerDeps): Operations {
     const ngrok: SettingsView['ngrok'] = { authtoken: { stored: stored.has(SECRET_KEYS.ngrokAuthtoken) } };
     if (s.ngrok.serverAddr) ngrok.serverAddr = s.ngrok.serverAddr;
     if (s.ngrok.caPem) ngrok.caPem = s.ngrok.caPem;
-    const problems = store.problems.map((p) => ({ movedTo: p.movedTo, keptTunnels: p.keptTunnels }));
+    const problems = store.problems.map((p) => ({ kind: p.kind, movedTo: p.movedTo, keptTunnels: p.keptTunnels }));
     return { startAtLogin: s.startAtLogin, ngrok, secretStorage: secretStorage(), problems };
   };
 
@@ -399,7 +399,16 @@ export function createOperations(deps: HandlerDeps): Operations {
       const next: Settings = { ...s, ngrok };
       if (patch.startAtLogin !== undefined) {
         deps.loginItem.set(patch.startAtLogin);
-        next.startAtLogin = patch.startAtLogin;
+        // The OS has the last word (a read-only autostart folder, a policy): store what it says now.
+        next.startAtLogin = deps.loginItem.get();
+        if (next.startAtLogin !== patch.startAtLogin) {
+          fail({
+            code: 'LOGIN_ITEM',
+            field: 'startAtLogin',
+            message: `Porthole could not ${patch.startAtLogin ? 'add itself to' : 'remove itself from'} the programs started at login.`,
+            fix: 'Change it in your system’s startup applications settings instead.',
+          });
+        }
       }
       store.write(next);
       if (stored.has(SECRET_KEYS.ngrokAuthtoken)) await ensureSession();

@@ -44,6 +44,8 @@ export type StoreFactory = (options: StoreOptions) => ConfLike;
 
 /** A settings or secrets file that could not be read and was moved aside. */
 export interface CorruptReport {
+  /** Which file: the settings (tunnels, flags) or the encrypted secrets (those are then lost). */
+  kind: 'settings' | 'secrets';
   file: string;
   movedTo: string;
   reason: string;
@@ -145,7 +147,7 @@ export function openSettingsStore(opts: OpenOptions): OpenedStores {
       writeFileSync(movedTo, original ?? readFileSync(conf.path));
       settings = parsed.salvaged;
       conf.store = { ...settings } as Record<string, unknown>;
-      problems.push({ file: conf.path, movedTo, reason: parsed.errors.map((e) => e.message).join('; '), keptTunnels: settings.tunnels.length });
+      problems.push({ kind: 'settings', file: conf.path, movedTo, reason: parsed.errors.map((e) => e.message).join('; '), keptTunnels: settings.tunnels.length });
     }
   } catch (err) {
     // Not JSON, or a schema violation, or a failed migration: keep a copy, start over with what parses.
@@ -166,7 +168,7 @@ export function openSettingsStore(opts: OpenOptions): OpenedStores {
     conf = factory(settingsOptions);
     conf.store = { ...salvaged } as Record<string, unknown>;
     settings = salvaged;
-    problems.push({ file: settingsFile, movedTo, reason: message(err), keptTunnels: salvaged.tunnels.length });
+    problems.push({ kind: 'settings', file: settingsFile, movedTo, reason: message(err), keptTunnels: salvaged.tunnels.length });
   }
   // Normalise once (drops stray keys such as a plain-text secret an old build left behind).
   writeSettings(conf, settings);
@@ -188,7 +190,7 @@ export function openSettingsStore(opts: OpenOptions): OpenedStores {
     const movedTo = corruptName(secretsFile, now());
     if (existsSync(secretsFile)) renameSync(secretsFile, movedTo);
     secretsConf = factory(secretsOptions);
-    problems.push({ file: secretsFile, movedTo, reason: message(err), keptTunnels: settings.tunnels.length });
+    problems.push({ kind: 'secrets', file: secretsFile, movedTo, reason: message(err), keptTunnels: settings.tunnels.length });
   }
 
   const store: SettingsStore = {

@@ -178,7 +178,7 @@ describe('startPorthole', { timeout: 60_000 }, () => {
       assert.deepEqual(d.rec.shown, ['settings']);
       const r = await d.app.handlers.getSettings(WINDOW, undefined);
       assert.ok(r.ok);
-      assert.deepEqual(r.value.problems, [{ movedTo: d.rec.notices[0]!.body.match(/as (\S+settings\.json\.corrupt-\S+?)\. /)![1], keptTunnels: 0 }]);
+      assert.deepEqual(r.value.problems, [{ kind: 'settings', movedTo: d.rec.notices[0]!.body.match(/as (\S+settings\.json\.corrupt-\S+?)\. /)![1], keptTunnels: 0 }]);
     } finally {
       await d.close();
     }
@@ -224,6 +224,22 @@ describe('startPorthole', { timeout: 60_000 }, () => {
       assert.equal(raw.__internal__?.migrations?.version, '0.2.0');
       assert.equal(raw.serverAddr, undefined);
       assert.deepEqual(raw.ngrok, { serverAddr: ing.serverAddr, caPem: ing.caPem });
+    } finally {
+      await d.close();
+    }
+  });
+
+  test('an unreadable secrets file: the notice says the secrets must be entered again, and the tunnels are kept', async () => {
+    const d = await launch(async (cwd) => {
+      await seed(cwd);
+      writeFileSync(join(cwd, 'secrets.json'), 'not json at all');
+    });
+    try {
+      assert.deepEqual(d.rec.notices.map((n) => n.title), ['Porthole’s stored secrets could not be read']);
+      assert.match(d.rec.notices[0]!.body, /secrets\.json\.corrupt-.*enter the ngrok authtoken and client secrets again/);
+      assert.deepEqual(d.app.snapshot().tunnels.map((t) => t.name), ['auto', 'manual']);
+      assert.equal(d.app.snapshot().settings.ngrok.authtoken.stored, false);
+      assert.deepEqual(d.rec.shown, ['settings'], 'the window opens to say so');
     } finally {
       await d.close();
     }

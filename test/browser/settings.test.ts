@@ -102,6 +102,16 @@ describe('settings window in Chromium, on the real engine', { skip, timeout: 60_
       await page.waitForSelector('.toast:has-text("Ingress saved")');
       await shot(page, '2-ngrok-settings');
 
+      // Start at login: the window's checkbox goes to the OS and the tray; the tray's goes to the open window.
+      await page.check('#s-login');
+      await page.waitForSelector('.toast:has-text("Porthole will start at login")');
+      assert.equal(rec.loginItem, true);
+      await waitFor(() => rec.tray.at(-1)?.menu.find((m) => m.id === 'start-at-login')?.checked === true);
+      d.app.onMenuItem('start-at-login');
+      await page.waitForFunction(() => !document.querySelector<HTMLInputElement>('#s-login')?.checked);
+      assert.equal(rec.loginItem, false);
+      assert.equal(await page.inputValue('#s-server'), ing.serverAddr, 'the saved ingress is still shown');
+
       // New tunnel: the local port picked from what is listening, with the process's name.
       await page.click('#new-tunnel');
       const option = page.locator(`#f-port-pick option[value="${appPort}"]`);
@@ -296,7 +306,7 @@ describe('settings window in Chromium, on the real engine', { skip, timeout: 60_
       d.app.onMenuItem('new-tunnel');
       await page.waitForSelector('#tunnel-form');
       assert.deepEqual(d.pageErrors, []);
-      for (const r of rec.results) assert.ok(!r.includes(`${AUTHTOKEN}-imported`), 'the imported token never reaches the window');
+      for (const r of [...rec.results, ...rec.pushes]) assert.ok(!r.includes(`${AUTHTOKEN}-imported`), 'the imported token never reaches the window');
     } finally {
       await d.close();
       rmSync(home, { recursive: true, force: true });
@@ -363,7 +373,7 @@ describe('settings window in Chromium, on the real engine', { skip, timeout: 60_
 
       // The ingress goes away for a while: "Reconnecting", then back online by itself.
       await page.click('.tunnel-item[data-name="shop"]');
-      const outage = ing.outage(4000);
+      const outage = ing.outage(2000);
       await page.waitForSelector('[data-role="state"]:has-text("Reconnecting")', { timeout: 5000 });
       await waitFor(() => rec.tray.at(-1)?.icon === 'connecting');
       await shot(page, '10-reconnecting');

@@ -1,10 +1,13 @@
 // test: the engine keeps tunnels up through connection loss on the REAL @ngrok/ngrok against the
 // loopback ingress: a drop (the SDK redials), a 10 s outage (the engine rebuilds the session, where
-// the SDK alone would wait ~2 minutes), recover(), and a token refused on the way back.
-import { after, before, test } from 'node:test';
+// the SDK alone would wait ~2 minutes, and the old session never comes back), recover() on a healthy
+// and on a dead (half-open) session, stops while reconnecting, and a token refused on the way back.
+import { after, afterEach, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startIngress, type Ingress } from '../support/ingress/index.js';
 import { createEngine, type Engine } from '../../main/engine/engine.js';
+import { verifyProtection } from '../../main/oidc/verify.js';
+import type { VerifyProtection } from '../../main/types.js';
 import { get, record, sleep, startApp, until, type LocalApp } from './helpers.js';
 
 let ing: Ingress;
@@ -15,17 +18,23 @@ before(async () => {
   ing = await startIngress();
   app = await startApp('web');
 });
+// A test that fails half-way must not leave its engine to react to the next test's outage.
+afterEach(async () => {
+  await Promise.all(engines.splice(0).map((e) => e.stopAll()));
+});
 after(async () => {
-  await Promise.all(engines.map((e) => e.stopAll()));
   await ing.close();
   await app.close();
 });
 
-function engine(): Engine {
-  const e = createEngine({ session: { authtoken: 'test-token', serverAddr: ing.serverAddr, caPem: ing.caPem } });
+let n = 0;
+/** An engine with an authtoken of its own, so each Auth at the ingress names the engine that sent it. */
+function engine(extra: Partial<Parameters<typeof createEngine>[0]> = {}): Engine {
+  const e = createEngine({ session: { authtoken: `test-token-${++n}`, serverAddr: ing.serverAddr, caPem: ing.caPem }, ...extra });
   engines.push(e);
   return e;
 }
+const idOf = (url: string) => ing.binds.find((b) => b.url === url && !b.error)!.id;
 
 test('the ingress drops every connection → reconnecting → online on the same URL', async () => {
   const eng = engine();
@@ -48,8 +57,11 @@ test('the ingress drops every connection → reconnecting → online on the same
 test('a 10 s outage → online again within 2 s of the ingress coming back', async (t) => {
   const eng = engine();
   for (const n of ['o1', 'o2']) eng.add({ name: n, target: String(app.port), mode: 'public' });
-  await Promise.all([eng.start('o1'), eng.start('o2')]);
+  const before = await Promise.all([eng.start('o1'), eng.start('o2')]);
+  const oldIds = before.map((v) => idOf(v!.url!));
+  const oldSession = ing.auths.at(-1)!;
   const auths = ing.auths.length;
+  const bindsBefore = ing.binds.length;
   const outage = ing.outage(10_000);
   await until(eng, 'o1', (x) => x.state === 'reconnecting', 3000);
   await outage;
@@ -61,10 +73,14 @@ test('a 10 s outage → online again within 2 s of the ingress coming back', asy
   assert.equal((await get(`${v2.url}/two`)).body, 'hello web /two');
   // One new session for both tunnels; the dials during the outage were refused at TCP, not Auth.
   assert.ok(ing.auths.length - auths <= 2, `auths during recovery: ${ing.auths.length - auths}`);
-  // The old session is really gone: nothing re-binds stale tunnels later.
-  const binds = ing.binds.length;
+  // The old session is really gone: for a while after recovery, nothing authenticates or binds.
+  const [binds, authsAfter] = [ing.binds.length, ing.auths.length];
   await sleep(3000);
-  assert.equal(ing.binds.length, binds, 'no late re-binds from the replaced session');
+  assert.equal(ing.binds.length, binds, 'no late Binds');
+  assert.equal(ing.auths.length, authsAfter, 'no late Auths');
+  assert.equal(ing.auths.at(-1)!.clientId, '', 'a new session, not the old one resumed');
+  assert.ok(!ing.auths.slice(auths).some((a) => a.clientId === oldSession.sessionId), 'the old session never re-authenticated');
+  assert.ok(!ing.binds.slice(bindsBefore).some((b) => oldIds.includes(b.id)), 'the old tunnel ids were never re-bound');
   assert.equal(ing.connections(), 1, 'one agent connection');
   t.diagnostic(`outage recovery: online ${took} ms after the ingress came back`);
   await eng.stopAll();
@@ -98,19 +114,112 @@ test('stop while the session is lost returns promptly', async () => {
   await eng.stopAll();
 });
 
-test('recover() (wake, network change) rebuilds the session at once', async () => {
+test('recover() on a healthy session changes nothing: no new session, no Bind, same URL, no flicker', async () => {
+  const eng = engine();
+  eng.add({ name: 'calm', target: String(app.port), mode: 'public' });
+  const v = await eng.start('calm');
+  const seen = record(eng);
+  const [auths, binds] = [ing.auths.length, ing.binds.length];
+  eng.recover();
+  eng.recover(); // resume and network change often come together
+  await sleep(1000);
+  assert.equal(ing.auths.length, auths, `no new Auth: ${JSON.stringify(ing.auths.slice(auths).map((a) => [a.authtoken, a.clientId]))}`);
+  assert.equal(ing.binds.length, binds, 'no new Bind');
+  assert.deepEqual(seen.get('calm') ?? [], [], 'no state change published');
+  assert.equal(eng.get('calm')?.url, v?.url);
+  assert.equal((await get(v!.url!)).status, 200);
+  await eng.stopAll();
+});
+
+test('recover() on a dead (half-open) session brings the tunnel back at once; the old one never re-binds', async () => {
   const eng = engine();
   eng.add({ name: 'wake', target: String(app.port), mode: 'public' });
-  await eng.start('wake');
+  const v = await eng.start('wake');
+  const oldId = idOf(v!.url!);
   const auths = ing.auths.length;
-  const t0 = Date.now();
-  eng.recover();
-  await until(eng, 'wake', (x) => x.state === 'reconnecting', 1000);
-  const v = await until(eng, 'wake', (x) => x.state === 'online', 3000);
-  assert.ok(Date.now() - t0 < 1500, `recover took ${Date.now() - t0} ms`);
-  assert.equal(ing.auths.length - auths, 1, 'a fresh session');
-  assert.equal(ing.auths.at(-1)!.clientId, '', 'a new session, not a resumed one');
-  assert.equal((await get(v.url!)).status, 200);
+  const frozen = ing.freeze(); // what a connection looks like after the laptop slept: no answers, no reset
+  try {
+    const t0 = Date.now();
+    eng.recover();
+    await until(eng, 'wake', (x) => x.state === 'reconnecting', 2500);
+    const back = await until(eng, 'wake', (x) => x.state === 'online', 3000);
+    const took = Date.now() - t0;
+    assert.ok(took < 2500, `back ${took} ms after recover()`);
+    assert.equal(ing.auths.length - auths, 1, 'one fresh session');
+    assert.equal(ing.auths.at(-1)!.clientId, '', 'a new session, not a resumed one');
+    assert.equal((await get(`${back.url}/after-wake`)).body, 'hello web /after-wake');
+    // The frozen connection dies at last: its session is retired and must not redial or re-bind.
+    const [a, b] = [ing.auths.length, ing.binds.length];
+    frozen.drop();
+    await sleep(2000); // the SDK would redial at once, then after 50 ms
+    assert.equal(ing.auths.length, a, 'no Auth from the old session');
+    assert.equal(ing.binds.length, b, 'no Bind from the old session');
+    assert.ok(!ing.binds.some((x) => x.id === oldId && x.at > t0), 'the old tunnel id never re-bound');
+    assert.equal(eng.get('wake')?.state, 'online');
+  } finally {
+    frozen.drop();
+    await eng.stopAll();
+  }
+});
+
+test('stopping the only tunnel while reconnecting leaves nothing behind when the ingress returns', async () => {
+  const eng = engine();
+  eng.add({ name: 'gone', target: String(app.port), mode: 'public' });
+  const v = await eng.start('gone');
+  const id = idOf(v!.url!);
+  const outage = ing.outage(1000); // short: the SDK's 2.5 s redial would succeed
+  await until(eng, 'gone', (x) => x.state === 'reconnecting', 3000);
+  await eng.stop('gone');
+  const [auths, binds] = [ing.auths.length, ing.binds.length];
+  await outage;
+  await sleep(2500); // past the SDK's redial ~2.7 s after the loss
+  assert.equal(ing.auths.length, auths, 'no session came back');
+  assert.equal(ing.binds.length, binds, 'nothing re-bound');
+  assert.equal(ing.connections(), 0, 'no agent connection left');
+  const r = await get(v!.url!).catch((err: Error) => ({ status: 0, body: err.message }));
+  assert.notEqual(r.status, 200, `the stopped tunnel must not answer: ${r.body}`);
+  assert.ok(!ing.binds.slice(binds).some((b) => b.id === id));
+  assert.equal(eng.get('gone')?.state, 'stopped');
+});
+
+test('stopping one of two tunnels while reconnecting: the SDK brings back the other only', async () => {
+  const eng = engine();
+  for (const n of ['keep', 'drop']) eng.add({ name: n, target: String(app.port), mode: 'public' });
+  const [keep, drop] = await Promise.all([eng.start('keep'), eng.start('drop')]);
+  const dropId = idOf(drop!.url!);
+  const outage = ing.outage(1000);
+  await until(eng, 'drop', (x) => x.state === 'reconnecting', 3000);
+  await eng.stop('drop');
+  await outage;
+  const back = await until(eng, 'keep', (x) => x.state === 'online', 5000);
+  assert.equal(back.url, keep!.url, 'the SDK reconnected: same URL');
+  // The SDK re-binds every tunnel it knew; the stopped one is unbound right after.
+  await ing.waitFor(() => ing.unbinds.some((u) => u.id === dropId), 3000);
+  await assert.rejects(get(drop!.url!), /ECONNREFUSED/);
+  assert.equal((await get(keep!.url!)).status, 200);
+  assert.equal(eng.get('drop')?.state, 'stopped');
+  await eng.stopAll();
+});
+
+test('a protection check that ran while reconnecting is not kept: checked again once back', async () => {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  let checks = 0;
+  // The real check, held until the connection is down, so it sees ngrok's "endpoint offline" page.
+  const verify: VerifyProtection = async (url, spec) => {
+    if (checks++ === 0) await gate;
+    return verifyProtection(url, spec);
+  };
+  const eng = engine({ verify });
+  eng.add({ name: 'vv', target: String(app.port), mode: 'public' });
+  await eng.start('vv');
+  ing.dropAll();
+  await until(eng, 'vv', (x) => x.state === 'reconnecting', 3000);
+  release();
+  const v = await until(eng, 'vv', (x) => x.protection !== undefined, 5000);
+  assert.equal(v.state, 'online');
+  assert.equal(v.protection, 'open', v.protectionReason);
+  assert.equal(checks, 2);
   await eng.stopAll();
 });
 
@@ -120,14 +229,18 @@ test('authtoken refused while rebuilding → error, not a retry loop', async () 
   await eng.start('revoked');
   const auths = ing.auths.length;
   ing.failAuth('ERR_NGROK_105');
+  // The token was revoked while the laptop slept: on wake the session is dead and the rebuild is refused.
+  const frozen = ing.freeze();
   try {
     eng.recover();
-    const v = await until(eng, 'revoked', (x) => x.state === 'error', 3000);
+    const v = await until(eng, 'revoked', (x) => x.state === 'error', 4000);
     assert.equal(v.error?.code, 'NGROK_AUTHTOKEN');
+    frozen.drop();
     await sleep(2000);
     assert.equal(ing.auths.length - auths, 1, 'one refused Auth, then nothing');
   } finally {
     ing.failAuth(null);
+    frozen.drop();
   }
   await eng.stopAll();
 });

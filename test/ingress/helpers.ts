@@ -1,7 +1,7 @@
 // test support: shared bits of the ingress tests: a local upstream app and an SDK session on the ingress.
 import { createHash } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import ngrok, { type SessionBuilder } from '@ngrok/ngrok';
 import type { Ingress } from '../support/ingress/index.js';
 
@@ -64,14 +64,24 @@ export async function get(url: string, headers: Record<string, string> = {}): Pr
   return { status: res.status, text: await res.text(), headers: res.headers };
 }
 
-/** The error code of a failed connection attempt (e.g. ECONNREFUSED), or 'answered'. */
+/** The error code of a failed TCP connection to the URL's host and port (e.g. ECONNREFUSED), or 'answered' when something accepts it. */
 export async function connectOutcome(url: string): Promise<string> {
-  try {
-    await fetch(url, { signal: AbortSignal.timeout(3000) });
-    return 'answered';
-  } catch (err: any) {
-    return String(err?.cause?.code ?? err?.name ?? err);
-  }
+  // A fresh TCP connection, never one kept alive from an earlier fetch (undici pools them, and a
+  // pooled socket the edge closed reads as UND_ERR_SOCKET, not as a refusal).
+  const u = new URL(url);
+  const port = Number(u.port || (u.protocol === 'https:' ? 443 : 80));
+  return new Promise((resolve) => {
+    const s = net.connect({ host: u.hostname, port, timeout: 3000 });
+    s.once('connect', () => {
+      s.destroy();
+      resolve('answered');
+    });
+    s.once('timeout', () => {
+      s.destroy();
+      resolve('timeout');
+    });
+    s.once('error', (err: NodeJS.ErrnoException) => resolve(String(err.code ?? err.name)));
+  });
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

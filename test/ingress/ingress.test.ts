@@ -239,6 +239,44 @@ test('outage(ms) refuses agent connections meanwhile, then accepts and the tunne
   assert.equal((await get(`${l.url()}/back`)).text, 'hello /back');
 });
 
+test('freeze(): the connection open now stops answering (no reset), a new one is served; thaw answers late; drop ends it', async (t) => {
+  const defer = cleanup(t);
+  const app = await startUpstream();
+  defer(() => app.close());
+  const ing = await startIngress();
+  defer(() => ing.close());
+  const session = await sessionBuilder(ing).connect();
+  defer(() => closeSession(session));
+  const l = await session.httpEndpoint().listenAndForward(app.url);
+  assert.equal(ing.auths[0]!.sessionId.startsWith('sess_'), true, 'the session id answered is recorded');
+
+  const frozen = ing.freeze();
+  // An Unbind of an unknown id is a harmless round trip: unanswered while frozen.
+  const probe = session.closeListener('no-such-listener').then(() => 'answered', () => 'failed');
+  const early = await Promise.race([probe, sleep(500).then(() => 'pending')]);
+  assert.equal(early, 'pending', 'no answer on a frozen connection');
+  assert.equal(ing.connections(), 1, 'not reset either');
+  const offline = await get(`${l.url()}/frozen`);
+  assert.equal(offline.status, 404);
+  assert.match(offline.text, /ERR_NGROK_3200/);
+  // A connection made now is served as usual.
+  const other = await sessionBuilder(ing, 'other').connect();
+  defer(() => closeSession(other));
+  const l2 = await other.httpEndpoint().listenAndForward(app.url);
+  assert.equal((await get(`${l2.url()}/fresh`)).text, 'hello /fresh');
+
+  frozen.thaw();
+  assert.equal(await probe, 'answered', 'what was sent meanwhile is answered after thaw');
+  assert.equal((await get(`${l.url()}/thawed`)).text, 'hello /thawed');
+
+  // drop() ends the frozen connections: both agents notice and resume their sessions.
+  const [auths, binds] = [ing.auths.length, ing.binds.length];
+  ing.freeze().drop();
+  await ing.waitFor(() => ing.auths.length === auths + 2 && ing.binds.length === binds + 2, 3000);
+  assert.deepEqual(ing.auths.slice(auths).map((a) => a.clientId).sort(), [ing.auths[0]!.sessionId, ing.auths[1]!.sessionId].sort());
+  assert.equal((await get(`${l.url()}/resumed`)).text, 'hello /resumed');
+});
+
 test('same reserved domain → same URL on a later Bind; a client that half-closes still gets its answer', async (t) => {
   const defer = cleanup(t);
   const app = await startUpstream();

@@ -94,6 +94,7 @@ test('a corrupt settings file is moved aside and reported; the secrets survive',
     const again = openSettingsStore({ cwd, now: () => now });
     assert.equal(again.settings.problems.length, 1);
     const p = again.settings.problems[0]!;
+    assert.equal(p.kind, 'settings');
     assert.equal(p.movedTo, join(cwd, 'settings.json.corrupt-2026-11-27T09-15-00-000Z'));
     assert.equal(readFileSync(p.movedTo, 'utf8'), '{"tunnels": [ {"name": "web", ');
     assert.match(p.reason, /JSON/);
@@ -206,4 +207,24 @@ test('parseSettings names the field and validates with the engine schemas', () =
   assert.ok(fields.includes('tunnels[0].fusionauth.issuer'), fields.join());
   assert.ok(fields.includes('startAtLogin'));
   assert.equal(parseSettings({ tunnels: [web, web] }).ok, false);
+});
+
+test('a corrupt secrets file is moved aside and reported as such; the settings survive', () => {
+  const cwd = tmp();
+  try {
+    openSettingsStore({ cwd }).settings.write({ tunnels: [web], startAtLogin: true, ngrok: {} });
+    writeFileSync(join(cwd, 'secrets.json'), '{"secrets": {"ngrok-authtoken": ');
+    const { settings, secretsBackend } = openSettingsStore({ cwd });
+    assert.deepEqual(
+      settings.problems.map((p) => [p.kind, p.file, p.movedTo.startsWith(join(cwd, 'secrets.json.corrupt-'))]),
+      [['secrets', join(cwd, 'secrets.json'), true]],
+    );
+    assert.equal(readFileSync(settings.problems[0]!.movedTo, 'utf8'), '{"secrets": {"ngrok-authtoken": ');
+    assert.deepEqual(settings.read(), { tunnels: [web], startAtLogin: true, ngrok: {} });
+    assert.equal(secretsBackend.has('secrets.ngrok-authtoken'), false);
+    secretsBackend.set('secrets.x', { v: 1, c: 'AA==' });
+    assert.equal(openSettingsStore({ cwd }).settings.problems.length, 0, 'the fresh secrets file opens cleanly');
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
 });

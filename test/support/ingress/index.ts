@@ -28,6 +28,8 @@ export interface AuthRecord {
   clientId: string;
   /** Extra.Cookie as sent: the previous Auth response's cookie on a reconnect. */
   cookie: string;
+  /** The session id answered: a new one on a first connect, the resumed one (== clientId) on a reconnect; '' when refused. */
+  sessionId: string;
   raw: any;
   /** Set when this Auth was refused (failAuth): the ngrok error code sent back. */
   error?: string;
@@ -277,6 +279,7 @@ export async function startIngress(opts: { quickAck?: boolean } = {}): Promise<I
       authtoken: String(extra.AuthToken ?? ''),
       clientId: String(req?.ClientId ?? ''),
       cookie: String(extra.Cookie ?? ''),
+      sessionId: '',
       raw: req,
     };
     auths.push(rec);
@@ -285,6 +288,7 @@ export async function startIngress(opts: { quickAck?: boolean } = {}): Promise<I
       return { Error: errorText(authFailure.message, authFailure.code) };
     }
     const clientId = rec.clientId || `sess_${rand()}`;
+    rec.sessionId = clientId;
     let cookie = cookies.get(clientId);
     if (!cookie) cookies.set(clientId, (cookie = `cookie_${rand()}`));
     return {
