@@ -492,7 +492,9 @@ function tunnelPane(t: TunnelEntry): HTMLElement {
         'p',
         { class: 'muted small', 'data-role': 'share-note' },
         t.fusionauth
-          ? 'Neither holds the client secret: the command reads it from $FUSIONAUTH_CLIENT_SECRET, the policy from the ngrok vault “porthole” (its first lines say how to create that once).'
+          ? t.mode === 'oidc-legacy'
+            ? 'Neither holds the client secret: the command reads it from $FUSIONAUTH_CLIENT_SECRET, the policy from the ngrok vault “porthole” (its first lines say how to create that once).'
+            : 'Neither holds the client secret: both read it from the ngrok vault “porthole” (the policy’s first lines say how to create that once).'
           : 'This tunnel has no FusionAuth settings, so neither holds a secret.',
       ),
     ),

@@ -3,7 +3,7 @@
 import type { Config } from '@ngrok/ngrok';
 import { stringify } from 'yaml';
 import type { SessionSpec, TunnelSpec } from '../types.js';
-import { internalUrlFor, scopesFor, trafficPolicyFor } from './policy.js';
+import { internalUrlFor, scopesFor, trafficPolicyFor, VAULT_HOWTO, VAULT_SECRET_REF } from './policy.js';
 
 /** The listener half of ngrok's Config that Porthole sets. */
 export type ListenerConfig = Pick<
@@ -104,28 +104,21 @@ export function ngrokCommandFor(spec: TunnelSpec): string {
     for (const s of scopesFor(fa)) args.push(`--oidc-scope=${shellQuote(s)}`);
   }
   if (spec.mode === 'oidc' && fa) {
+    // The policy file reads the client secret from an ngrok vault, so the file holds no secret.
     const file = `porthole-${spec.name}.policy.yml`;
     args.push('--traffic-policy-file', file);
-    return `cat > ${file} <<${HEREDOC_END}\n${policyHeredocBody(spec.name, trafficPolicyFor({ ...fa, clientSecret: TOKEN }))}${HEREDOC_END}\n${args.join(' ')}`;
+    return `cat > ${file} <<'${HEREDOC_END}'\n${policyHeredocBody(spec.name, trafficPolicyFor({ ...fa, clientSecret: VAULT_SECRET_REF }))}${HEREDOC_END}\n${args.join(' ')}`;
   }
   return args.join(' ');
 }
 
-const TOKEN = '__PORTHOLE_CLIENT_SECRET__';
-
 /**
- * The policy as the body of an UNQUOTED here-document, so the shell fills in the secret:
- * - every string is a YAML double-quoted scalar, and each `!` (the deny rule starts with one) is
- *   written as YAML's `\x21` escape: no `!` reaches the shell, whose interactive history expansion
- *   may reach here-document lines too (shells and versions differ) and rewrite or reject them;
- * - `\`, `$` and backquotes are escaped so the shell expands nothing but the secret;
- * - the secret's placeholder becomes "${FUSIONAUTH_CLIENT_SECRET}" (FusionAuth's secrets are URL-safe
- *   characters, so its value needs no YAML escaping).
+ * The policy as the body of a QUOTED here-document: the shell expands nothing in it. Every string
+ * is a YAML double-quoted scalar and each `!` (the deny rule starts with one) is written as YAML's
+ * `\x21` escape, because an interactive shell's history expansion may reach here-document lines too
+ * (shells and versions differ).
  */
 function policyHeredocBody(name: string, policy: ReturnType<typeof trafficPolicyFor>): string {
-  const yaml = `# Traffic Policy for tunnel "${name}", written by Porthole's "Copy as ngrok command".\n${stringify(policy, { lineWidth: 0, defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN' })}`;
-  return yaml
-    .replace(/!/g, '\\x21')
-    .replace(/[\\$`]/g, (c) => `\\${c}`)
-    .replace(`"${TOKEN}"`, `"\${${SECRET_VAR}}"`);
+  const head = `# Traffic Policy for tunnel "${name}", written by Porthole's "Copy as ngrok command".\n${VAULT_HOWTO}\n`;
+  return `${head}${stringify(policy, { lineWidth: 0, defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN' })}`.replace(/!/g, '\\x21');
 }

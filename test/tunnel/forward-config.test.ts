@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { forwardConfigFor, ngrokCommandFor, sessionConfigFor, upstreamUrlFor } from '../../main/tunnel/forward-config.js';
-import { trafficPolicyFor } from '../../main/tunnel/policy.js';
+import { trafficPolicyFor, VAULT_SECRET_REF } from '../../main/tunnel/policy.js';
 import type { FusionAuthSettings, TunnelSpec } from '../../main/types.js';
 
 const fa: FusionAuthSettings = { issuer: 'https://auth.example.com', clientId: 'cid', clientSecret: 's3cr3t-value', allowEmails: ['a@x.test'], allowDomains: ['corp.test'], scopes: ['profile'] };
@@ -84,7 +84,7 @@ function runCommand(cmd: string, shell: 'sh' | 'bash' | 'interactive bash', secr
 const hasScript = spawnSync('script', ['--version']).status === 0;
 const shells = ['sh', 'bash', ...(hasScript ? ['interactive bash' as const] : [])] as const;
 
-test('ngrok command for oidc: sh, bash and an interactive bash write the policy file, the secret from the environment', () => {
+test('ngrok command for oidc: sh, bash and an interactive bash write the policy file, which reads the secret from an ngrok vault', () => {
   // A `!` and a quote in an email, shell metacharacters in the issuer: nothing but the secret may expand.
   const spec: TunnelSpec = { ...base, mode: 'oidc', fusionauth: { ...fa, issuer: 'https://auth.example.com/$HOME`id`', allowEmails: ["o'brien!x@x.test", 'a@x.test'] } };
   const cmd = ngrokCommandFor(spec);
@@ -96,7 +96,8 @@ test('ngrok command for oidc: sh, bash and an interactive bash write the policy 
     const { dir } = runCommand(cmd, shell, secret);
     try {
       const written = parseYaml(readFileSync(join(dir, 'porthole-web.policy.yml'), 'utf8'));
-      assert.deepEqual(written, trafficPolicyFor({ ...spec.fusionauth!, clientSecret: secret }), shell);
+      assert.deepEqual(written, trafficPolicyFor({ ...spec.fusionauth!, clientSecret: VAULT_SECRET_REF }), shell);
+      assert.ok(!readFileSync(join(dir, 'porthole-web.policy.yml'), 'utf8').includes(secret), `${shell}: no secret on disk`);
       assert.equal(written.on_http_request[0]!.actions[0]!.config?.issuer_url, 'https://auth.example.com/$HOME`id`', `${shell}: nothing else is expanded`);
       assert.deepEqual(readFileSync(join(dir, 'ngrok-argv.txt'), 'utf8').trim().split('\n'), ['http', '3000', '--traffic-policy-file', 'porthole-web.policy.yml'], shell);
     } finally {
