@@ -39,10 +39,8 @@ export const SESSION_FLAGS_USAGE = `  --authtoken-env NAME        environment va
 
 const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-const TUNNEL_OPTIONS = {
-  name: { type: 'string' },
-  mode: { type: 'string' },
-  domain: { type: 'string' },
+/** The FusionAuth flags, shared by share, policy and check. */
+export const FUSIONAUTH_OPTIONS = {
   issuer: { type: 'string' },
   'client-id': { type: 'string' },
   'client-secret-file': { type: 'string' },
@@ -51,6 +49,13 @@ const TUNNEL_OPTIONS = {
   'allow-domain': { type: 'string', multiple: true },
   scope: { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
+} as const;
+
+const TUNNEL_OPTIONS = {
+  name: { type: 'string' },
+  mode: { type: 'string' },
+  domain: { type: 'string' },
+  ...FUSIONAUTH_OPTIONS,
 } as const;
 
 const SESSION_OPTIONS = {
@@ -94,7 +99,8 @@ export function defaultName(target: string): string {
   return n || 'tunnel';
 }
 
-function refuseSecretInArgv(argv: string[]) {
+/** Refuses a secret given in argv (shell history, `ps`) before anything else is read. */
+export function refuseSecretInArgv(argv: string[]) {
   // A secret must never sit in argv (shell history, `ps`): refuse it before anything else.
   for (const a of argv) {
     if (a === '--client-secret' || a.startsWith('--client-secret=')) throw new UsageError('--client-secret is not accepted (a secret in argv leaks into shell history and ps); use --client-secret-file PATH or --client-secret-env NAME');
@@ -102,7 +108,8 @@ function refuseSecretInArgv(argv: string[]) {
   }
 }
 
-async function readSecret(values: { 'client-secret-file'?: string; 'client-secret-env'?: string }, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+/** The client secret from --client-secret-file or --client-secret-env; undefined when neither is given. */
+export async function readSecret(values: { 'client-secret-file'?: string; 'client-secret-env'?: string }, env: NodeJS.ProcessEnv): Promise<string | undefined> {
   const file = values['client-secret-file'];
   const envName = values['client-secret-env'];
   if (file !== undefined && envName !== undefined) throw new UsageError('--client-secret-file and --client-secret-env: give only one');

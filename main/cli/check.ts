@@ -1,9 +1,11 @@
 // shell: `porthole check` — runs the FusionAuth preflight from the command line and prints the checklist.
 // The client secret comes from a file or an environment variable, never from argv, and is never printed.
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import type { ZodType } from 'zod';
 import type { FusionAuthSettings, PreflightReport, RunPreflight } from '../types.js';
 import { createPreflight } from '../oidc/preflight.js';
+import { emailDomainSchema, emailSchema, scopeSchema } from '../tunnel/validate.js';
+import { FUSIONAUTH_OPTIONS, readSecret, refuseSecretInArgv, UsageError } from './args.js';
 
 export interface CheckIo {
   stdout: (s: string) => void;
@@ -18,39 +20,18 @@ Checks a FusionAuth setup before a tunnel goes live: the issuer, discovery, gran
 the client id and secret, and the redirect URL to add. Exit 0: nothing failed; 1: a check failed;
 2: bad arguments.`;
 
-const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const DOMAIN_RE = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$/i;
-const SCOPE_RE = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
-const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
 const MARK = { pass: '✓', warn: '!', fail: '✗' } as const;
-
-class UsageError extends Error {}
 
 /** Parses argv into the preflight's input; throws UsageError naming the flag. */
 async function parse(argv: string[], env: NodeJS.ProcessEnv): Promise<{ input: FusionAuthSettings; json: boolean; timeoutMs?: number }> {
-  // A secret must never sit in argv (shell history, `ps`): refuse it before anything else.
-  if (argv.some((a) => a === '--client-secret' || a.startsWith('--client-secret='))) {
-    throw new UsageError('--client-secret is not accepted (a secret in argv leaks into shell history and ps); use --client-secret-file PATH or --client-secret-env NAME');
-  }
+  refuseSecretInArgv(argv);
   let values;
   try {
     ({ values } = parseArgs({
       args: argv,
       strict: true,
       allowPositionals: false,
-      options: {
-        issuer: { type: 'string' },
-        'client-id': { type: 'string' },
-        'client-secret-file': { type: 'string' },
-        'client-secret-env': { type: 'string' },
-        'allow-email': { type: 'string', multiple: true },
-        'allow-domain': { type: 'string', multiple: true },
-        scope: { type: 'string', multiple: true },
-        timeout: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
+      options: { ...FUSIONAUTH_OPTIONS, timeout: { type: 'string' }, json: { type: 'boolean' } },
     }));
   } catch (err) {
     // node's message names the flag ("Unknown option '--x'", "Option '--issuer <value>' argument missing").
@@ -59,29 +40,18 @@ async function parse(argv: string[], env: NodeJS.ProcessEnv): Promise<{ input: F
   if (values.help) throw new UsageError('');
   if (!values.issuer) throw new UsageError('--issuer is required (your FusionAuth URL, e.g. https://auth.example.com)');
   if (!values['client-id']?.trim()) throw new UsageError('--client-id is required (Applications > Your App > OAuth > Client Id)');
-  const file = values['client-secret-file'];
-  const envName = values['client-secret-env'];
-  if (file !== undefined && envName !== undefined) throw new UsageError('--client-secret-file and --client-secret-env: give only one');
-  if (file === undefined && envName === undefined) throw new UsageError('--client-secret-file or --client-secret-env is required');
-  let secret: string;
-  if (file !== undefined) {
-    try {
-      secret = (await readFile(file, 'utf8')).trim();
-    } catch (err) {
-      throw new UsageError(`--client-secret-file: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
-    }
-    if (!secret) throw new UsageError(`--client-secret-file: ${file} is empty`);
-  } else {
-    if (!ENV_NAME_RE.test(envName!)) throw new UsageError(`--client-secret-env: "${envName}" is not an environment variable name`);
-    secret = (env[envName!] ?? '').trim();
-    if (!secret) throw new UsageError(`--client-secret-env: the environment variable ${envName} is not set or empty`);
-  }
-  const emails = values['allow-email'] ?? [];
-  for (const e of emails) if (!EMAIL_RE.test(e)) throw new UsageError(`--allow-email: "${e}" is not an email address`);
-  const domains = (values['allow-domain'] ?? []).map((d) => d.replace(/^@/, ''));
-  for (const d of domains) if (!DOMAIN_RE.test(d)) throw new UsageError(`--allow-domain: "${d}" is not an email domain such as example.com`);
-  const scopes = values.scope ?? [];
-  for (const s of scopes) if (!SCOPE_RE.test(s)) throw new UsageError(`--scope: "${s}" is not a scope name`);
+  const secret = await readSecret(values, env);
+  if (secret === undefined) throw new UsageError('--client-secret-file or --client-secret-env is required');
+  // The same validators as the app and `share`; the issuer is left to the preflight's own check.
+  const each = (flag: string, schema: ZodType<string>, list: string[] = []): string[] =>
+    list.map((v) => {
+      const r = schema.safeParse(v);
+      if (!r.success) throw new UsageError(`${flag}: "${v}" ${r.error.issues[0]?.message ?? 'is not valid'}`);
+      return r.data;
+    });
+  const emails = each('--allow-email', emailSchema, values['allow-email']);
+  const domains = each('--allow-domain', emailDomainSchema, values['allow-domain']);
+  const scopes = each('--scope', scopeSchema, values.scope);
   let timeoutMs: number | undefined;
   if (values.timeout !== undefined) {
     const t = Number(values.timeout);

@@ -8,24 +8,14 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { buildRenderer } from '../../scripts/build.mjs';
 import { startPorthole, type Notice, type PortholeApp, type PortholeDeps, type TrayModel } from '../../main/app.js';
 import { openSettingsStore } from '../../main/settings/settings-store.js';
 import { createAesGcmEncryptor, createSecretStore } from '../../main/settings/secrets.js';
 import { INVOKE_KEYS, type StateSnapshot, type WindowIntent } from '../../preload/contract.js';
 
-export const CHROMIUM = '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+export { CHROMIUM, CHROMIUM_ARGS, launchChromium } from '../support/browser.js';
 
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json' };
 
@@ -56,9 +46,6 @@ export async function serveRenderer(): Promise<{ url: string; dir: string; close
   };
 }
 
-export async function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-}
 
 /** Everything the fake Electron ports saw: what the tray showed, what was copied, notified, opened. */
 export interface Recorded {

@@ -5,17 +5,17 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync, mkdirSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { chromiumMissing, launchChromium } from '../support/browser.js';
 import ngrok from '@ngrok/ngrok';
 import { startIngress, type Ingress } from '../support/ingress/index.js';
 import { startFusionAuth, type FusionAuth } from '../support/fusionauth.js';
 import { verifyProtection } from '../../main/oidc/verify.js';
 import type { TunnelSpec } from '../../main/types.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const OUT = 'test-output';
-const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed`;
+const skip = chromiumMissing;
 
 /** The traffic policy Porthole generates for an oidc tunnel with an email allow-list. */
 function policy(fa: FusionAuth, allow: string[]) {
@@ -58,11 +58,7 @@ describe('protected tunnel in a real browser', { skip, timeout: 60_000 }, () => 
     const open = await session.httpEndpoint().listenAndForward(appUrl);
     protectedUrl = gated.url()!;
     publicUrl = open.url()!;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
 
   after(async () => {

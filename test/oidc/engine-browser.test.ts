@@ -6,8 +6,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync, mkdirSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { chromiumMissing, launchChromium } from '../support/browser.js';
 import { startIngress, type Ingress } from '../support/ingress/index.js';
 import { startFusionAuth, type FusionAuth } from '../support/fusionauth.js';
 import { createEngine, type Engine } from '../../main/engine/engine.js';
@@ -15,9 +16,8 @@ import { runPreflight } from '../../main/oidc/preflight.js';
 import { verifyProtection } from '../../main/oidc/verify.js';
 import type { TunnelView } from '../../main/types.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const OUT = 'test-output';
-const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed`;
+const skip = chromiumMissing;
 const AUTHTOKEN = 'engine-browser-authtoken-SECRET';
 
 /** The first view of `name` that pred accepts (the current one included). */
@@ -79,11 +79,7 @@ describe('Porthole\'s engine, end to end in a real browser', { skip, timeout: 90
     }
     await Promise.all(['sso', 'legacy', 'pub'].map((n) => engine.start(n)));
     for (const n of ['sso', 'legacy', 'pub']) views.set(n, await until(engine, n, (v) => v.protection !== undefined || v.state === 'error'));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
 
   after(async () => {
