@@ -15,29 +15,13 @@ import { createEngine, type Engine } from '../../main/engine/engine.js';
 import { runPreflight } from '../../main/oidc/preflight.js';
 import { verifyProtection } from '../../main/oidc/verify.js';
 import type { TunnelView } from '../../main/types.js';
+import { until } from '../engine/helpers.js';
 
 const OUT = 'test-output';
 const skip = chromiumMissing;
 const AUTHTOKEN = 'engine-browser-authtoken-SECRET';
 
 /** The first view of `name` that pred accepts (the current one included). */
-function until(engine: Engine, name: string, pred: (v: TunnelView) => boolean, timeoutMs = 15_000): Promise<TunnelView> {
-  return new Promise((resolve, reject) => {
-    const now = engine.get(name);
-    if (now && pred(now)) return resolve(now);
-    const t = setTimeout(() => {
-      off();
-      reject(new Error(`waited ${timeoutMs} ms on ${name}; it is ${JSON.stringify(engine.get(name))}`));
-    }, timeoutMs);
-    const off = engine.subscribe((v) => {
-      if (v.name === name && pred(v)) {
-        clearTimeout(t);
-        off();
-        resolve(v);
-      }
-    });
-  });
-}
 
 describe('Porthole\'s engine, end to end in a real browser', { skip, timeout: 90_000 }, () => {
   let ing: Ingress;
@@ -78,7 +62,7 @@ describe('Porthole\'s engine, end to end in a real browser', { skip, timeout: 90
       assert.ok(added.ok, JSON.stringify(added));
     }
     await Promise.all(['sso', 'legacy', 'pub'].map((n) => engine.start(n)));
-    for (const n of ['sso', 'legacy', 'pub']) views.set(n, await until(engine, n, (v) => v.protection !== undefined || v.state === 'error'));
+    for (const n of ['sso', 'legacy', 'pub']) views.set(n, await until(engine, n, (v) => v.protection !== undefined || v.state === 'error', 15_000));
     browser = await launchChromium();
   });
 

@@ -4,15 +4,10 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
+// The gate (test/support/edge-gate.ts) is loaded lazily; only its type is needed here.
+import type { EdgeGateConfig } from '../edge-gate.js';
 
-/** The gate's view of an endpoint's OIDC settings (same shape as test/support/edge-gate.ts). */
-export interface EdgeGateConfig {
-  issuer: string;
-  clientId: string;
-  clientSecret: string;
-  scopes: string[];
-  isAllowed(email: string | undefined): boolean;
-}
+export type { EdgeGateConfig };
 
 /** What the edge needs of test/support/edge-gate.ts's EdgeAuth. */
 export interface EdgeAuthLike {
