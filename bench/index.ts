@@ -1,6 +1,8 @@
 // bench: Porthole vs. the raw @ngrok/ngrok SDK on the loopback ingress, as ratios, in one run:
-// start → online, ten tunnels vs one, 50 MB through a tunnel, and back online after a 10 s outage.
-// `npm run bench` (add `-- --quick` to stop waiting for the raw SDK after an outage at 10 s).
+// start → online, ten tunnels vs one, 50 MB through a tunnel, back online after a 10 s outage, and as
+// processes (processes.ts): `porthole share` vs a raw-SDK script, and the engine's import graph.
+// `npm run bench` (add `-- --quick` to stop waiting for the raw SDK after an outage at 10 s,
+// `-- --processes` for the process figures alone).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
@@ -8,9 +10,12 @@ import ngrok from '@ngrok/ngrok';
 import { startIngress, type Ingress } from '../test/support/ingress/index.js';
 import { createEngine, type Engine } from '../main/engine/engine.js';
 import { forwardConfigFor, sessionConfigFor } from '../main/tunnel/forward-config.js';
-import type { SessionSpec, TunnelSpec } from '../main/types.js';
+import type { SessionSpec, TunnelSpec } from '../common/types.js';
+import { buildForBench } from './build.js';
+import { shareVsRaw, twentyTunnels } from './processes.js';
 
 const quick = process.argv.includes('--quick');
+const processesOnly = process.argv.includes('--processes');
 const RUNS = 9;
 const DL_RUNS = 9;
 const BIG = 50 * 1024 * 1024;
@@ -52,11 +57,9 @@ function download(url: string): Promise<{ bytes: number; ms: number }> {
   });
 }
 
-async function main() {
-  const ing: Ingress = await startIngress();
-  const app = await startApp();
-  const session: SessionSpec = { authtoken: 'bench-token', serverAddr: ing.serverAddr, caPem: ing.caPem };
-  const spec = (name: string): TunnelSpec => ({ name, target: String(app.port), mode: 'public' });
+/** Rows 1–4: Porthole's engine and raw listeners side by side in this process. */
+async function inProcess(ing: Ingress, port: number, session: SessionSpec, rows: string[][]) {
+  const spec = (name: string): TunnelSpec => ({ name, target: String(port), mode: 'public' });
   const raw = (name: string) => ngrok.forward({ ...sessionConfigFor(session), ...forwardConfigFor(spec(name)), force_new_session: true });
   const engines: Engine[] = [];
   const engine = () => {
@@ -64,7 +67,6 @@ async function main() {
     engines.push(e);
     return e;
   };
-  const rows: string[][] = [];
 
   // 1. start → online: a fresh session and one Bind each time, interleaved to share the noise.
   const p1: number[] = [];
@@ -168,6 +170,25 @@ async function main() {
 
   await Promise.all(engines.map((e) => e.stopAll()));
   await rl.close().catch(() => {});
+}
+
+async function main() {
+  const ing: Ingress = await startIngress();
+  const app = await startApp();
+  const session: SessionSpec = { authtoken: 'bench-token', serverAddr: ing.serverAddr, caPem: ing.caPem };
+  const rows: string[][] = [];
+
+  if (!processesOnly) await inProcess(ing, app.port, session, rows);
+
+  // 5. As processes, each measurement a fresh Node: what starting costs, not what running costs.
+  const built = await buildForBench();
+  try {
+    rows.push(...(await shareVsRaw(built, ing, app.port, 7)));
+    rows.push(...(await twentyTunnels(built, ing, app.port, 5)));
+  } finally {
+    built.remove();
+  }
+
   await ngrok.kill().catch(() => {});
   await ing.close();
   app.close();

@@ -6,14 +6,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, clipboard, net, powerMonitor, shell } from 'electron';
 import { startPorthole, type PortholeApp, type PortholeDeps } from './app.js';
-import { registerIpc } from './ipc/register.js';
-import { createNotifier } from './notify.js';
+import { registerIpc } from './glue/ipc.js';
+import { createNotifier } from './glue/notify.js';
 import { createSecretStore } from './settings/secrets.js';
 import { openSettingsStore } from './settings/settings-store.js';
-import { createSafeStorageEncryptor, electronStoreFactory } from './settings/store.js';
+import { createSafeStorageEncryptor, electronStoreFactory } from './glue/electron-store.js';
 import { createXdgAutostart } from './system/autostart.js';
-import { createTray } from './tray/tray.js';
-import { createSettingsWindow, denyAllPermissions } from './window.js';
+import { createTray } from './glue/tray.js';
+import { createSettingsWindow, denyAllPermissions } from './glue/window.js';
 
 /** dist/, whether unpacked or inside app.asar. */
 const DIST = fileURLToPath(new URL('..', import.meta.url));

@@ -1,4 +1,4 @@
-// script: `npm run build`. main/ (and the preload/ modules main imports) through tsc into dist/;
+// script: `npm run build`. main/ and common/ (and the preload/ modules) through tsc into dist/;
 // the preload bundled by esbuild into one CommonJS file (a sandboxed preload can't be ESM and can
 // require nothing but `electron`); the renderer bundled into one script; static files and assets copied.
 import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
@@ -14,14 +14,20 @@ const DIST = join(ROOT, 'dist');
 /** Electron 45 ships Chromium 142 and Node 22. */
 const CHROME_TARGET = 'chrome142';
 
-/** Type-checks the whole project and emits it into `outDir`; throws on any error. */
-export function compileMain(outDir = DIST) {
-  const tsc = require.resolve('typescript/bin/tsc');
-  const args = [tsc, '-p', join(ROOT, 'tsconfig.json'), '--outDir', outDir];
-  const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8' });
+/** Runs tsc with `args`; throws with its output on any error. */
+function tsc(args) {
+  const r = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), ...args], { cwd: ROOT, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`tsc failed:\n${r.stdout}${r.stderr}`);
-  // the renderer and the preload entry are bundled below; tsc's per-module ESM output of them is not what ships
-  rmSync(join(outDir, 'renderer'), { recursive: true, force: true });
+}
+
+/**
+ * Type-checks both targets (tsconfig.json: main, preload and common with Node types; tsconfig.renderer.json:
+ * renderer and common with the DOM) and emits the first into `outDir`; throws on any error.
+ */
+export function compileMain(outDir = DIST) {
+  tsc(['-p', join(ROOT, 'tsconfig.renderer.json')]);
+  tsc(['-p', join(ROOT, 'tsconfig.json'), '--outDir', outDir]);
+  // the preload entry is bundled below; tsc's per-module ESM output of it is not what ships
   for (const f of ['index.js', 'index.js.map', 'index.d.ts']) rmSync(join(outDir, 'preload', f), { force: true });
 }
 

@@ -2,18 +2,15 @@
 // Secrets come from a file or an environment variable, never from argv. Every refusal names the flag.
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import type { PortholeError, SessionSpec, TunnelSpec } from '../types.js';
+import type { PortholeError, SessionSpec, TunnelSpec } from '../../common/types.js';
+import { fieldFix, fieldLabel } from '../../common/fields.js';
 import { parseSessionSpec, parseTunnelSpec } from '../tunnel/validate.js';
-import { VAULT_SECRET_REF } from '../tunnel/policy.js';
 
 export interface CliIo {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
   env: NodeJS.ProcessEnv;
 }
-
-/** The hidden `porthole` command that runs `share`'s engine in its worker process (see worker.ts). */
-export const WORKER_COMMAND = '__share-worker';
 
 /** A bad argument: exit code 2, the message names the flag. */
 export class UsageError extends Error {
@@ -65,31 +62,9 @@ const SESSION_OPTIONS = {
   json: { type: 'boolean' },
 } as const;
 
-/** The flag a validation field came from. */
-export function flagFor(field: string): string {
-  const f = field.replace(/\[\d+\]$/, '');
-  const map: Record<string, string> = {
-    name: '--name',
-    target: '<port|host:port>',
-    mode: '--mode',
-    domain: '--domain',
-    fusionauth: '--issuer/--client-id/--client-secret-file',
-    'fusionauth.issuer': '--issuer',
-    'fusionauth.clientId': '--client-id',
-    'fusionauth.clientSecret': '--client-secret-file/--client-secret-env',
-    'fusionauth.allowEmails': '--allow-email',
-    'fusionauth.allowDomains': '--allow-domain',
-    'fusionauth.scopes': '--scope',
-    authtoken: '--authtoken-env',
-    serverAddr: '--server-addr',
-    caPem: '--ca-file',
-  };
-  return map[f] ?? field;
-}
-
-/** "--issuer: fusionauth.issuer must be …" lines, one per error. */
+/** "--issuer: fusionauth.issuer must be …" lines, one per error; the flags come from common/fields.ts. */
 export function usageLines(errors: PortholeError[]): string {
-  return errors.map((e) => `${flagFor(e.field ?? '')}: ${e.message}${e.fix ? ` (${e.fix})` : ''}`).join('\n');
+  return errors.map((e) => `${fieldLabel(e.field ?? '', 'cli')}: ${e.message}${e.fix ? ` (${e.fix})` : ''}`).join('\n');
 }
 
 /** A default tunnel name from the target: 3000 → port-3000, 127.0.0.1:8080 → 127-0-0-1-8080. */
@@ -148,13 +123,13 @@ export interface ParsedShareArgs extends ParsedTunnelArgs {
 
 type Values = Record<string, unknown>;
 
-/** `secretOptional`: no secret given stands for the vault reference (`porthole policy` without --inline-secret). */
-async function tunnelFrom(values: Values, positionals: string[], env: NodeJS.ProcessEnv, secretOptional = false): Promise<TunnelSpec> {
+/** `secretFallback`: what stands for a secret not given (`porthole policy`'s vault reference). */
+async function tunnelFrom(values: Values, positionals: string[], env: NodeJS.ProcessEnv, secretFallback?: string): Promise<TunnelSpec> {
   if (positionals.length === 0) throw new UsageError('<port|host:port> is required (the local app to share, e.g. 3000)');
   if (positionals.length > 1) throw new UsageError(`<port|host:port>: give one target, got ${positionals.length} (${positionals.join(' ')})`);
   const target = positionals[0]!;
   const mode = (values.mode as string | undefined) ?? 'oidc';
-  const secret = (await readSecret(values as { 'client-secret-file'?: string; 'client-secret-env'?: string }, env)) ?? (secretOptional ? VAULT_SECRET_REF : undefined);
+  const secret = (await readSecret(values as { 'client-secret-file'?: string; 'client-secret-env'?: string }, env)) ?? secretFallback;
   const issuer = values.issuer as string | undefined;
   const clientId = values['client-id'] as string | undefined;
   const lists = {
@@ -181,14 +156,17 @@ function parse(argv: string[], options: Record<string, { type: 'string' | 'boole
   }
 }
 
-/** `porthole policy` arguments: the tunnel flags and --inline-secret. Returns null for --help. */
-export async function parsePolicyArgs(argv: string[], env: NodeJS.ProcessEnv): Promise<ParsedPolicyArgs | null> {
+/**
+ * `porthole policy` arguments: the tunnel flags and --inline-secret. Returns null for --help.
+ * Without --inline-secret a missing client secret stands as `vaultRef` (the policy reads it from ngrok's vault).
+ */
+export async function parsePolicyArgs(argv: string[], env: NodeJS.ProcessEnv, vaultRef: string): Promise<ParsedPolicyArgs | null> {
   refuseSecretInArgv(argv);
   const { values, positionals } = parse(argv, { ...TUNNEL_OPTIONS, 'inline-secret': { type: 'boolean' } });
   if (values.help) return null;
   const inlineSecret = (values['inline-secret'] as boolean | undefined) ?? false;
   // The vault form needs no secret; the inline form needs the real one.
-  return { spec: await tunnelFrom(values, positionals, env, !inlineSecret), help: false, inlineSecret };
+  return { spec: await tunnelFrom(values, positionals, env, inlineSecret ? undefined : vaultRef), help: false, inlineSecret };
 }
 
 /** `porthole share` arguments: tunnel flags plus session flags. Returns null for --help. */
@@ -200,7 +178,7 @@ export async function parseShareArgs(argv: string[], env: NodeJS.ProcessEnv): Pr
   const tokenEnv = (values['authtoken-env'] as string | undefined) ?? 'NGROK_AUTHTOKEN';
   if (!ENV_NAME_RE.test(tokenEnv)) throw new UsageError(`--authtoken-env: "${tokenEnv}" is not an environment variable name`);
   const authtoken = (env[tokenEnv] ?? '').trim();
-  if (!authtoken) throw new UsageError(`--authtoken-env: the environment variable ${tokenEnv} is not set or empty (copy your authtoken from https://dashboard.ngrok.com/get-started/your-authtoken)`);
+  if (!authtoken) throw new UsageError(`--authtoken-env: the environment variable ${tokenEnv} is not set or empty (${fieldFix('authtoken')})`);
   const session: Record<string, unknown> = { authtoken };
   if (values['server-addr'] !== undefined) session.serverAddr = values['server-addr'];
   const caFile = values['ca-file'] as string | undefined;

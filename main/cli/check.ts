@@ -2,7 +2,8 @@
 // The client secret comes from a file or an environment variable, never from argv, and is never printed.
 import { parseArgs } from 'node:util';
 import type { ZodType } from 'zod';
-import type { FusionAuthSettings, PreflightReport, RunPreflight } from '../types.js';
+import type { FusionAuthSettings, PreflightReport, RunPreflight } from '../../common/types.js';
+import { fieldFix, fieldLabel } from '../../common/fields.js';
 import { createPreflight } from '../oidc/preflight.js';
 import { emailDomainSchema, emailSchema, scopeSchema } from '../tunnel/validate.js';
 import { FUSIONAUTH_OPTIONS, readSecret, refuseSecretInArgv, UsageError } from './args.js';
@@ -38,8 +39,8 @@ async function parse(argv: string[], env: NodeJS.ProcessEnv): Promise<{ input: F
     throw new UsageError((err as Error).message);
   }
   if (values.help) throw new UsageError('');
-  if (!values.issuer) throw new UsageError('--issuer is required (your FusionAuth URL, e.g. https://auth.example.com)');
-  if (!values['client-id']?.trim()) throw new UsageError('--client-id is required (Applications > Your App > OAuth > Client Id)');
+  if (!values.issuer) throw new UsageError(`${fieldLabel('fusionauth.issuer', 'cli')} is required (your FusionAuth URL, e.g. https://auth.example.com)`);
+  if (!values['client-id']?.trim()) throw new UsageError(`${fieldLabel('fusionauth.clientId', 'cli')} is required (${fieldFix('fusionauth.clientId')})`);
   const secret = await readSecret(values, env);
   if (secret === undefined) throw new UsageError('--client-secret-file or --client-secret-env is required');
   // The same validators as the app and `share`; the issuer is left to the preflight's own check.
@@ -49,9 +50,9 @@ async function parse(argv: string[], env: NodeJS.ProcessEnv): Promise<{ input: F
       if (!r.success) throw new UsageError(`${flag}: "${v}" ${r.error.issues[0]?.message ?? 'is not valid'}`);
       return r.data;
     });
-  const emails = each('--allow-email', emailSchema, values['allow-email']);
-  const domains = each('--allow-domain', emailDomainSchema, values['allow-domain']);
-  const scopes = each('--scope', scopeSchema, values.scope);
+  const emails = each(fieldLabel('fusionauth.allowEmails', 'cli'), emailSchema, values['allow-email']);
+  const domains = each(fieldLabel('fusionauth.allowDomains', 'cli'), emailDomainSchema, values['allow-domain']);
+  const scopes = each(fieldLabel('fusionauth.scopes', 'cli'), scopeSchema, values.scope);
   let timeoutMs: number | undefined;
   if (values.timeout !== undefined) {
     const t = Number(values.timeout);

@@ -1,7 +1,16 @@
 #!/usr/bin/env node
-// shell: the `porthole` command: share | policy | check, dispatched to one module each.
-import { WORKER_COMMAND, type CliIo } from './args.js';
-import type { ShareIo } from './share.js';
+// shell: the `porthole` command: share | policy | check, dispatched to one module each, loaded only
+// when chosen: `share`'s first process must stay one bare Node (see launch.ts).
+import module from 'node:module';
+import type { CliIo } from './args.js';
+import { launchShare, WORKER_COMMAND } from './launch.js';
+
+// A command starts cold every time: Node's on-disk code cache (22.1+) spares recompiling the same
+// modules (zod, the SDK's loader, …) on each start. Static imports above are only the thin ones.
+(module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+
+/** How to start this very command again (for `share`'s worker); absent when embedded. */
+type Self = { worker?: { command: string; args: string[] } };
 
 const USAGE = `Usage: porthole <command> [flags]
 
@@ -13,10 +22,11 @@ Commands:
 Run "porthole <command> --help" for its flags.`;
 
 /** Runs one command; resolves with the exit code. */
-export async function main(argv: string[], io: CliIo & Pick<ShareIo, 'worker'>): Promise<number> {
+export async function main(argv: string[], io: CliIo & Self): Promise<number> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
     case 'share':
+      if (io.worker) return launchShare(rest, io, io.worker);
       return (await import('./share.js')).shareCommand(rest, io);
     case WORKER_COMMAND:
       return (await import('./worker.js')).shareWorker();
@@ -36,11 +46,11 @@ export async function main(argv: string[], io: CliIo & Pick<ShareIo, 'worker'>):
   }
 }
 
-const io: CliIo & Pick<ShareIo, 'worker'> = {
+const io: CliIo & Self = {
   stdout: (s) => void process.stdout.write(s),
   stderr: (s) => void process.stderr.write(s),
   env: process.env,
-  // `share` runs its engine in a second copy of this very command (see worker.ts).
+  // `share` runs in a second copy of this very command (see launch.ts).
   ...(process.argv[1] ? { worker: { command: process.execPath, args: [...process.execArgv, process.argv[1]] } } : {}),
 };
 

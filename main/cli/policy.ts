@@ -1,7 +1,7 @@
 // shell: `porthole policy` — prints, as YAML, the Traffic Policy that `share` would attach, to paste
 // into the ngrok dashboard or pass to `ngrok http --traffic-policy-file`. The client secret is an ngrok
 // vault reference unless --inline-secret asks for the real one.
-import { policyYaml, VAULT_NAME, VAULT_SECRET_NAME } from '../tunnel/policy.js';
+import { policyYaml, VAULT_NAME, VAULT_SECRET_NAME, VAULT_SECRET_REF } from '../tunnel/policy.js';
 import { parsePolicyArgs, TUNNEL_FLAGS_USAGE, UsageError, type CliIo } from './args.js';
 
 export const POLICY_USAGE = `Usage: porthole policy <port|host:port> [flags]
@@ -20,7 +20,7 @@ Exit 0 on success, 2 for bad arguments.`;
 export async function policyCommand(argv: string[], io: CliIo): Promise<number> {
   let args;
   try {
-    args = await parsePolicyArgs(argv, io.env);
+    args = await parsePolicyArgs(argv, io.env, VAULT_SECRET_REF);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     io.stderr(`porthole policy: ${err.message}\n\nRun "porthole policy --help" for the flags.\n`);

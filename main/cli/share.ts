@@ -1,11 +1,12 @@
 // shell: `porthole share` — one tunnel on the engine, from the command line, until SIGINT/SIGTERM.
 // With --json, stdout carries one JSON object per line for every change; without it, lines for people.
-// From the `porthole` command the engine runs in a worker process (./worker.ts): the ngrok SDK
-// prints to its process's stdout by itself, which must never land in ours.
-import type { PortholeError, RunPreflight, TunnelView, VerifyProtection } from '../types.js';
+// From the `porthole` command this runs in a worker process (launch.ts says why).
+import type { PortholeError, RunPreflight, TunnelView, VerifyProtection } from '../../common/types.js';
 import { createEngine } from '../engine/engine.js';
 import { formatError } from '../errors.js';
 import { parseShareArgs, SESSION_FLAGS_USAGE, TUNNEL_FLAGS_USAGE, UsageError, type CliIo, type ParsedShareArgs } from './args.js';
+import { onSigusr2, signalPromise, watchWake } from './signals.js';
+import { needsFusionAuth } from '../../common/view-rules.js';
 
 export const SHARE_USAGE = `Usage: porthole share <port|host:port> [flags]
 
@@ -27,8 +28,6 @@ export interface ShareIo extends CliIo {
   /** The FusionAuth ports; main/oidc's by default. */
   preflight?: RunPreflight;
   verify?: VerifyProtection;
-  /** Run the engine in a worker process started this way (the `porthole` command sets it). */
-  worker?: { command: string; args: string[] };
 }
 
 /** The --json line for a view: {"tunnel","state","url","code","message","protection"}. */
@@ -66,7 +65,7 @@ export function humanReport(prev: TunnelView | undefined, v: TunnelView, target:
   if (!prev || prev.state !== v.state || prev.url !== v.url) {
     switch (v.state) {
       case 'starting':
-        out.push(`${n}: starting${v.mode === 'oidc' || v.mode === 'oidc-legacy' ? ' (checking FusionAuth, then connecting to ngrok)' : ''}…`);
+        out.push(`${n}: starting${needsFusionAuth(v.mode) ? ' (checking FusionAuth, then connecting to ngrok)' : ''}…`);
         break;
       case 'online':
         if (prev?.state === 'reconnecting') out.push(`${n}: back online at ${v.url}${prev.url && prev.url !== v.url ? ` (a new URL; it was ${prev.url})` : ''}`);
@@ -99,41 +98,6 @@ export function humanReport(prev: TunnelView | undefined, v: TunnelView, target:
   return { out, err };
 }
 
-/** Resolves with the name of the first SIGINT or SIGTERM. */
-export function signalPromise(): Promise<string> {
-  return new Promise((resolve) => {
-    const on = (sig: string) => () => resolve(sig);
-    process.once('SIGINT', on('SIGINT'));
-    process.once('SIGTERM', on('SIGTERM'));
-  });
-}
-
-/** SIGUSR2 (not on Windows) asks for recover(); returns an unsubscribe. */
-export function onSigusr2(fn: () => void): () => void {
-  if (process.platform === 'win32') return () => {};
-  process.on('SIGUSR2', fn);
-  return () => void process.off('SIGUSR2', fn);
-}
-
-/**
- * Calls onWake when the event loop was frozen for more than `slackMs` (the machine slept): a timer
- * that fires long after it was due. Returns a stop function.
- */
-export function watchWake(onWake: () => void, opts: { intervalMs?: number; slackMs?: number; now?: () => number } = {}): () => void {
-  const intervalMs = opts.intervalMs ?? 2000;
-  const slackMs = opts.slackMs ?? 8000;
-  const now = opts.now ?? Date.now;
-  let last = now();
-  const t = setInterval(() => {
-    const at = now();
-    const late = at - last - intervalMs;
-    last = at;
-    if (late > slackMs) onWake();
-  }, intervalMs);
-  t.unref();
-  return () => clearInterval(t);
-}
-
 /** `porthole share …`: runs until a signal (exit 0), a failure (1), or refuses bad arguments (2). */
 export async function shareCommand(argv: string[], io: ShareIo): Promise<number> {
   let args;
@@ -148,7 +112,6 @@ export async function shareCommand(argv: string[], io: ShareIo): Promise<number>
     io.stdout(`${SHARE_USAGE}\n`);
     return 0;
   }
-  if (io.worker) return (await import('./worker.js')).runInWorker(args, io, io.worker);
   return runShare(args, io);
 }
 
@@ -157,12 +120,13 @@ export async function runShare(args: ParsedShareArgs, io: ShareIo): Promise<numb
   const { spec, session, json } = args;
   // The signal handlers go in first: a Ctrl-C during start-up must still stop cleanly.
   const signal = (io.stopSignal ?? signalPromise)();
-  // The SDK does not keep the event loop alive (protocol doc §10): hold it until we are told to stop.
+  // The SDK does not keep the event loop alive: hold it until we are told to stop.
   const keepAlive = setInterval(() => {}, 1 << 30);
 
-  const oidc = spec.mode === 'oidc' || spec.mode === 'oidc-legacy';
-  const preflight = io.preflight ?? (oidc ? (await import('../oidc/preflight.js')).runPreflight : undefined);
-  const verify: VerifyProtection = io.verify ?? (await import('../oidc/verify.js')).verifyProtection;
+  // The FusionAuth modules load when first used, not before the tunnel starts connecting.
+  const lazyPreflight: RunPreflight = async (input) => (await import('../oidc/preflight.js')).runPreflight(input);
+  const preflight = io.preflight ?? (needsFusionAuth(spec.mode) ? lazyPreflight : undefined);
+  const verify: VerifyProtection = io.verify ?? (async (url, s) => (await import('../oidc/verify.js')).verifyProtection(url, s));
   const engine = createEngine({
     session,
     ...(preflight ? { preflight } : {}),

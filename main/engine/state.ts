@@ -1,7 +1,7 @@
 // pure: one tunnel's lifecycle as a state machine, next(state, event) → state.
 // Events are past-tense facts with their time inside; each run of a tunnel has a number, and an
 // event from an older run (a late `opened` after a stop, say) leaves the state alone.
-import type { PortholeError, Protection, TunnelStateKind } from '../types.js';
+import type { PortholeError, Protection, TunnelStateKind } from '../../common/types.js';
 
 export interface TunnelState {
   kind: TunnelStateKind;

@@ -1,6 +1,8 @@
 // pure: the FusionAuth preflight's decisions and texts, from facts the adapter (preflight.ts) gathered.
 // No I/O. Every message is built here from non-secret parts; the fixes use FusionAuth's own screen names.
-import type { FusionAuthSettings, PreflightCheck } from '../types.js';
+import type { FusionAuthSettings, PreflightCheck } from '../../common/types.js';
+import { isLoopbackHost } from '../../common/view-rules.js';
+import { scrub } from '../../common/errors.js';
 
 /** The Authorized redirect URL that ngrok's edge uses for every OpenID Connect endpoint. */
 export const NGROK_REDIRECT_URI = 'https://idp.ngrok.com/oauth2/callback';
@@ -13,11 +15,7 @@ export const CHECK_IDS: readonly PreflightCheck['id'][] = [
 const TENANT_ISSUER = 'Tenants > Your Tenant > General > Issuer';
 const APP_OAUTH = 'Applications > Your App > OAuth';
 
-/** True for localhost, *.localhost, 127.0.0.0/8 and ::1: the only hosts where a plain-http issuer is allowed. */
-export function isLoopbackHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
-}
+export { isLoopbackHost } from '../../common/view-rules.js';
 
 /** Where OpenID Connect Discovery looks for the issuer's document (a trailing slash is dropped first). */
 export function discoveryUrlFor(issuer: string): string {
@@ -293,7 +291,7 @@ export function secretForms(secret: string, clientId = ''): string[] {
 
 /** Replaces every one of `forms` (see secretForms) in a text. */
 export function scrubForms(text: string, forms: readonly string[]): string {
-  return forms.reduce((out, f) => out.split(f).join('[redacted]'), text);
+  return scrub(text, forms);
 }
 
 /** Replaces every form of the secret (belt and braces: the adapter scrubs the provider's words first). */

@@ -1,8 +1,9 @@
 // adapter: the FusionAuth preflight, with openid-client (the only importer besides verify.ts and test support).
 // It gathers facts over the network and classifies the library's errors; checks.ts decides and words them.
-import * as client from 'openid-client';
+import type * as OC from 'openid-client';
+import { openidClient, type OpenidClient } from './openid.js';
 import { scopesFor } from '../tunnel/policy.js';
-import type { FusionAuthSettings, PreflightCheck, PreflightReport, RunPreflight } from '../types.js';
+import type { FusionAuthSettings, PreflightCheck, PreflightReport, RunPreflight } from '../../common/types.js';
 import {
   NGROK_REDIRECT_URI, checkCredentials, checkGrants, checkIssuerMatch, checkIssuerUrl, checkScopes,
   discoveryCheck, discoveryUrlFor, isLoopbackHost, redact, redirectCheck, scrubForms, secretForms, skipped,
@@ -53,7 +54,7 @@ function classifyTransport(err: unknown, url: URL, timeoutMs: number): Discovery
   return { kind: 'network', code: sys ?? (typeof code === 'string' ? code : 'network error') };
 }
 
-function classifyDiscovery(err: unknown, url: URL, timeoutMs: number): DiscoveryFailure {
+function classifyDiscovery(client: OpenidClient, err: unknown, url: URL, timeoutMs: number): DiscoveryFailure {
   if (err instanceof client.ClientError) {
     const cause = err.cause as { status?: number; headers?: Headers } | undefined;
     switch (err.code) {
@@ -72,12 +73,13 @@ function classifyDiscovery(err: unknown, url: URL, timeoutMs: number): Discovery
   return classifyTransport(err, url, timeoutMs);
 }
 
-type Discovered = { config: client.Configuration; metadata: client.ServerMetadata };
+type Discovered = { config: OC.Configuration; metadata: OC.ServerMetadata };
 
 /** Fetches `<issuer>/.well-known/openid-configuration` with openid-client. Issuer validation is ours
  *  (exact, like ngrok's), so the document URL is given directly and the library doesn't compare. */
 async function discover(url: URL, input: FusionAuthSettings, timeoutMs: number): Promise<Discovered | DiscoveryFailure> {
   const insecure = url.protocol === 'http:' && isLoopbackHost(url.hostname);
+  const client = await openidClient();
   try {
     const config = await client.discovery(url, input.clientId || 'porthole-preflight', undefined, client.None(), {
       timeout: timeoutMs / 1000,
@@ -85,7 +87,7 @@ async function discover(url: URL, input: FusionAuthSettings, timeoutMs: number):
     });
     return { config, metadata: config.serverMetadata() };
   } catch (err) {
-    return classifyDiscovery(err, url, timeoutMs);
+    return classifyDiscovery(client, err, url, timeoutMs);
   }
 }
 
@@ -98,7 +100,7 @@ function pickAuth(advertised: unknown): 'client_secret_basic' | 'client_secret_p
   return undefined;
 }
 
-async function probeCredentials(metadata: client.ServerMetadata, input: FusionAuthSettings, timeoutMs: number): Promise<{ probe: CredentialsProbe; method: string }> {
+async function probeCredentials(metadata: OC.ServerMetadata, input: FusionAuthSettings, timeoutMs: number): Promise<{ probe: CredentialsProbe; method: string }> {
   const method = pickAuth(metadata.token_endpoint_auth_methods_supported) ?? 'none';
   if (!input.clientId) return { probe: { kind: 'missing', field: 'clientId' }, method };
   if (!input.clientSecret) return { probe: { kind: 'missing', field: 'clientSecret' }, method };
@@ -106,6 +108,7 @@ async function probeCredentials(metadata: client.ServerMetadata, input: FusionAu
   if (method === 'none') {
     return { probe: { kind: 'no-method', advertised: (metadata.token_endpoint_auth_methods_supported ?? []).map(String) }, method };
   }
+  const client = await openidClient();
   const auth = method === 'client_secret_basic' ? client.ClientSecretBasic(input.clientSecret) : client.ClientSecretPost(input.clientSecret);
   const config = new client.Configuration(metadata, input.clientId, undefined, auth);
   config.timeout = timeoutMs / 1000;

@@ -2,8 +2,8 @@
 // cookies, no redirects followed) and reads the answer. Network only; the verdict rules are below.
 import http from 'node:http';
 import https from 'node:https';
-import * as client from 'openid-client';
-import type { ProtectionResult, TunnelSpec, VerifyProtection } from '../types.js';
+import { openidClient } from './openid.js';
+import type { ProtectionResult, TunnelSpec, VerifyProtection } from '../../common/types.js';
 import { discoveryUrlFor, isLoopbackHost } from './checks.js';
 
 export interface VerifyOptions {
@@ -77,6 +77,7 @@ async function authorizationEndpoint(issuer: string, timeoutMs: number): Promise
   try {
     const doc = new URL(discoveryUrlFor(issuer));
     const insecure = doc.protocol === 'http:' && isLoopbackHost(doc.hostname);
+    const client = await openidClient();
     const config = await client.discovery(doc, 'porthole-verify', undefined, client.None(), {
       timeout: timeoutMs / 1000,
       ...(insecure ? { execute: [client.allowInsecureRequests] } : {}),

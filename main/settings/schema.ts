@@ -9,7 +9,8 @@ import {
   tunnelBaseSchema,
 } from '../tunnel/validate.js';
 import { invalidInput } from '../errors.js';
-import type { AuthMode, PortholeError } from '../types.js';
+import type { AuthMode, PortholeError } from '../../common/types.js';
+import { needsFusionAuth } from '../../common/view-rules.js';
 
 /** FusionAuth settings as stored: everything but the client secret (kept in the SecretStore). */
 export interface StoredFusionAuth {
@@ -164,7 +165,7 @@ export const storedTunnelSchema = tunnelBaseSchema
   .transform((t, ctx): StoredTunnel => {
     const out: StoredTunnel = { name: t.name, target: t.target, mode: t.mode, startWithPorthole: t.startWithPorthole };
     if (t.domain) out.domain = t.domain;
-    const needsFa = t.mode === 'oidc' || t.mode === 'oidc-legacy';
+    const needsFa = needsFusionAuth(t.mode);
     if (t.fusionauth === undefined || t.fusionauth === null) {
       if (needsFa) ctx.issues.push({ code: 'custom', message: `fusionauth settings are required for the ${t.mode} mode`, input: t, path: ['fusionauth'] });
       return out;

@@ -15,7 +15,7 @@ export interface SecretStore {
   available(): boolean;
 }
 
-/** Port: turns a secret into ciphertext and back. main/settings/store.ts wraps safeStorage's async API. */
+/** Port: turns a secret into ciphertext and back. main/glue/electron-store.ts wraps safeStorage's async API. */
 export interface Encryptor {
   isEncryptionAvailable(): boolean;
   backend(): string;

@@ -1,5 +1,5 @@
 // shell: the settings file on disk, through conf (plain Node) or electron-store (same options, passed in
-// by main/settings/store.ts). A corrupt file is moved aside as `settings.json.corrupt-<timestamp>`,
+// by main/glue/electron-store.ts). A corrupt file is moved aside as `settings.json.corrupt-<timestamp>`,
 // reported, and whatever in it was still valid is kept; the secrets file is separate, so it survives.
 
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -173,26 +173,35 @@ export function openSettingsStore(opts: OpenOptions): OpenedStores {
   // Normalise once (drops stray keys such as a plain-text secret an old build left behind).
   writeSettings(conf, settings);
 
-  const secretsOptions: StoreOptions = {
-    name: SECRETS_NAME,
-    configName: SECRETS_NAME,
-    cwd: opts.cwd,
-    projectVersion,
-    clearInvalidConfig: false,
-    configFileMode: 0o600,
-  };
-  const secretsFile = join(opts.cwd, `${SECRETS_NAME}.json`);
-  let secretsConf: ConfLike;
-  try {
-    secretsConf = factory(secretsOptions);
-    void secretsConf.store;
-  } catch (err) {
-    const movedTo = corruptName(secretsFile, now());
-    if (existsSync(secretsFile)) renameSync(secretsFile, movedTo);
-    secretsConf = factory(secretsOptions);
-    problems.push({ kind: 'secrets', file: secretsFile, movedTo, reason: message(err), keptTunnels: settings.tunnels.length });
-  }
+  const secretsConf = openSecrets(factory, opts.cwd, projectVersion, () => corruptName(join(opts.cwd, `${SECRETS_NAME}.json`), now()), (p) => problems.push({ ...p, keptTunnels: settings.tunnels.length }));
 
+  return { settings: storeOver(conf, problems), secretsBackend: secretsConf };
+}
+
+/** secrets.json; a file conf cannot read is moved aside (its secrets are lost) and reported. */
+function openSecrets(
+  factory: StoreFactory,
+  cwd: string,
+  projectVersion: string,
+  movedName: () => string,
+  report: (p: Omit<CorruptReport, 'keptTunnels'>) => void,
+): ConfLike {
+  const options: StoreOptions = { name: SECRETS_NAME, configName: SECRETS_NAME, cwd, projectVersion, clearInvalidConfig: false, configFileMode: 0o600 };
+  const file = join(cwd, `${SECRETS_NAME}.json`);
+  try {
+    const conf = factory(options);
+    void conf.store;
+    return conf;
+  } catch (err) {
+    const movedTo = movedName();
+    if (existsSync(file)) renameSync(file, movedTo);
+    report({ kind: 'secrets', file, movedTo, reason: message(err) });
+    return factory(options);
+  }
+}
+
+/** The SettingsStore over an opened settings.json: every read and write goes through the schema. */
+function storeOver(conf: ConfLike, problems: CorruptReport[]): SettingsStore {
   const store: SettingsStore = {
     path: conf.path,
     problems,
@@ -210,7 +219,7 @@ export function openSettingsStore(opts: OpenOptions): OpenedStores {
       return store.write(fn(store.read()));
     },
   };
-  return { settings: store, secretsBackend: secretsConf };
+  return store;
 }
 
 /** Write the settings keys, keeping conf's own `__internal__` (migration version). */

@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { LoginItemPort } from '../app.js';
+import type { LoginItemPort } from '../ports.js';
 
 export interface XdgAutostartOptions {
   /** The program to start: the AppImage file ($APPIMAGE) when there is one, else the executable. */

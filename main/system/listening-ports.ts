@@ -5,7 +5,7 @@
 import { execFile } from 'node:child_process';
 import { readFile, readdir, readlink } from 'node:fs/promises';
 import { connect } from 'node:net';
-import type { ListeningPort } from '../../preload/contract.js';
+import type { ListeningPort } from '../../common/contract.js';
 
 export type { ListeningPort };
 

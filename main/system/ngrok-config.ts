@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { win32, posix } from 'node:path';
 import { parse } from 'yaml';
-import type { PortholeError } from '../types.js';
+import type { PortholeError } from '../../common/types.js';
 
 export interface NgrokConfigEnv {
   env?: Record<string, string | undefined>;

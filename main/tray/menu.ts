@@ -1,7 +1,8 @@
-// pure: the tray's menu, icon and tooltip as data, built from the engine's views (main/tray/tray.ts applies them).
+// pure: the tray's menu, icon and tooltip as data, built from the engine's views (main/glue/tray.ts applies them).
 // No electron, no closures: each item carries an id that tray.ts maps back to app.onMenuItem(id).
 
-import type { TunnelView } from '../types.js';
+import type { TunnelView } from '../../common/types.js';
+import { isHttpUrl, isOpenByMistake, isRunning } from '../../common/view-rules.js';
 
 /** One menu entry. `id` is what the click reports; separators and info lines have none. */
 export interface MenuItemSpec {
@@ -65,9 +66,6 @@ export function protectionLabel(v: TunnelView): string {
   return v.mode === 'internal' ? 'internal endpoint' : 'FusionAuth sign-in';
 }
 
-const isRunning = (v: TunnelView): boolean => v.state === 'starting' || v.state === 'online' || v.state === 'reconnecting';
-const isHttpUrl = (url: string | undefined): url is string => !!url && /^https?:\/\//i.test(url);
-
 /** The first online tunnel with a URL: what "Copy URL" on top copies. */
 export function firstOnline(views: TunnelView[]): TunnelView | undefined {
   return views.find((v) => v.state === 'online' && !!v.url);
@@ -76,7 +74,7 @@ export function firstOnline(views: TunnelView[]): TunnelView | undefined {
 function tunnelItem(v: TunnelView): MenuItemSpec {
   const info: MenuItemSpec[] = [{ label: v.url ?? 'No public URL yet', enabled: false }];
   if (v.state === 'error' && v.error) info.push({ label: truncate(`${v.error.message}`, 80), enabled: false });
-  if (v.protection === 'open' && v.mode !== 'public') {
+  if (isOpenByMistake(v)) {
     info.push({ label: 'Anyone with the URL gets in', enabled: false });
   }
   return {
@@ -87,7 +85,7 @@ function tunnelItem(v: TunnelView): MenuItemSpec {
       { type: 'separator' },
       { id: tunnelItemId(v.name, 'copy-url'), label: 'Copy URL', enabled: !!v.url },
       { id: tunnelItemId(v.name, 'open'), label: 'Open in browser', enabled: isHttpUrl(v.url) },
-      isRunning(v)
+      isRunning(v.state)
         ? { id: tunnelItemId(v.name, 'stop'), label: 'Stop', enabled: true }
         : { id: tunnelItemId(v.name, 'start'), label: 'Start', enabled: true },
       { id: tunnelItemId(v.name, 'verify'), label: 'Verify protection', enabled: v.state === 'online' && !!v.url },
@@ -119,7 +117,7 @@ export function trayMenu(views: TunnelView[], opts: { startAtLogin: boolean }): 
 
 /** The overall state: something failing or open beats connecting, which beats online; nothing running is idle. */
 export function trayIcon(views: TunnelView[]): TrayIconName {
-  if (views.some((v) => v.state === 'error' || (v.protection === 'open' && v.mode !== 'public'))) return 'error';
+  if (views.some((v) => v.state === 'error' || isOpenByMistake(v))) return 'error';
   if (views.some((v) => v.state === 'starting' || v.state === 'reconnecting')) return 'connecting';
   if (views.some((v) => v.state === 'online')) return 'online';
   return 'idle';
@@ -136,7 +134,7 @@ function truncate(s: string, max: number): string {
 export function trayTooltip(views: TunnelView[]): string {
   if (views.length === 0) return 'Porthole — no tunnels';
   const lines = views.map((v) => {
-    const extra = v.protection === 'open' && v.mode !== 'public' ? ' (OPEN)' : v.state === 'online' && v.url ? ` ${v.url}` : '';
+    const extra = isOpenByMistake(v) ? ' (OPEN)' : v.state === 'online' && v.url ? ` ${v.url}` : '';
     return `${v.name}: ${STATE_LABEL[v.state].replace('…', '')}${extra}`;
   });
   return truncate(['Porthole', ...lines].join('\n'), TOOLTIP_MAX);

@@ -1,7 +1,8 @@
 // pure: which desktop notifications a change of the engine's views deserves — a tunnel came online
 // (with its URL), dropped, failed, or was found open. main/app.ts hands them to the NotifierPort.
 
-import type { TunnelView } from '../types.js';
+import type { TunnelView } from '../../common/types.js';
+import { isOpenByMistake, settingsProblemText, type SettingsProblemFacts } from '../../common/view-rules.js';
 
 export interface Notice {
   title: string;
@@ -29,11 +30,16 @@ export function noticesFor(prev: readonly TunnelView[], next: readonly TunnelVie
       const e = v.error;
       out.push({ title: `${v.name} failed`, body: e ? `${e.message}${e.fix ? ` ${e.fix}` : ''}` : 'The tunnel stopped with an error.' });
     }
-    if (v.protection === 'open' && p?.protection !== 'open' && v.mode !== 'public') {
+    if (isOpenByMistake(v) && p?.protection !== 'open') {
       const n: Notice = { title: `${v.name} is OPEN`, body: `Anyone with the URL gets in without signing in${v.url ? `: ${v.url}` : ''}. Stop it and check its FusionAuth settings.` };
       if (v.url) n.url = v.url;
       out.push(n);
     }
   }
   return out;
+}
+
+/** The notice for a settings or secrets file set aside at launch (the window shows the same words). */
+export function settingsProblemNotice(p: SettingsProblemFacts): Notice {
+  return settingsProblemText(p);
 }

@@ -1,8 +1,8 @@
 // pure: a tunnel's settings → the ngrok listener config, as data (keys of @ngrok/ngrok's `Config`),
 // and the equivalent `ngrok` command line for "Copy as ngrok command". Types only from the SDK.
 import type { Config } from '@ngrok/ngrok';
-import { stringify } from 'yaml';
-import type { SessionSpec, TunnelSpec } from '../types.js';
+import { toYaml } from './yaml.js';
+import type { SessionSpec, TunnelSpec } from '../../common/types.js';
 import { internalUrlFor, scopesFor, trafficPolicyFor, VAULT_HOWTO, VAULT_SECRET_REF } from './policy.js';
 
 /** The listener half of ngrok's Config that Porthole sets. */
@@ -120,5 +120,5 @@ export function ngrokCommandFor(spec: TunnelSpec): string {
  */
 function policyHeredocBody(name: string, policy: ReturnType<typeof trafficPolicyFor>): string {
   const head = `# Traffic Policy for tunnel "${name}", written by Porthole's "Copy as ngrok command".\n${VAULT_HOWTO}\n`;
-  return `${head}${stringify(policy, { lineWidth: 0, defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN' })}`.replace(/!/g, '\\x21');
+  return `${head}${toYaml(policy, { lineWidth: 0, defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN' })}`.replace(/!/g, '\\x21');
 }

@@ -1,10 +1,10 @@
 // adapter: the only importer of @ngrok/ngrok. One SDK session per authtoken (custom ingress and CA
 // through SessionBuilder), one HTTP listener per tunnel. It makes no decisions: the engine does.
 // Every callback handed to the SDK is wrapped: an exception escaping one kills the whole process
-// (protocol doc §10).
+// (docs/ngrok-agent-protocol.md §10).
 import ngrok from '@ngrok/ngrok';
 import type { Listener, Session } from '@ngrok/ngrok';
-import type { PortholeError, SessionSpec } from '../types.js';
+import type { PortholeError, SessionSpec } from '../../common/types.js';
 import { fromNgrokError } from '../errors.js';
 import type { ListenerConfig } from './forward-config.js';
 

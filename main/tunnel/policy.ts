@@ -1,7 +1,7 @@
 // pure: the ngrok Traffic Policy generated from a tunnel's FusionAuth settings (never typed by hand),
 // and its YAML form for `porthole policy` / "Copy traffic policy" (the client secret as a vault reference).
-import { stringify } from 'yaml';
-import type { FusionAuthSettings, TunnelSpec } from '../types.js';
+import { toYaml } from './yaml.js';
+import type { FusionAuthSettings, TunnelSpec } from '../../common/types.js';
 
 /** The ngrok vault and secret the printed policy reads the client secret from. */
 export const VAULT_NAME = 'porthole';
@@ -34,6 +34,30 @@ export interface TrafficPolicy {
 /** The CEL variable ngrok's openid-connect action fills with the signed-in user's email. */
 export const OIDC_EMAIL = 'actions.ngrok.oidc.identity.email';
 
+/** The CEL variable ngrok's openid-connect action fills with the signed-in user's name. */
+export const OIDC_NAME = 'actions.ngrok.oidc.identity.name';
+
+/**
+ * The headers that tell the app who signed in (as oauth2-proxy names them). ngrok sets them after
+ * sign-in; a visitor's own copies are removed first, so the app can trust them behind the tunnel.
+ */
+export const IDENTITY_HEADERS = { email: 'X-Forwarded-Email', user: 'X-Forwarded-User' } as const;
+
+/** The `remove-headers` action that drops any identity header a visitor sent (every mode with a policy). */
+export function removeIdentityHeaders(): PolicyRule['actions'][number] {
+  return { type: 'remove-headers', config: { headers: [IDENTITY_HEADERS.email, IDENTITY_HEADERS.user] } };
+}
+
+/** The `add-headers` action that passes the signed-in identity on; only valid after `openid-connect`. */
+export function addIdentityHeaders(): PolicyRule['actions'][number] {
+  return { type: 'add-headers', config: { headers: { [IDENTITY_HEADERS.email]: `\${${OIDC_EMAIL}}`, [IDENTITY_HEADERS.user]: `\${${OIDC_NAME}}` } } };
+}
+
+/** A policy that only strips forged identity headers: for modes without Porthole's sign-in. */
+export function identityHeadersOnlyPolicy(): TrafficPolicy {
+  return { on_http_request: [{ actions: [removeIdentityHeaders()] }] };
+}
+
 /** A CEL string literal: single-quoted, with backslashes and quotes escaped. */
 export function celString(s: string): string {
   return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r')}'`;
@@ -56,15 +80,18 @@ export function denyExpression(fa: FusionAuthSettings): string | undefined {
 /**
  * The Traffic Policy for the `oidc` mode: an `openid-connect` action with the FusionAuth issuer and
  * client, then, when emails or domains are allowed, a 403 `deny` for everyone else.
+ * Around the sign-in, forged identity headers are removed and the signed-in identity's are added.
  */
 export function trafficPolicyFor(fa: FusionAuthSettings): TrafficPolicy {
   const rules: PolicyRule[] = [
     {
       actions: [
+        removeIdentityHeaders(),
         {
           type: 'openid-connect',
           config: { issuer_url: fa.issuer, client_id: fa.clientId, client_secret: fa.clientSecret, scopes: scopesFor(fa) },
         },
+        addIdentityHeaders(),
       ],
     },
   ];
@@ -98,7 +125,7 @@ export function policyYaml(spec: TunnelSpec, opts: { secret?: string } = {}): st
       break;
     case 'internal':
       head = `# Traffic Policy for the Cloud Endpoint in front of "${spec.name}" (ngrok dashboard > Endpoints).\n# The agent serves ${internalUrlFor(spec.name)}; this policy signs users in, then forwards to it.\n`;
-      policy = fa && fa.issuer && fa.clientId ? trafficPolicyFor(fa) : { on_http_request: [] };
+      policy = fa && fa.issuer && fa.clientId ? trafficPolicyFor(fa) : identityHeadersOnlyPolicy();
       policy.on_http_request.push({ actions: [{ type: 'forward-internal', config: { url: internalUrlFor(spec.name) } }] });
       break;
     case 'public':
@@ -107,5 +134,5 @@ export function policyYaml(spec: TunnelSpec, opts: { secret?: string } = {}): st
       break;
   }
   const usesVault = secret === VAULT_SECRET_REF && policy.on_http_request.some((r) => r.actions.some((a) => a.type === 'openid-connect'));
-  return head + (usesVault ? `${VAULT_HOWTO}\n` : '') + stringify(policy, { lineWidth: 0 });
+  return head + (usesVault ? `${VAULT_HOWTO}\n` : '') + toYaml(policy, { lineWidth: 0 });
 }

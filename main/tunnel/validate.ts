@@ -1,9 +1,11 @@
 // pure: validates tunnel and session input at the boundary (CLI flags, IPC payloads, the settings file).
 // Every error names its field (`target`, `fusionauth.issuer`, `fusionauth.allowEmails[1]`) and says how to fix it.
 import { z } from 'zod';
-import { AUTH_MODES } from '../types.js';
-import type { AuthMode, FusionAuthSettings, PortholeError, SessionSpec, TunnelSpec } from '../types.js';
+import { AUTH_MODES } from '../../common/types.js';
+import type { AuthMode, FusionAuthSettings, PortholeError, SessionSpec, TunnelSpec } from '../../common/types.js';
 import { invalidInput } from '../errors.js';
+import { fieldFix } from '../../common/fields.js';
+import { isLoopbackHost, needsFusionAuth } from '../../common/view-rules.js';
 
 /** Either a value or the errors that stopped it. */
 export type Result<T> = { ok: true; value: T } | { ok: false; errors: PortholeError[] };
@@ -13,29 +15,8 @@ const HOST_LABELS_RE = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)
 const IPV4_RE = /^(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 const SCOPE_RE = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 
-/** The fix shown for each field (array indexes stripped before the lookup). */
-const FIXES: Record<string, string> = {
-  name: 'Use 1–63 lowercase letters, digits or dashes, starting with a letter or digit (e.g. "web").',
-  target: 'Give the local port (e.g. 3000) or host:port (e.g. 127.0.0.1:8080).',
-  mode: `Choose one of ${AUTH_MODES.join(', ')}.`,
-  domain: 'Give a hostname reserved in the ngrok dashboard (Domains), e.g. demo.ngrok.app, or leave it empty.',
-  fusionauth: 'Fill in the FusionAuth issuer URL, client id and client secret, or choose the "public" mode on purpose.',
-  'fusionauth.issuer': "In FusionAuth, open Tenants > Your Tenant > General > Issuer, set it to your FusionAuth URL (e.g. https://auth.example.com), and paste the same URL here.",
-  'fusionauth.clientId': 'Copy the Client Id from FusionAuth: Applications > Your App > OAuth.',
-  'fusionauth.clientSecret': 'Copy the Client secret from FusionAuth: Applications > Your App > OAuth.',
-  'fusionauth.allowEmails': 'Give full email addresses, e.g. alice@example.com.',
-  'fusionauth.allowDomains': 'Give email domains without the @, e.g. example.com.',
-  'fusionauth.scopes': 'Give scope names such as email or profile, without spaces.',
-  authtoken: 'Copy your authtoken from https://dashboard.ngrok.com/get-started/your-authtoken.',
-  serverAddr: 'Give the ingress as host:port, e.g. connect.example.com:443.',
-  caPem: 'Give the PEM text (or file) of the CA certificate, starting with -----BEGIN CERTIFICATE-----.',
-};
-
-/** True for localhost, 127.0.0.0/8 and ::1: the only hosts where a plain-http issuer is allowed. */
-export function isLoopbackHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
-}
+/** True for localhost, 127.0.0.0/8 and ::1 (common/view-rules.ts). */
+export { isLoopbackHost };
 
 function isHost(host: string): boolean {
   if (/^\[[0-9a-f:.]+\]$/i.test(host)) return true;
@@ -166,21 +147,21 @@ function toErrors(issues: readonly z.core.$ZodIssue[], prefix: PropertyKey[] = [
     const field = fieldOf([...prefix, ...i.path]) || 'input';
     const key = field.replace(/\[\d+\]/g, '');
     const message = i.code === 'invalid_type' && /received undefined/.test(i.message) ? 'is required' : i.message;
-    return invalidInput(field, `${field} ${message}`, FIXES[key]);
+    return invalidInput(field, `${field} ${message}`, fieldFix(key));
   });
 }
 
 /** Validates one tunnel. OIDC modes need complete FusionAuth settings; other modes keep them as a draft. */
 export function parseTunnelSpec(input: unknown): Result<TunnelSpec> {
-  if (typeof input !== 'object' || input === null) return { ok: false, errors: [invalidInput('input', 'input must be an object', FIXES.name)] };
+  if (typeof input !== 'object' || input === null) return { ok: false, errors: [invalidInput('input', 'input must be an object', fieldFix('name'))] };
   const raw = input as Record<string, unknown>;
   const base = tunnelBaseSchema.safeParse(raw);
   const errors: PortholeError[] = base.success ? [] : toErrors(base.error.issues);
   const mode = base.success ? base.data.mode : authModeSchema.safeParse(raw.mode ?? 'oidc').data;
-  const needsFa = mode === 'oidc' || mode === 'oidc-legacy';
+  const needsFa = needsFusionAuth(mode);
   let fusionauth: FusionAuthSettings | undefined;
   if (raw.fusionauth === undefined || raw.fusionauth === null) {
-    if (needsFa) errors.push(invalidInput('fusionauth', `fusionauth settings are required for the ${mode} mode`, FIXES.fusionauth));
+    if (needsFa) errors.push(invalidInput('fusionauth', `fusionauth settings are required for the ${mode} mode`, fieldFix('fusionauth')));
   } else {
     const fa = (needsFa ? fusionAuthSchema : fusionAuthDraftSchema).safeParse(raw.fusionauth);
     if (fa.success) fusionauth = fa.data;

@@ -13,8 +13,8 @@ import { join } from 'node:path';
 import { startPorthole, type Notice, type PortholeApp, type TrayModel } from '../../main/app.js';
 import { openSettingsStore } from '../../main/settings/settings-store.js';
 import { createAesGcmEncryptor, createSecretStore, SECRET_KEYS } from '../../main/settings/secrets.js';
-import type { WindowIntent } from '../../preload/contract.js';
-import type { TunnelView } from '../../main/types.js';
+import type { WindowIntent } from '../../common/contract.js';
+import type { TunnelView } from '../../common/types.js';
 import { startIngress, type Ingress } from '../support/ingress/index.js';
 
 const WINDOW = 'file:///app/dist/renderer/index.html';
@@ -236,7 +236,7 @@ describe('startPorthole', { timeout: 60_000 }, () => {
     });
     try {
       assert.deepEqual(d.rec.notices.map((n) => n.title), ['Porthole’s stored secrets could not be read']);
-      assert.match(d.rec.notices[0]!.body, /secrets\.json\.corrupt-.*enter the ngrok authtoken and client secrets again/);
+      assert.match(d.rec.notices[0]!.body, /secrets\.json\.corrupt-.*enter the ngrok authtoken and each tunnel’s client secret again/);
       assert.deepEqual(d.app.snapshot().tunnels.map((t) => t.name), ['auto', 'manual']);
       assert.equal(d.app.snapshot().settings.ngrok.authtoken.stored, false);
       assert.deepEqual(d.rec.shown, ['settings'], 'the window opens to say so');

@@ -13,7 +13,7 @@ import { buildRenderer } from '../../scripts/build.mjs';
 import { startPorthole, type Notice, type PortholeApp, type PortholeDeps, type TrayModel } from '../../main/app.js';
 import { openSettingsStore } from '../../main/settings/settings-store.js';
 import { createAesGcmEncryptor, createSecretStore } from '../../main/settings/secrets.js';
-import { INVOKE_KEYS, type StateSnapshot, type WindowIntent } from '../../preload/contract.js';
+import { INVOKE_KEYS, type StateSnapshot, type WindowIntent } from '../../common/contract.js';
 
 export { CHROMIUM, CHROMIUM_ARGS, launchChromium } from '../support/browser.js';
 

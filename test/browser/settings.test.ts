@@ -197,7 +197,7 @@ describe('settings window in Chromium, on the real engine', { skip, timeout: 60_
       assert.equal(ing.binds.filter((b) => !b.error).at(-1)?.url, url, 'the URL is the one the ingress bound');
       assert.equal(ing.auths.at(-1)?.authtoken, AUTHTOKEN, 'the stored authtoken reached ngrok');
       const bound = ing.binds.at(-1)!;
-      assert.equal(bound.trafficPolicy?.on_http_request?.[0]?.actions?.[0]?.config?.client_secret, fa.clientSecret, 'the stored secret reached the policy');
+      assert.equal(bound.trafficPolicy?.on_http_request?.flatMap((r: any) => r.actions ?? []).find((a: any) => a.type === 'openid-connect')?.config?.client_secret, fa.clientSecret, 'the stored secret reached the policy');
       assert.match(await page.textContent('.tunnel-item[data-name="dashboard"]') ?? '', /127\.0\.0\.1/);
 
       // Copy URL, QR code, ngrok command, traffic policy.
@@ -462,7 +462,8 @@ describe('settings window in Chromium, on the real engine', { skip, timeout: 60_
         const script = document.createElement('script');
         script.textContent = 'window.__inline = true';
         document.body.append(script);
-        document.body.insertAdjacentHTML('beforeend', '<img alt="" src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" onload="window.__handler = true">');
+        // A whole 1×1 GIF, so the load event surely fires: Chromium reports a refused handler only when it would run.
+        document.body.insertAdjacentHTML('beforeend', '<img alt="" src="data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7" onload="window.__handler = true">');
         // From a timer, not from evaluate()'s own stack, which DevTools exempts from the page's CSP.
         const evaluated = await new Promise<boolean>((resolve) =>
           setTimeout(() => {

@@ -2,8 +2,9 @@
 // wake detector (a real timer, a really blocked event loop).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { humanReport, jsonLine, watchWake } from '../../main/cli/share.js';
-import type { TunnelView } from '../../main/types.js';
+import { humanReport, jsonLine } from '../../main/cli/share.js';
+import { watchWake } from '../../main/cli/signals.js';
+import type { TunnelView } from '../../common/types.js';
 
 const base: TunnelView = { name: 'web', state: 'stopped', mode: 'oidc', target: '3000', since: 0 };
 const v = (x: Partial<TunnelView>): TunnelView => ({ ...base, ...x });

@@ -8,8 +8,8 @@ import { createEngine, type Engine } from '../../main/engine/engine.js';
 import { trafficPolicyFor } from '../../main/tunnel/policy.js';
 import { createPreflight } from '../../main/oidc/preflight.js';
 import { verifyProtection } from '../../main/oidc/verify.js';
-import type { FusionAuthSettings } from '../../main/types.js';
-import { get, record, sleep, startApp, until, type LocalApp } from './helpers.js';
+import type { FusionAuthSettings } from '../../common/types.js';
+import { get, record, sleep, spec, startApp, until, type LocalApp } from './helpers.js';
 
 let ing: Ingress;
 let app: LocalApp;
@@ -35,7 +35,7 @@ const fa: FusionAuthSettings = { issuer: 'https://auth.example.test', clientId: 
 test('start → online at the ingress URL; traffic flows; stop → Unbind and the URL is dead', async () => {
   const eng = engine();
   const seen = record(eng);
-  assert.ok(eng.add({ name: 'web', target: String(app.port), mode: 'public' }).ok);
+  assert.ok(eng.add(spec({ name: 'web', target: String(app.port), mode: 'public' })).ok);
   const v = await eng.start('web');
   assert.equal(v?.state, 'online');
   const bind = ing.binds.at(-1)!;
@@ -60,7 +60,7 @@ test("each mode's Bind carries the right policy or options", async () => {
   const eng = engine();
   const target = String(app.port);
   for (const [name, mode] of [['m-oidc', 'oidc'], ['m-legacy', 'oidc-legacy'], ['m-internal', 'internal'], ['m-public', 'public']] as const) {
-    assert.ok(eng.add({ name, target, mode, fusionauth: fa }).ok);
+    assert.ok(eng.add(spec({ name, target, mode, fusionauth: fa })).ok);
   }
   const views = await Promise.all(['m-oidc', 'm-legacy', 'm-internal', 'm-public'].map((n) => eng.start(n)));
   assert.deepEqual(views.map((v) => v?.state), ['online', 'online', 'online', 'online']);
@@ -68,7 +68,7 @@ test("each mode's Bind carries the right policy or options", async () => {
 
   const oidc = bindOf('m-oidc');
   assert.deepEqual(oidc.trafficPolicy, trafficPolicyFor(fa));
-  assert.deepEqual(oidc.trafficPolicy.on_http_request[0]!.actions[0]!.config, { issuer_url: 'https://auth.example.test', client_id: 'cid-1', client_secret: 'csecret-1', scopes: ['openid', 'email', 'profile'] });
+  assert.deepEqual(oidc.trafficPolicy.on_http_request[0]!.actions.find((x) => x.type === 'openid-connect')!.config, { issuer_url: 'https://auth.example.test', client_id: 'cid-1', client_secret: 'csecret-1', scopes: ['openid', 'email', 'profile'] });
   assert.equal(oidc.oidc, null);
 
   const legacy = bindOf('m-legacy');
@@ -94,7 +94,7 @@ test('ten tunnels → one Auth, ten Binds, all answering; stopAll unbinds every 
   const auths = ing.auths.length;
   const binds = ing.binds.length;
   const names = Array.from({ length: 10 }, (_, i) => `t${i}`);
-  for (const n of names) assert.ok(eng.add({ name: n, target: String(app.port), mode: 'public' }).ok);
+  for (const n of names) assert.ok(eng.add(spec({ name: n, target: String(app.port), mode: 'public' })).ok);
   const views = await Promise.all(names.map((n) => eng.start(n)));
   assert.ok(views.every((v) => v?.state === 'online'), JSON.stringify(views));
   assert.equal(ing.auths.length - auths, 1, 'one agent session for all tunnels');
@@ -113,7 +113,7 @@ test('Auth refused with ERR_NGROK_105 → error with the mapped message, and no 
   const auths = ing.auths.length;
   ing.failAuth('ERR_NGROK_105', 'The authtoken you specified does not look like a proper ngrok authtoken. Your authtoken: test-token');
   try {
-    for (const n of ['a1', 'a2', 'a3']) eng.add({ name: n, target: String(app.port), mode: 'public' });
+    for (const n of ['a1', 'a2', 'a3']) eng.add(spec({ name: n, target: String(app.port), mode: 'public' }));
     const views = await Promise.all(['a1', 'a2', 'a3'].map((n) => eng.start(n)));
     for (const v of views) {
       assert.equal(v?.state, 'error');
@@ -135,7 +135,7 @@ test('Auth refused with ERR_NGROK_105 → error with the mapped message, and no 
 
 test('one Bind refused → only that tunnel errors, the others stay online', async () => {
   const eng = engine();
-  for (const n of ['b1', 'b2', 'b3']) eng.add({ name: n, target: String(app.port), mode: 'public' });
+  for (const n of ['b1', 'b2', 'b3']) eng.add(spec({ name: n, target: String(app.port), mode: 'public' }));
   await eng.start('b1');
   ing.failBind((b) => JSON.parse(b.metadata || '{}').porthole === 'b2', 'ERR_NGROK_334', 'The endpoint is already online.');
   try {
@@ -153,26 +153,25 @@ test('one Bind refused → only that tunnel errors, the others stay online', asy
   await eng.stopAll();
 });
 
-test('bad input is refused with the field named, and nothing starts', async () => {
+test('the engine refuses a name already in use or unknown, and starts nothing for it', async () => {
+  // Input is parsed at the boundary (IPC, CLI, settings: see test/tunnel/validate.test.ts); the engine
+  // takes typed specs and checks only what it alone knows: which names it holds.
   const eng = engine();
   const auths = ing.auths.length;
-  const r = eng.add({ name: 'bad', target: '70000', fusionauth: { ...fa, issuer: 'acme.com', allowEmails: ['x@y.test', 'nope'] } });
-  assert.ok(!r.ok);
-  assert.deepEqual(r.errors.map((e) => e.field), ['target', 'fusionauth.issuer', 'fusionauth.allowEmails[1]']);
   assert.equal(eng.get('bad'), undefined);
   assert.equal(await eng.start('bad'), undefined);
-  assert.ok(eng.add({ name: 'dup', target: '80', mode: 'public' }).ok);
-  const dup = eng.add({ name: 'dup', target: '81', mode: 'public' });
+  assert.ok(eng.add(spec({ name: 'dup', target: '80', mode: 'public' })).ok);
+  const dup = eng.add(spec({ name: 'dup', target: '81', mode: 'public' }));
   assert.ok(!dup.ok && dup.errors[0]!.field === 'name');
-  const s = await eng.setSession({ authtoken: '' });
-  assert.ok(!s.ok && s.errors[0]!.field === 'authtoken');
+  const unknown = await eng.update(spec({ name: 'nobody', target: '81', mode: 'public' }));
+  assert.ok(!unknown.ok && unknown.errors[0]!.field === 'name');
   assert.equal(ing.auths.length, auths);
 });
 
 test('stop while starting cancels cleanly: no listener left behind', async () => {
   const eng = engine();
   const binds = ing.binds.length;
-  eng.add({ name: 'quick', target: String(app.port), mode: 'public' });
+  eng.add(spec({ name: 'quick', target: String(app.port), mode: 'public' }));
   const started = eng.start('quick');
   const stopped = await eng.stop('quick');
   assert.equal(stopped?.state, 'stopped');
@@ -190,9 +189,9 @@ test('update applies new settings to a running tunnel; remove stops and forgets 
   const eng = engine();
   const other = await startApp('other');
   try {
-    eng.add({ name: 'upd', target: String(app.port), mode: 'public' });
+    eng.add(spec({ name: 'upd', target: String(app.port), mode: 'public' }));
     await eng.start('upd');
-    const r = await eng.update({ name: 'upd', target: String(other.port), mode: 'public' });
+    const r = await eng.update(spec({ name: 'upd', target: String(other.port), mode: 'public' }));
     assert.ok(r.ok);
     const v = await until(eng, 'upd', (x) => x.state === 'online' && x.target === String(other.port));
     assert.equal((await get(v.url!)).body, 'hello other /');
@@ -211,7 +210,7 @@ test('oidc: a failing FusionAuth check stops the start with that check\'s messag
   const eng = engine({ preflight: createPreflight({ timeoutMs: 3000 }) });
   const binds = ing.binds.length;
   try {
-    eng.add({ name: 'pf', target: String(app.port), fusionauth: { ...fa, issuer: provider.configuredIssuer, clientId: provider.clientId, clientSecret: provider.clientSecret, allowDomains: [] } });
+    eng.add(spec({ name: 'pf', target: String(app.port), fusionauth: { ...fa, issuer: provider.configuredIssuer, clientId: provider.clientId, clientSecret: provider.clientSecret, allowDomains: [] } }));
     const v = await eng.start('pf');
     assert.equal(v?.state, 'error');
     assert.equal(v?.error?.code, 'PREFLIGHT_FAILED');
@@ -227,8 +226,8 @@ test('oidc at the test edge: preflight passes, the tunnel is online and verified
   const provider = await startFusionAuth({ variant: 'good', redirectUris: [ing.idpCallbackUrl] });
   const eng = engine({ preflight: createPreflight({ timeoutMs: 3000 }), verify: verifyProtection });
   try {
-    eng.add({ name: 'sso', target: String(app.port), fusionauth: { issuer: provider.issuer, clientId: provider.clientId, clientSecret: provider.clientSecret, allowEmails: ['alice@example.test'], allowDomains: [], scopes: [] } });
-    eng.add({ name: 'open', target: String(app.port), mode: 'public' });
+    eng.add(spec({ name: 'sso', target: String(app.port), fusionauth: { issuer: provider.issuer, clientId: provider.clientId, clientSecret: provider.clientSecret, allowEmails: ['alice@example.test'], allowDomains: [], scopes: [] } }));
+    eng.add(spec({ name: 'open', target: String(app.port), mode: 'public' }));
     await Promise.all([eng.start('sso'), eng.start('open')]);
     const sso = await until(eng, 'sso', (v) => v.protection !== undefined, 8000);
     assert.equal(sso.state, 'online');

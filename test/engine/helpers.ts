@@ -2,7 +2,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Engine } from '../../main/engine/engine.js';
-import type { TunnelView } from '../../main/types.js';
+import type { TunnelSpec, TunnelView } from '../../common/types.js';
+import { parseTunnelSpec } from '../../main/tunnel/validate.js';
 
 export interface LocalApp {
   port: number;
@@ -77,3 +78,10 @@ export function record(engine: Engine): Map<string, TunnelView[]> {
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** A tunnel spec as a boundary (IPC, CLI) hands it to the engine: parsed, or the test fails here. */
+export function spec(input: unknown): TunnelSpec {
+  const r = parseTunnelSpec(input);
+  if (!r.ok) throw new Error(`not a valid tunnel spec: ${JSON.stringify(r.errors)}`);
+  return r.value;
+}

@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { startIngress, type Ingress } from '../support/ingress/index.js';
 import { createEngine, type Engine } from '../../main/engine/engine.js';
 import { verifyProtection } from '../../main/oidc/verify.js';
-import type { VerifyProtection } from '../../main/types.js';
-import { get, record, sleep, startApp, until, type LocalApp } from './helpers.js';
+import type { VerifyProtection } from '../../common/types.js';
+import { get, record, sleep, spec, startApp, until, type LocalApp } from './helpers.js';
 
 let ing: Ingress;
 let app: LocalApp;
@@ -39,7 +39,7 @@ const idOf = (url: string) => ing.binds.find((b) => b.url === url && !b.error)!.
 test('the ingress drops every connection → reconnecting → online on the same URL', async () => {
   const eng = engine();
   const seen = record(eng);
-  eng.add({ name: 'drop', target: String(app.port), mode: 'public' });
+  eng.add(spec({ name: 'drop', target: String(app.port), mode: 'public' }));
   const v = await eng.start('drop');
   assert.equal(v?.state, 'online');
   const auths = ing.auths.length;
@@ -56,7 +56,7 @@ test('the ingress drops every connection → reconnecting → online on the same
 
 test('a 10 s outage → online again within 2 s of the ingress coming back', async (t) => {
   const eng = engine();
-  for (const n of ['o1', 'o2']) eng.add({ name: n, target: String(app.port), mode: 'public' });
+  for (const n of ['o1', 'o2']) eng.add(spec({ name: n, target: String(app.port), mode: 'public' }));
   const before = await Promise.all([eng.start('o1'), eng.start('o2')]);
   const oldIds = before.map((v) => idOf(v!.url!));
   const oldSession = ing.auths.at(-1)!;
@@ -88,7 +88,7 @@ test('a 10 s outage → online again within 2 s of the ingress coming back', asy
 
 test('a session lost while idle does not make the next start wait for the SDK (~2 min)', async () => {
   const eng = engine();
-  eng.add({ name: 'idle', target: String(app.port), mode: 'public' });
+  eng.add(spec({ name: 'idle', target: String(app.port), mode: 'public' }));
   await eng.start('idle');
   await eng.stop('idle');
   await ing.outage(4000); // the SDK fails its quick redials and sleeps ~2 minutes
@@ -102,7 +102,7 @@ test('a session lost while idle does not make the next start wait for the SDK (~
 
 test('stop while the session is lost returns promptly', async () => {
   const eng = engine();
-  eng.add({ name: 'lost', target: String(app.port), mode: 'public' });
+  eng.add(spec({ name: 'lost', target: String(app.port), mode: 'public' }));
   await eng.start('lost');
   const outage = ing.outage(3000);
   await until(eng, 'lost', (x) => x.state === 'reconnecting', 3000);
@@ -116,7 +116,7 @@ test('stop while the session is lost returns promptly', async () => {
 
 test('recover() on a healthy session changes nothing: no new session, no Bind, same URL, no flicker', async () => {
   const eng = engine();
-  eng.add({ name: 'calm', target: String(app.port), mode: 'public' });
+  eng.add(spec({ name: 'calm', target: String(app.port), mode: 'public' }));
   const v = await eng.start('calm');
   const seen = record(eng);
   const [auths, binds] = [ing.auths.length, ing.binds.length];
@@ -133,7 +133,7 @@ test('recover() on a healthy session changes nothing: no new session, no Bind, s
 
 test('recover() on a dead (half-open) session brings the tunnel back at once; the old one never re-binds', async () => {
   const eng = engine();
-  eng.add({ name: 'wake', target: String(app.port), mode: 'public' });
+  eng.add(spec({ name: 'wake', target: String(app.port), mode: 'public' }));
   const v = await eng.start('wake');
   const oldId = idOf(v!.url!);
   const auths = ing.auths.length;
@@ -164,7 +164,7 @@ test('recover() on a dead (half-open) session brings the tunnel back at once; th
 
 test('stopping the only tunnel while reconnecting leaves nothing behind when the ingress returns', async () => {
   const eng = engine();
-  eng.add({ name: 'gone', target: String(app.port), mode: 'public' });
+  eng.add(spec({ name: 'gone', target: String(app.port), mode: 'public' }));
   const v = await eng.start('gone');
   const id = idOf(v!.url!);
   const outage = ing.outage(1000); // short: the SDK's 2.5 s redial would succeed
@@ -184,7 +184,7 @@ test('stopping the only tunnel while reconnecting leaves nothing behind when the
 
 test('stopping one of two tunnels while reconnecting: the SDK brings back the other only', async () => {
   const eng = engine();
-  for (const n of ['keep', 'drop']) eng.add({ name: n, target: String(app.port), mode: 'public' });
+  for (const n of ['keep', 'drop']) eng.add(spec({ name: n, target: String(app.port), mode: 'public' }));
   const [keep, drop] = await Promise.all([eng.start('keep'), eng.start('drop')]);
   const dropId = idOf(drop!.url!);
   const outage = ing.outage(1000);
@@ -211,7 +211,7 @@ test('a protection check that ran while reconnecting is not kept: checked again 
     return verifyProtection(url, spec);
   };
   const eng = engine({ verify });
-  eng.add({ name: 'vv', target: String(app.port), mode: 'public' });
+  eng.add(spec({ name: 'vv', target: String(app.port), mode: 'public' }));
   await eng.start('vv');
   ing.dropAll();
   await until(eng, 'vv', (x) => x.state === 'reconnecting', 3000);
@@ -225,7 +225,7 @@ test('a protection check that ran while reconnecting is not kept: checked again 
 
 test('authtoken refused while rebuilding → error, not a retry loop', async () => {
   const eng = engine();
-  eng.add({ name: 'revoked', target: String(app.port), mode: 'public' });
+  eng.add(spec({ name: 'revoked', target: String(app.port), mode: 'public' }));
   await eng.start('revoked');
   const auths = ing.auths.length;
   ing.failAuth('ERR_NGROK_105');
@@ -247,7 +247,7 @@ test('authtoken refused while rebuilding → error, not a retry loop', async () 
 
 test('setSession moves running tunnels to the new session', async () => {
   const eng = engine();
-  eng.add({ name: 'move', target: String(app.port), mode: 'public' });
+  eng.add(spec({ name: 'move', target: String(app.port), mode: 'public' }));
   await eng.start('move');
   const r = await eng.setSession({ authtoken: 'another-token', serverAddr: ing.serverAddr, caPem: ing.caPem });
   assert.ok(r.ok);

@@ -1,16 +1,12 @@
 // test: OpenID Connect at the loopback ingress's edge: the gate runs before the agent sees a request.
 // A scripted visitor (fetch + a cookie jar, no browser) signs in at the real test OpenID provider;
-// the browser flow itself is tested by Engineer FUSIONAUTH's tests.
+// the browser flow itself is tested in test/oidc/edge-browser.test.ts.
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { loadEdgeGate, startIngress } from '../support/ingress/index.js';
+import { startIngress } from '../support/ingress/index.js';
 import { cleanup, closeSession, get, sessionBuilder, startUpstream } from './helpers.js';
 
-const haveFusionAuth = existsSync(fileURLToPath(new URL('../support/fusionauth.ts', import.meta.url)));
-const skip = (await loadEdgeGate()) && haveFusionAuth ? false : 'test/support/edge-gate.ts or fusionauth.ts not written yet';
 
 /** Cookies for 127.0.0.1, whatever the port (as browsers do); paths ignored. */
 class Jar {
@@ -69,7 +65,7 @@ async function visit(jar: Jar, url: string, login?: { email: string; password: s
   throw new Error(`too many redirects: ${trail.join(' → ')}`);
 }
 
-test('traffic-policy OIDC endpoint: anonymous → provider login; allowed user → app (GET and POST); others → 403', { skip }, async (t) => {
+test('traffic-policy OIDC endpoint: anonymous → provider login; allowed user → app (GET and POST); others → 403', async (t) => {
   const { startFusionAuth } = await import('../support/fusionauth.js');
   const defer = cleanup(t);
   const app = await startUpstream();
@@ -118,7 +114,7 @@ test('traffic-policy OIDC endpoint: anonymous → provider login; allowed user �
   assert.ok(!app.seen.includes('GET /private'), 'the denied user never reached the app');
 });
 
-test('legacy Opts.OIDC endpoint: allow_domains lets bob in and keeps alice out', { skip }, async (t) => {
+test('legacy Opts.OIDC endpoint: allow_domains lets bob in and keeps alice out', async (t) => {
   const { startFusionAuth } = await import('../support/fusionauth.js');
   const defer = cleanup(t);
   const app = await startUpstream();

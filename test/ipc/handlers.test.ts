@@ -11,7 +11,7 @@ import { createHandlers, type HandlerDeps } from '../../main/ipc/handlers.js';
 import { createPreflight } from '../../main/oidc/preflight.js';
 import { openSettingsStore } from '../../main/settings/settings-store.js';
 import { createAesGcmEncryptor, createSecretStore, SECRET_KEYS, type SecretStore } from '../../main/settings/secrets.js';
-import { INVOKE_KEYS, type Handlers, type IpcResult } from '../../preload/contract.js';
+import { INVOKE_KEYS, type Handlers, type IpcResult } from '../../common/contract.js';
 import { VAULT_SECRET_REF } from '../../main/tunnel/policy.js';
 import { startFusionAuth, type FusionAuth } from '../support/fusionauth.js';
 

@@ -12,7 +12,7 @@ import ngrok from '@ngrok/ngrok';
 import { startIngress, type Ingress } from '../support/ingress/index.js';
 import { startFusionAuth, type FusionAuth } from '../support/fusionauth.js';
 import { verifyProtection } from '../../main/oidc/verify.js';
-import type { TunnelSpec } from '../../main/types.js';
+import type { TunnelSpec } from '../../common/types.js';
 
 const OUT = 'test-output';
 const skip = chromiumMissing;

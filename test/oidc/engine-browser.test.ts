@@ -14,8 +14,8 @@ import { startFusionAuth, type FusionAuth } from '../support/fusionauth.js';
 import { createEngine, type Engine } from '../../main/engine/engine.js';
 import { runPreflight } from '../../main/oidc/preflight.js';
 import { verifyProtection } from '../../main/oidc/verify.js';
-import type { TunnelView } from '../../main/types.js';
-import { until } from '../engine/helpers.js';
+import type { TunnelView } from '../../common/types.js';
+import { spec as parsed, until } from '../engine/helpers.js';
 
 const OUT = 'test-output';
 const skip = chromiumMissing;
@@ -58,7 +58,7 @@ describe('Porthole\'s engine, end to end in a real browser', { skip, timeout: 90
       { name: 'legacy', target: `127.0.0.1:${appPort}`, mode: 'oidc-legacy', fusionauth: { ...settings, allowEmails: ['bob@other.test'] } },
       { name: 'pub', target: `127.0.0.1:${appPort}`, mode: 'public' },
     ]) {
-      const added = engine.add(spec);
+      const added = engine.add(parsed(spec));
       assert.ok(added.ok, JSON.stringify(added));
     }
     await Promise.all(['sso', 'legacy', 'pub'].map((n) => engine.start(n)));
@@ -109,7 +109,7 @@ describe('Porthole\'s engine, end to end in a real browser', { skip, timeout: 90
     assert.match(pub.protectionReason!, /anyone with the URL/);
     // What went over the wire: the policy for oidc, the legacy options for oidc-legacy, nothing for public.
     const bindOf = (v: TunnelView) => ing.binds.find((b) => b.url === v.url)!;
-    assert.equal(bindOf(sso).trafficPolicy.on_http_request[0].actions[0].type, 'openid-connect');
+    assert.deepEqual(bindOf(sso).trafficPolicy.on_http_request[0].actions.map((a: { type: string }) => a.type), ['remove-headers', 'openid-connect', 'add-headers']);
     assert.deepEqual(bindOf(legacy).oidc.allow_emails, ['bob@other.test']);
     assert.equal(bindOf(pub).trafficPolicy, null);
     assert.equal(ing.auths.length, 1, 'one agent session for the three tunnels');

@@ -8,8 +8,8 @@ import { startFusionAuth, type FusionAuth, type FusionAuthVariant } from '../sup
 import { createEngine, type Engine } from '../../main/engine/engine.js';
 import { createPreflight } from '../../main/oidc/preflight.js';
 import { verifyProtection } from '../../main/oidc/verify.js';
-import type { AuthMode, FusionAuthSettings, PreflightInput, PreflightReport } from '../../main/types.js';
-import { startApp, type LocalApp } from '../engine/helpers.js';
+import type { AuthMode, FusionAuthSettings, PreflightInput, PreflightReport } from '../../common/types.js';
+import { spec, startApp, type LocalApp } from '../engine/helpers.js';
 
 const AUTHTOKEN = 'engine-preflight-authtoken-SECRET';
 const preflight = createPreflight({ timeoutMs: 3000 });
@@ -66,7 +66,7 @@ describe('the engine runs the preflight before every OIDC start', { timeout: 60_
         const name = `pf-${variant}-${mode}`;
         const binds = ing.binds.length;
         const seen = reports.length;
-        assert.ok(engine.add({ name, target: String(app.port), mode, fusionauth: settings(fa) }).ok);
+        assert.ok(engine.add(spec({ name, target: String(app.port), mode, fusionauth: settings(fa) })).ok);
         const v = await engine.start(name);
         assert.equal(reports.length, seen + 1, 'the preflight ran once for this start');
         const failed = reports.at(-1)!.report.checks.find((c) => c.status === 'fail')!;
@@ -90,7 +90,7 @@ describe('the engine runs the preflight before every OIDC start', { timeout: 60_
   test('a warning does not block: grants unlisted → online and protected', async () => {
     await withProvider('grants-unlisted', async (fa) => {
       const binds = ing.binds.length;
-      assert.ok(engine.add({ name: 'pf-warn', target: String(app.port), mode: 'oidc', fusionauth: settings(fa) }).ok);
+      assert.ok(engine.add(spec({ name: 'pf-warn', target: String(app.port), mode: 'oidc', fusionauth: settings(fa) })).ok);
       const v = await engine.start('pf-warn');
       const { report } = reports.at(-1)!;
       assert.equal(report.checks.find((c) => c.id === 'grants')?.status, 'warn');
@@ -106,10 +106,10 @@ describe('the engine runs the preflight before every OIDC start', { timeout: 60_
     await withProvider('good', async (fa) => {
       const seen = reports.length;
       // First start with the wrong secret: refused before any Bind.
-      assert.ok(engine.add({ name: 'pf-again', target: String(app.port), mode: 'oidc', fusionauth: settings(fa, { clientSecret: 'not-the-secret' }) }).ok);
+      assert.ok(engine.add(spec({ name: 'pf-again', target: String(app.port), mode: 'oidc', fusionauth: settings(fa, { clientSecret: 'not-the-secret' }) })).ok);
       assert.equal((await engine.start('pf-again'))?.state, 'error');
       // The user fixes the secret: the next start checks again and goes online.
-      const fixed = await engine.update({ name: 'pf-again', target: String(app.port), mode: 'oidc', fusionauth: settings(fa) });
+      const fixed = await engine.update(spec({ name: 'pf-again', target: String(app.port), mode: 'oidc', fusionauth: settings(fa) }));
       assert.ok(fixed.ok);
       const v = await engine.start('pf-again');
       assert.equal(v?.state, 'online', JSON.stringify(v));
@@ -121,8 +121,8 @@ describe('the engine runs the preflight before every OIDC start', { timeout: 60_
       await engine.stop('pf-again');
 
       const before = reports.length;
-      assert.ok(engine.add({ name: 'pf-pub', target: String(app.port), mode: 'public' }).ok);
-      assert.ok(engine.add({ name: 'pf-int', target: String(app.port), mode: 'internal' }).ok);
+      assert.ok(engine.add(spec({ name: 'pf-pub', target: String(app.port), mode: 'public' })).ok);
+      assert.ok(engine.add(spec({ name: 'pf-int', target: String(app.port), mode: 'internal' })).ok);
       assert.equal((await engine.start('pf-pub'))?.state, 'online');
       assert.equal((await engine.start('pf-int'))?.state, 'online');
       assert.equal(reports.length, before, 'no preflight for public or internal');

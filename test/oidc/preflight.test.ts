@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { startFusionAuth, type FusionAuth, type FusionAuthVariant } from '../support/fusionauth.js';
 import { createPreflight, redirectUriFor } from '../../main/oidc/preflight.js';
 import { CHECK_IDS } from '../../main/oidc/checks.js';
-import type { FusionAuthSettings, PreflightReport } from '../../main/types.js';
+import type { FusionAuthSettings, PreflightReport } from '../../common/types.js';
 
 const preflight = createPreflight({ timeoutMs: 1500 });
 

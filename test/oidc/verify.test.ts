@@ -7,7 +7,7 @@ import ngrok from '@ngrok/ngrok';
 import { startFusionAuth, type FusionAuth } from '../support/fusionauth.js';
 import { startIngress } from '../support/ingress/index.js';
 import { createVerifyProtection, INTERNAL_REASON } from '../../main/oidc/verify.js';
-import type { TunnelSpec } from '../../main/types.js';
+import type { TunnelSpec } from '../../common/types.js';
 
 const verify = createVerifyProtection({ timeoutMs: 1500 });
 

@@ -4,8 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { join, relative, sep } from 'node:path';
-import { GLUE_FILES, isPackage, runtimeImports } from './boundaries.js';
+import { dirname, join, relative, sep } from 'node:path';
+import { allImports, GLUE_FILES, importCycles, isPackage, runtimeImports } from './boundaries.js';
 
 function sources(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -22,7 +22,7 @@ const imports = (dirs: string[]): Map<string, string[]> =>
   new Map(dirs.flatMap(sources).map((f) => [rel(f), runtimeImports(f, readFileSync(f, 'utf8'))]));
 
 /** The shipped app: what runs in Electron's main, preload and renderer processes. */
-const APP = imports(['main', 'preload', 'renderer']);
+const APP = imports(['common', 'main', 'preload', 'renderer']);
 /** Everything Node loads outside the app: tests, benchmarks, scripts. None of it can load Electron. */
 const TOOLING = imports(['test', 'bench', 'scripts']);
 
@@ -52,8 +52,8 @@ test('only the glue files import electron, and each of them does', () => {
   assert.ok(present.includes('main/index.ts') && present.includes('preload/index.ts'));
 });
 
-test('only main/settings/store.ts imports electron-store', () => {
-  assert.deepEqual(importers(APP, 'electron-store'), ['main/settings/store.ts']);
+test('only main/glue/electron-store.ts imports electron-store', () => {
+  assert.deepEqual(importers(APP, 'electron-store'), ['main/glue/electron-store.ts']);
   assert.deepEqual(importers(TOOLING, 'electron-store'), []);
 });
 
@@ -74,4 +74,36 @@ test('the renderer loads no Node or Electron module: it talks only to window.por
     const banned = specs.filter((s) => s.startsWith('node:') || builtin.has(s.split('/')[0]!) || isPackage(s, 'electron'));
     assert.deepEqual(banned, [], `${file} imports ${banned.join(', ')}`);
   }
+});
+
+test('common/ is shared by all three processes: it imports nothing but common/ (no package, no Node, no DOM-only module)', () => {
+  const files = [...APP.keys()].filter((f) => f.startsWith('common/'));
+  assert.ok(files.length >= 4, `common/ holds ${files.join(', ')}`);
+  for (const f of files) {
+    const specs = allImports(f, readFileSync(f, 'utf8'));
+    const outside = specs.filter((s) => !s.startsWith('./'));
+    assert.deepEqual(outside, [], `${f} imports ${outside.join(', ')}`);
+  }
+});
+
+/** Every project file with the project files it imports (type-only imports included), by path. */
+function importGraph(dirs: string[]): Map<string, string[]> {
+  const graph = new Map<string, string[]>();
+  for (const f of dirs.flatMap(sources).map(rel)) {
+    const local = allImports(f, readFileSync(f, 'utf8')).filter((s) => s.startsWith('.'));
+    graph.set(f, local.map((s) => join(dirname(f), s).split(sep).join('/').replace(/\.js$/, '.ts')));
+  }
+  return graph;
+}
+
+test('the cycle finder finds a circle, and only a circle', () => {
+  const g = new Map([['a', ['b']], ['b', ['c']], ['c', ['a']], ['d', ['a']], ['e', ['e']]]);
+  assert.deepEqual(importCycles(g), [['a', 'b', 'c'], ['e']]);
+  assert.deepEqual(importCycles(new Map([['a', ['b']], ['b', []]])), []);
+});
+
+test('no import circles in common/, main/, preload/ or renderer/ (type-only imports count too)', () => {
+  const graph = importGraph(['common', 'main', 'preload', 'renderer']);
+  assert.ok(graph.has('main/index.ts') && graph.get('main/app.ts')?.length, 'the graph is built');
+  assert.deepEqual(importCycles(graph), []);
 });

@@ -4,11 +4,11 @@ import ts from 'typescript';
 /** The Electron glue: the only files that may import `electron` (each thin, no logic). */
 export const GLUE_FILES = [
   'main/index.ts',
-  'main/window.ts',
-  'main/tray/tray.ts',
-  'main/ipc/register.ts',
-  'main/settings/store.ts',
-  'main/notify.ts',
+  'main/glue/window.ts',
+  'main/glue/tray.ts',
+  'main/glue/ipc.ts',
+  'main/glue/electron-store.ts',
+  'main/glue/notify.ts',
   'preload/index.ts',
 ] as const;
 
@@ -41,3 +41,59 @@ export function runtimeImports(fileName: string, text: string): string[] {
 
 /** True when `spec` names package `pkg` or one of its subpaths. */
 export const isPackage = (spec: string, pkg: string): boolean => spec === pkg || spec.startsWith(`${pkg}/`);
+
+/** Every module a file names, type-only imports included: a cycle of types is still a circle to read. */
+export function allImports(fileName: string, text: string): string[] {
+  const sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true);
+  const found: string[] = [];
+  const visit = (node: ts.Node): void => {
+    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+      found.push(node.moduleSpecifier.text);
+    } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) {
+      found.push(node.argument.literal.text);
+    } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments[0] && ts.isStringLiteralLike(node.arguments[0])) {
+      found.push(node.arguments[0].text);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return found;
+}
+
+/**
+ * The import circles of a graph (file → files it imports), each as a path that returns to its start.
+ * Tarjan's strongly connected components: every component with more than one file, or a file
+ * importing itself, is a circle.
+ */
+export function importCycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
+  let counter = 0;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const out: string[][] = [];
+  const connect = (v: string): void => {
+    index.set(v, counter);
+    low.set(v, counter++);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of graph.get(v) ?? []) {
+      if (!graph.has(w)) continue;
+      if (!index.has(w)) {
+        connect(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) !== index.get(v)) return;
+    const component: string[] = [];
+    let w: string;
+    do {
+      w = stack.pop()!;
+      onStack.delete(w);
+      component.push(w);
+    } while (w !== v);
+    if (component.length > 1 || (graph.get(v) ?? []).includes(v)) out.push(component.sort());
+  };
+  for (const v of [...graph.keys()].sort()) if (!index.has(v)) connect(v);
+  return out;
+}

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
-import { CHANNELS, INVOKE_KEYS, type PortholeApi } from '../../preload/contract.js';
+import { CHANNELS, INVOKE_KEYS, type PortholeApi } from '../../common/contract.js';
 // @ts-expect-error: a plain .mjs build script, no type declarations
 import { buildPreload } from '../../scripts/build.mjs';
 

@@ -34,6 +34,23 @@ export interface FusionAuthOptions {
   redirectUris?: string[];
   /** Default: alice@example.test / bob@other.test, password 'password'. */
   users?: { email: string; password: string }[];
+  /** Lets the FusionAuth API stand-in (test/support/fusionauth-api/) share this server and its state. */
+  hooks?: FusionAuthHooks;
+}
+
+/** How the API stand-in plugs into this provider: it answers `/api/` requests, supplies clients made
+ *  through the API, sets the issuer discovery serves (the tenant's) and refuses unregistered users. */
+export interface FusionAuthHooks {
+  /** Called with the listening origin before the provider is built. */
+  onListen?(issuer: string): void;
+  /** True when it answered the request itself. */
+  handle?(req: http.IncomingMessage, res: http.ServerResponse): boolean;
+  /** oidc-provider client metadata for an id unknown to the static client list. */
+  findClient?(clientId: string): Record<string, unknown> | undefined;
+  /** The issuer discovery should serve now (e.g. the tenant's, maybe `acme.com`). */
+  servedIssuer?(): string;
+  /** Why this user may not sign in to this client (FusionAuth's requireRegistration), or undefined. */
+  refuseLogin?(email: string, clientId: string): string | undefined;
 }
 
 export interface FusionAuth {
@@ -66,16 +83,17 @@ function jwks(): { keys: Record<string, unknown>[] } {
 }
 
 /** oidc-provider's storage, one Map per provider (its own quick-start adapter is shared and warns). */
-function memoryAdapter(): new (model: string) => object {
+function memoryAdapter(findClient?: FusionAuthHooks['findClient']): new (model: string) => object {
   const store = new Map<string, Record<string, unknown>>();
   return class {
     constructor(private readonly model: string) {}
     private key(id: string) { return `${this.model}:${id}`; }
+    private client(id: string) { return this.model === 'Client' ? findClient?.(id) : undefined; }
     async upsert(id: string, payload: Record<string, unknown>) {
       store.set(this.key(id), payload);
       if (typeof payload.uid === 'string') store.set(`${this.model}:uid:${payload.uid}`, { ref: id });
     }
-    async find(id: string) { return store.get(this.key(id)); }
+    async find(id: string) { return this.client(id) ?? store.get(this.key(id)); }
     async findByUid(uid: string) {
       const ref = store.get(`${this.model}:uid:${uid}`)?.ref;
       return typeof ref === 'string' ? store.get(this.key(ref)) : undefined;
@@ -160,6 +178,7 @@ export async function startFusionAuth(opts: FusionAuthOptions = {}): Promise<Fus
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
   const issuer = `http://127.0.0.1:${port}`;
+  opts.hooks?.onListen?.(issuer);
   const providerIssuer = variant === 'trailing-slash' ? `${issuer}/` : issuer;
   const servedIssuer = variant === 'acme-issuer' ? 'acme.com' : providerIssuer;
 
@@ -196,7 +215,7 @@ export async function startFusionAuth(opts: FusionAuthOptions = {}): Promise<Fus
     claims,
     // FusionAuth puts the email claim in the ID token; ngrok's deny rule reads it from there.
     conformIdTokenClaims: false,
-    adapter: memoryAdapter(),
+    adapter: memoryAdapter(opts.hooks?.findClient),
     // Explicit lifetimes (an hour; refresh tokens a day), which also keeps oidc-provider's notices quiet.
     ttl: { AccessToken: 3600, AuthorizationCode: 60, IdToken: 3600, Interaction: 3600, Session: 3600, Grant: 3600, RefreshToken: 86400 },
     jwks: jwks(),
@@ -236,7 +255,8 @@ export async function startFusionAuth(opts: FusionAuthOptions = {}): Promise<Fus
   // Quiet: tests provoke errors on purpose (bad codes, wrong secrets).
   provider.on('server_error', () => {});
 
-  if (variant === 'acme-issuer' || variant === 'grants-unlisted') {
+  const served = opts.hooks?.servedIssuer;
+  if (variant === 'acme-issuer' || variant === 'grants-unlisted' || served) {
     // FusionAuth serves whatever the tenant's Issuer field says; oidc-provider refuses a non-URL
     // issuer, so the discovery document is rewritten on its way out.
     provider.use(async (ctx: { path: string; body: unknown }, next: () => Promise<void>) => {
@@ -244,6 +264,7 @@ export async function startFusionAuth(opts: FusionAuthOptions = {}): Promise<Fus
       if (ctx.path === '/.well-known/openid-configuration' && ctx.body && typeof ctx.body === 'object') {
         const doc = ctx.body as Record<string, unknown>;
         if (variant === 'acme-issuer') doc.issuer = servedIssuer;
+        if (served) doc.issuer = served();
         if (variant === 'grants-unlisted') delete doc.grant_types_supported;
       }
     });
@@ -251,6 +272,7 @@ export async function startFusionAuth(opts: FusionAuthOptions = {}): Promise<Fus
 
   const callback = provider.callback();
   server.on('request', (req, res) => {
+    if (opts.hooks?.handle?.(req, res)) return;
     const m = /^\/interaction\/([^/?]+)(\/login)?/.exec(req.url ?? '');
     if (!m) return void callback(req, res);
     interaction(req, res, m[2] === '/login').catch((err: unknown) => {
@@ -274,6 +296,12 @@ export async function startFusionAuth(opts: FusionAuthOptions = {}): Promise<Fus
       if (!user || user.password !== form.get('password')) {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
         res.end(loginPage(uid, 'ngrok', 'Invalid login credentials.', loginId));
+        return;
+      }
+      const refused = opts.hooks?.refuseLogin?.(user.email, String(params.client_id));
+      if (refused) {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+        res.end(loginPage(uid, 'ngrok', refused, loginId));
         return;
       }
       const to = await provider.interactionResult(req, res, { login: { accountId: userId(user.email) } }, { mergeWithLastSubmission: false });

@@ -5,7 +5,7 @@ import { mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { coalesce, parseMenuId, TRAY_COALESCE_MS, trayIcon, trayMenu, trayTooltip, tunnelItemId, type MenuItemSpec } from '../../main/tray/menu.js';
 import { noticesFor } from '../../main/tray/notices.js';
-import type { TunnelView } from '../../main/types.js';
+import type { TunnelView } from '../../common/types.js';
 
 const view = (name: string, state: TunnelView['state'], extra: Partial<TunnelView> = {}): TunnelView => ({ name, state, mode: 'oidc', target: '3000', since: 1, ...extra });
 const URL_A = 'https://a1b2.ngrok.app';

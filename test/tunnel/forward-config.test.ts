@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { forwardConfigFor, ngrokCommandFor, sessionConfigFor, upstreamUrlFor } from '../../main/tunnel/forward-config.js';
 import { trafficPolicyFor, VAULT_SECRET_REF } from '../../main/tunnel/policy.js';
-import type { FusionAuthSettings, TunnelSpec } from '../../main/types.js';
+import type { FusionAuthSettings, TunnelSpec } from '../../common/types.js';
 
 const fa: FusionAuthSettings = { issuer: 'https://auth.example.com', clientId: 'cid', clientSecret: 's3cr3t-value', allowEmails: ['a@x.test'], allowDomains: ['corp.test'], scopes: ['profile'] };
 const base = { name: 'web', target: '3000', fusionauth: fa };
@@ -98,7 +98,7 @@ test('ngrok command for oidc: sh, bash and an interactive bash write the policy 
       const written = parseYaml(readFileSync(join(dir, 'porthole-web.policy.yml'), 'utf8'));
       assert.deepEqual(written, trafficPolicyFor({ ...spec.fusionauth!, clientSecret: VAULT_SECRET_REF }), shell);
       assert.ok(!readFileSync(join(dir, 'porthole-web.policy.yml'), 'utf8').includes(secret), `${shell}: no secret on disk`);
-      assert.equal(written.on_http_request[0]!.actions[0]!.config?.issuer_url, 'https://auth.example.com/$HOME`id`', `${shell}: nothing else is expanded`);
+      assert.equal(written.on_http_request[0]!.actions[1]!.config?.issuer_url, 'https://auth.example.com/$HOME`id`', `${shell}: nothing else is expanded`);
       assert.deepEqual(readFileSync(join(dir, 'ngrok-argv.txt'), 'utf8').trim().split('\n'), ['http', '3000', '--traffic-policy-file', 'porthole-web.policy.yml'], shell);
     } finally {
       rmSync(dir, { recursive: true, force: true });

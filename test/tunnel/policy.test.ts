@@ -5,20 +5,24 @@ import assert from 'node:assert/strict';
 import { evaluate } from '@marcbachmann/cel-js';
 import { parse as parseYaml } from 'yaml';
 import { celString, denyExpression, policyYaml, scopesFor, trafficPolicyFor, VAULT_SECRET_REF } from '../../main/tunnel/policy.js';
-import type { FusionAuthSettings, TunnelSpec } from '../../main/types.js';
+import type { FusionAuthSettings, TunnelSpec } from '../../common/types.js';
 
 const fa: FusionAuthSettings = { issuer: 'https://auth.example.com', clientId: 'cid', clientSecret: 'csecret', allowEmails: [], allowDomains: [], scopes: [] };
 
+// Forged identity headers removed before the sign-in, the signed-in identity's added after it (issue 11).
+const REMOVE_IDENTITY = { type: 'remove-headers', config: { headers: ['X-Forwarded-Email', 'X-Forwarded-User'] } };
+const ADD_IDENTITY = { type: 'add-headers', config: { headers: { 'X-Forwarded-Email': '${actions.ngrok.oidc.identity.email}', 'X-Forwarded-User': '${actions.ngrok.oidc.identity.name}' } } };
+
 test('no allow-list: only the openid-connect action, scope openid', () => {
   assert.deepEqual(trafficPolicyFor(fa), {
-    on_http_request: [{ actions: [{ type: 'openid-connect', config: { issuer_url: 'https://auth.example.com', client_id: 'cid', client_secret: 'csecret', scopes: ['openid'] } }] }],
+    on_http_request: [{ actions: [REMOVE_IDENTITY, { type: 'openid-connect', config: { issuer_url: 'https://auth.example.com', client_id: 'cid', client_secret: 'csecret', scopes: ['openid'] } }, ADD_IDENTITY] }],
   });
 });
 
 test('emails and domains: email scope added, then a 403 deny for everyone else', () => {
   assert.deepEqual(trafficPolicyFor({ ...fa, allowEmails: ['a@x.test'], allowDomains: ['corp.test'], scopes: ['email', 'profile', 'openid'] }), {
     on_http_request: [
-      { actions: [{ type: 'openid-connect', config: { issuer_url: 'https://auth.example.com', client_id: 'cid', client_secret: 'csecret', scopes: ['openid', 'email', 'profile'] } }] },
+      { actions: [REMOVE_IDENTITY, { type: 'openid-connect', config: { issuer_url: 'https://auth.example.com', client_id: 'cid', client_secret: 'csecret', scopes: ['openid', 'email', 'profile'] } }, ADD_IDENTITY] },
       {
         expressions: ["!(actions.ngrok.oidc.identity.email in ['a@x.test'] || actions.ngrok.oidc.identity.email.endsWith('@corp.test'))"],
         actions: [{ type: 'deny', config: { status_code: 403 } }],
@@ -58,7 +62,7 @@ test('policyYaml: the same policy as YAML for each mode, the secret as a vault r
   assert.deepEqual(parseYaml(policyYaml({ ...spec, mode: 'oidc-legacy' })), trafficPolicyFor(vault));
   const internal = parseYaml(policyYaml({ ...spec, mode: 'internal' }));
   assert.deepEqual(internal.on_http_request.at(-1), { actions: [{ type: 'forward-internal', config: { url: 'https://web.internal' } }] });
-  assert.equal(internal.on_http_request[0].actions[0].config.client_secret, VAULT_SECRET_REF);
+  assert.equal(internal.on_http_request[0].actions[1].config.client_secret, VAULT_SECRET_REF);
   assert.equal(internal.on_http_request.length, 3);
   assert.deepEqual(parseYaml(policyYaml({ name: 'web', target: '3000', mode: 'public' })), { on_http_request: [] });
   assert.match(policyYaml({ name: 'web', target: '3000', mode: 'public' }), /anyone with the URL/);
@@ -73,8 +77,8 @@ test('policyYaml: the vault form says how to create the secret; `secret` substit
   assert.match(text, /^#\s+ngrok api secrets create --vault-id \S.* --name fusionauth_client_secret --value "\$FUSIONAUTH_CLIENT_SECRET"$/m);
   assert.match(text, /ngrok\.com\/docs\/traffic-policy\/secrets/);
   const placeholder = policyYaml(spec, { secret: '${S}' });
-  assert.equal(parseYaml(placeholder).on_http_request[0].actions[0].config.client_secret, '${S}');
+  assert.equal(parseYaml(placeholder).on_http_request[0].actions[1].config.client_secret, '${S}');
   assert.ok(!placeholder.includes('vault'), 'no vault how-to when the secret is not the vault reference');
-  assert.equal(parseYaml(policyYaml(spec, { secret: 'the-real-one' })).on_http_request[0].actions[0].config.client_secret, 'the-real-one');
+  assert.equal(parseYaml(policyYaml(spec, { secret: 'the-real-one' })).on_http_request[0].actions[1].config.client_secret, 'the-real-one');
   assert.ok(!policyYaml({ name: 'web', target: '3000', mode: 'public' }).includes('vault'), 'public: nothing to create');
 });

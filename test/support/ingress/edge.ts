@@ -1,6 +1,7 @@
 // test support: one endpoint's loopback "public" listener at the test ingress: raw TCP relay to the
 // agent, or, for an endpoint that asks for OpenID Connect, an HTTP edge that runs the sign-in gate
 // first and proxies each request that passes over a new proxy stream.
+import { randomBytes } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -9,9 +10,42 @@ import type { EdgeGateConfig } from '../edge-gate.js';
 
 export type { EdgeGateConfig };
 
+/** Who a signed-in visitor is, as ngrok's openid-connect action exposes it (actions.ngrok.oidc.identity). */
+export interface EdgeIdentity {
+  email?: string;
+  name?: string;
+  sub?: string;
+}
+
+/** Request headers as the edge forwards them (lower-case names). */
+export type EdgeHeaders = Record<string, string | string[]>;
+
+/** The gate plus what else the Bind's policy does to a signed-in visitor's request (test/support/ingress/policy.ts). */
+export interface IngressGate extends EdgeGateConfig {
+  /** The policy's remove-headers / add-headers actions, in order, with the identity interpolated. */
+  rewriteHeaders?(headers: EdgeHeaders, identity: EdgeIdentity): void;
+}
+
 /** What the edge needs of test/support/edge-gate.ts's EdgeAuth. */
 export interface EdgeAuthLike {
   handle(endpoint: { id: string; publicUrl: string; config: EdgeGateConfig }, req: IncomingMessage, res: ServerResponse): Promise<boolean>;
+  /** The identity of the visitor handle() just let through, when the gate can tell. */
+  identityOf?(endpointId: string, req: IncomingMessage): EdgeIdentity | undefined;
+}
+
+/** Visitors a test stands in for, by cookie value: as if they had finished signing in at the edge. */
+const standIns = new Map<string, EdgeIdentity>();
+const STAND_IN_COOKIE = 'porthole_test_visitor';
+
+/**
+ * A Cookie header value that makes any OIDC edge treat the request as coming from `identity`, already
+ * signed in (as ngrok's edge does after the login): the allow rule and the policy's header actions
+ * apply, the provider round trip is skipped. The full sign-in is test/ingress/oidc-edge.test.ts's.
+ */
+export function standInVisitor(identity: EdgeIdentity): string {
+  const token = randomBytes(18).toString('base64url');
+  standIns.set(token, { ...identity });
+  return `${STAND_IN_COOKIE}=${token}`;
 }
 
 export interface EdgeHooks {
@@ -32,7 +66,7 @@ export class Edge {
   /** The tunnel currently served here. */
   tunnelId: string;
   /** Set when the endpoint asked for OpenID Connect: then the edge speaks HTTP and gates requests. */
-  gate: EdgeGateConfig | null = null;
+  gate: IngressGate | null = null;
   private readonly server: net.Server;
   private readonly httpServer: http.Server;
   private readonly sockets = new Set<net.Socket>();
@@ -101,14 +135,46 @@ export class Edge {
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const gate = this.gate;
     if (!gate) return fail(res, 500, 'edge has no gate');
-    const auth = await this.hooks.edgeAuth();
-    if (!auth) return fail(res, 501, 'the OIDC edge gate (test/support/edge-gate.ts) is not available');
-    const answered = await auth.handle({ id: this.tunnelId, publicUrl: this.url, config: gate }, req, res);
-    if (answered) return;
+    let identity = standInOf(req);
+    if (identity) {
+      if (!gate.isAllowed(identity.email)) return fail(res, 403, `${identity.email ?? 'This account'} is not allowed on this endpoint.`);
+    } else {
+      const auth = await this.hooks.edgeAuth();
+      if (!auth) return fail(res, 501, 'the OIDC edge gate (test/support/edge-gate.ts) is not available');
+      const answered = await auth.handle({ id: this.tunnelId, publicUrl: this.url, config: gate }, req, res);
+      if (answered) return;
+      identity = signedInIdentity(auth, this.tunnelId, req);
+    }
     const stream = this.hooks.openProxy(this, `${req.socket.remoteAddress}:${req.socket.remotePort}`);
     if (!stream) return fail(res, 404, offlineText(this.tunnelId), { 'ngrok-error-code': 'ERR_NGROK_3200' });
-    proxyHttp(req, res, stream);
+    const who = identity;
+    proxyHttp(req, res, stream, gate.rewriteHeaders ? (h) => gate.rewriteHeaders!(h, who) : undefined);
   }
+}
+
+function standInOf(req: IncomingMessage): EdgeIdentity | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [k, v] = part.trim().split('=');
+    if (k === STAND_IN_COOKIE && v && standIns.has(v)) return standIns.get(v);
+  }
+  return undefined;
+}
+
+/**
+ * The identity behind the session handle() accepted. edge-gate.ts has no accessor for it yet, so
+ * its session map is read by the cookie it set, the same way its handle() does.
+ */
+function signedInIdentity(auth: EdgeAuthLike, endpointId: string, req: IncomingMessage): EdgeIdentity {
+  if (auth.identityOf) return auth.identityOf(endpointId, req) ?? {};
+  const sessions = (auth as { sessions?: Map<string, { endpointId: string; email?: string; sub?: string }> }).sessions;
+  const name = `ngrok_session_${endpointId.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const i = part.indexOf('=');
+    if (i < 0 || part.slice(0, i).trim() !== name) continue;
+    const s = sessions?.get(decodeURIComponent(part.slice(i + 1).trim()));
+    if (s && s.endpointId === endpointId) return { ...(s.email ? { email: s.email } : {}), ...(s.sub ? { sub: s.sub } : {}) };
+  }
+  return {};
 }
 
 /** Raw byte relay between a visitor socket and a proxy stream, FIN and errors carried both ways. */
@@ -127,10 +193,11 @@ function relay(socket: net.Socket, stream: Duplex): void {
   });
 }
 
-/** One visitor request to the agent over its own proxy stream, both bodies streamed. */
-function proxyHttp(req: IncomingMessage, res: ServerResponse, stream: Duplex): void {
-  const headers: Record<string, string | string[]> = {};
+/** One visitor request to the agent over its own proxy stream, both bodies streamed; `rewrite` is the policy's header actions. */
+function proxyHttp(req: IncomingMessage, res: ServerResponse, stream: Duplex, rewrite?: (headers: EdgeHeaders) => void): void {
+  const headers: EdgeHeaders = {};
   for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && !HOP_BY_HOP.has(k)) headers[k] = v;
+  rewrite?.(headers);
   headers.connection = 'close';
   const up = http.request({
     method: req.method,

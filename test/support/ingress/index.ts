@@ -1,6 +1,6 @@
 // test support: a loopback ngrok ingress that the REAL @ngrok/ngrok 1.7.0 connects to in tests.
 // It speaks the agent protocol (TLS, muxado, typed streams, Auth/Bind/Unbind RPCs, heartbeats,
-// proxy streams; /work/shared/reference/ngrok-agent-protocol.md), records what it receives, serves
+// proxy streams; docs/ngrok-agent-protocol.md), records what it receives, serves
 // each endpoint at its own 127.0.0.1 port, and can fail, drop and refuse on request.
 //
 // URLs: a Bind is answered `http://127.0.0.1:<edge port>`; an internal endpoint (Extra.Bindings has
@@ -127,18 +127,9 @@ interface Tunnel {
   conn: AgentConn | null;
 }
 
-/**
- * Import test/support/edge-gate.ts (Engineer FUSIONAUTH's), or null when that file does not exist
- * yet; any other import failure is thrown.
- */
-export async function loadEdgeGate(): Promise<{ EdgeAuth: new (callbackUrl: string) => EdgeAuth } | null> {
-  const spec = '../edge-gate.js'; // a variable, so the ingress loads while the file is missing
-  try {
-    return await import(spec);
-  } catch (err: any) {
-    if (err?.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('edge-gate')) return null;
-    throw err;
-  }
+/** The OIDC sign-in gate of the edge (test/support/edge-gate.ts). A missing or broken module is an error, never a skip. */
+export async function loadEdgeGate(): Promise<{ EdgeAuth: new (callbackUrl: string) => EdgeAuth }> {
+  return import('../edge-gate.js');
 }
 
 /** Start an ingress on 127.0.0.1 (random ports). quickAck (default true) defeats the agent's Nagle stalls. */
@@ -161,13 +152,12 @@ export async function startIngress(opts: { quickAck?: boolean } = {}): Promise<I
   let closing = false;
 
   // ---- the sign-in gate (issue #3), loaded on first use ----
-  let auth: Promise<EdgeAuth | null> | null = null;
+  let auth: Promise<EdgeAuth> | null = null;
   let idpCallbackUrl = '';
-  const edgeAuth = async (): Promise<EdgeAuth | null> => {
-    auth ??= loadEdgeGate().then((mod) => (mod ? new mod.EdgeAuth(idpCallbackUrl) : null));
+  const edgeAuth = async (): Promise<EdgeAuth> => {
+    auth ??= loadEdgeGate().then((mod) => new mod.EdgeAuth(idpCallbackUrl));
     try {
       const a = await auth;
-      if (!a) auth = null; // a missing gate is looked for again next time (the file may appear later)
       return a;
     } catch (err) {
       auth = null;
@@ -178,7 +168,7 @@ export async function startIngress(opts: { quickAck?: boolean } = {}): Promise<I
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     if (path !== '/oauth2/callback') return plain(res, 404, 'not found');
     edgeAuth()
-      .then((a) => (a ? a.callback(req, res) : plain(res, 501, 'the OIDC edge gate (test/support/edge-gate.ts) is not available')))
+      .then((a) => a.callback(req, res))
       .catch((err: unknown) => plain(res, 500, `callback failed: ${String(err)}`));
   });
   await listen(idp, 0);

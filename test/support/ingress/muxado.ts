@@ -1,5 +1,5 @@
 // test support: muxado framing over one agent connection, with per-stream flow control (server side).
-// Facts from /work/shared/reference/ngrok-agent-protocol.md §2: 8-byte big-endian header
+// Facts from docs/ngrok-agent-protocol.md §2: 8-byte big-endian header
 // (length<<8 | type<<4 | flags, stream id), flags in the LOW nibble (FIN=0x1, SYN=0x2), a fixed
 // 256 KiB window per direction and stream, WNDINC for every byte received, server ids even.
 import { EventEmitter } from 'node:events';
@@ -123,7 +123,7 @@ export interface MuxSessionOptions {
   /**
    * The agent runs with Nagle on; with Linux's delayed ACK here each small round trip would stall
    * ~40 ms. When a read leaves us nothing to send, write a no-op WNDINC(0) on the agent's
-   * heartbeat stream so the ACK goes out at once (§1 of the protocol notes).
+   * heartbeat stream so the ACK goes out at once (docs/ngrok-agent-protocol.md §1).
    */
   quickAck: boolean;
 }

@@ -1,8 +1,8 @@
-// glue: binds each invoke channel of preload/contract.ts to its handler (main/ipc/handlers.ts via app.ts).
+// glue: binds each invoke channel of common/contract.ts to its handler (main/ipc/handlers.ts via app.ts).
 // Handlers check the sender and validate the payload themselves; this file only passes the frame's URL on.
 
 import { ipcMain } from 'electron';
-import { CHANNELS, INVOKE_KEYS, type Handlers } from '../../preload/contract.js';
+import { CHANNELS, INVOKE_KEYS, type Handlers } from '../../common/contract.js';
 
 /** Registers every invoke channel; returns a function that removes them again. */
 export function registerIpc(handlers: Handlers): () => void {

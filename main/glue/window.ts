@@ -4,9 +4,9 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BrowserWindow, nativeTheme, session, type WebContents } from 'electron';
-import { CHANNELS, type StateSnapshot, type WindowIntent } from '../preload/contract.js';
-import type { WindowPort } from './app.js';
-import { settingsWindowOptions } from './window-options.js';
+import { CHANNELS, type StateSnapshot, type WindowIntent } from '../../common/contract.js';
+import type { WindowPort } from '../ports.js';
+import { settingsWindowOptions } from '../window-options.js';
 
 export interface SettingsWindowPaths {
   /** dist/renderer: index.html, app.js, styles.css. */

@@ -1,7 +1,7 @@
 // glue: desktop notifications for the NotifierPort (main/app.ts decides when and what to say).
 
 import { Notification } from 'electron';
-import type { Notice, NotifierPort, OpenExternalPort } from './app.js';
+import type { Notice, NotifierPort, OpenExternalPort } from '../ports.js';
 
 /** A NotifierPort over Electron's Notification; a click opens the notice's URL through `openExternal`. */
 export function createNotifier(openExternal: OpenExternalPort): NotifierPort {

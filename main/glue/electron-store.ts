@@ -1,11 +1,11 @@
 // glue: the settings files through electron-store, and the secrets' Encryptor over Electron's safeStorage
-// (its async API). The logic — schema, migrations, corrupt files, secret layout — is in settings-store.ts,
+// (its async API). The logic — schema, migrations, corrupt files, secret layout — is in main/settings/: settings-store.ts,
 // schema.ts and secrets.ts, which run under plain Node with conf.
 
 import ElectronStore, { type Options as ElectronStoreOptions } from 'electron-store';
 import { safeStorage } from 'electron';
-import type { Encryptor } from './secrets.js';
-import type { ConfLike, StoreFactory } from './settings-store.js';
+import type { Encryptor } from '../settings/secrets.js';
+import type { ConfLike, StoreFactory } from '../settings/settings-store.js';
 
 /**
  * openSettingsStore's factory for the app: electron-store is conf plus Electron's userData folder and

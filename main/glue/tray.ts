@@ -2,8 +2,8 @@
 
 import { join } from 'node:path';
 import { Menu, Tray, nativeImage, type MenuItemConstructorOptions, type NativeImage } from 'electron';
-import type { TrayModel, TrayPort } from '../app.js';
-import type { MenuItemSpec, TrayIconName } from './menu.js';
+import type { TrayModel, TrayPort } from '../ports.js';
+import type { MenuItemSpec, TrayIconName } from '../tray/menu.js';
 
 export interface TrayOptions {
   /** The folder holding tray-<name>.png, @2x and the macOS …Template.png variants (dist/assets). */

@@ -1,5 +1,6 @@
 // pure: the shapes every part of Porthole shares (engine, CLI, preflight, settings, tray, renderer).
-// No imports, no I/O: main, preload and renderer may all import it.
+// No I/O, imports only from common/: main, preload and renderer may all import it.
+import type { PortholeError } from './errors.js';
 
 /** How a tunnel is protected. `oidc` is the default; `public` only on an explicit request. */
 export type AuthMode = 'oidc' | 'oidc-legacy' | 'internal' | 'public';
@@ -44,17 +45,7 @@ export interface SessionSpec {
 export type TunnelStateKind = 'stopped' | 'starting' | 'online' | 'reconnecting' | 'error';
 export type Protection = 'protected' | 'open' | 'unknown';
 
-/** An error as data: a stable code, a message saying what is wrong, and how to fix it. */
-export interface PortholeError {
-  /** Porthole's code (`NGROK_AUTHTOKEN`, `INVALID_INPUT`, …) or an ngrok `ERR_NGROK_nnn` passed through. */
-  code: string;
-  /** The ngrok error code when ngrok gave one. */
-  ngrokCode?: string;
-  /** The input field at fault, for validation errors. */
-  field?: string;
-  message: string;
-  fix?: string;
-}
+export type { PortholeError } from './errors.js';
 
 /** A serializable snapshot of one tunnel, pushed to subscribers (tray, window, CLI). */
 export interface TunnelView {

@@ -1,67 +1,91 @@
 // pure: the one description of the bridge between the settings window and the main process.
 // Channel names, payloads, results and the `PortholeApi` the preload exposes as `window.porthole`.
-// Imports types only, so main, preload and renderer can all import it without pulling in code.
+// Pure data and types (no imports but types), so main, preload and renderer can all import it.
 
-import type { AuthMode, PortholeError, PreflightReport, TunnelView } from '../main/types.js';
+import type { AuthMode, PortholeError, PreflightReport, TunnelView } from './types.js';
+
+/** An invoke channel's declaration: its name on the wire; payload and result live in the type only. */
+export interface InvokeChannel<P, R> {
+  readonly channel: string;
+  /** Never set: carries the payload type. */
+  readonly payload?: P;
+  /** Never set: carries the result type. */
+  readonly result?: R;
+}
+/** A push channel (main → window, `webContents.send`): its name and the data it carries. */
+export interface PushChannel<T> {
+  readonly channel: string;
+  /** Never set: carries the data type. */
+  readonly data?: T;
+}
+/** `undefined`: the channel takes no payload. */
+type None = undefined;
+const invoke = <P, R>(channel: string): InvokeChannel<P, R> => ({ channel });
+const push = <T>(channel: string): PushChannel<T> => ({ channel });
 
 /**
- * Every IPC channel, `noun:verb`. Invoke channels map 1:1 to the `PortholeApi` method of the same
- * key (main/ipc/handlers.ts has one handler per key); `stateChanged` and `windowNavigate` are
- * pushes from main to the window (`webContents.send`), never invoked.
+ * Every invoke channel, declared once: `noun:verb` on the wire, payload → result. The preload's
+ * methods (`window.porthole.<key>`), main's handlers and their zod schemas all derive from this table.
  */
-export const CHANNELS = {
-  /** → StateSnapshot: every tunnel with its live state. */
-  getState: 'state:get',
-  /** → TunnelEntry[]: the stored tunnels (no secrets) joined with their live state. */
-  listTunnels: 'tunnels:list',
-  /** TunnelDraft → TunnelEntry: add a tunnel, or edit one (`previousName` to rename). */
-  saveTunnel: 'tunnel:save',
-  /** TunnelRef → null: stop and forget a tunnel and its client secret. */
-  removeTunnel: 'tunnel:remove',
-  /** TunnelRef → TunnelView. */
-  startTunnel: 'tunnel:start',
-  /** TunnelRef → TunnelView. */
-  stopTunnel: 'tunnel:stop',
-  /** TunnelRef → TunnelView: request the public URL with no cookies, record the protection. */
-  verifyTunnel: 'tunnel:verify',
-  /** TunnelRef → TunnelExtras: ngrok command, traffic policy and QR code of a tunnel. */
-  tunnelExtras: 'tunnel:extras',
-  /** CopyTunnelTextRequest → null: copy a tunnel's URL, ngrok command or policy (none of them holds a secret). */
-  copyTunnelText: 'tunnel:copy',
-  /** PreflightRequest → PreflightResult: the FusionAuth checklist. */
-  runPreflight: 'preflight:run',
-  /** → SettingsView: app settings; secrets only as `{ stored }`. */
-  getSettings: 'settings:get',
-  /** AppSettingsPatch → SettingsView. */
-  saveSettings: 'settings:save',
-  /** CredentialsPatch → SettingsView: write-only secrets (the ngrok authtoken). */
-  saveCredentials: 'credentials:save',
-  /** ImportAuthtokenRequest → ImportAuthtokenResult: from the ngrok config file or NGROK_AUTHTOKEN. */
-  importNgrokAuthtoken: 'authtoken:import',
-  /** → ListeningPort[]: ports listening on this machine, with process names where the OS tells. */
-  listListeningPorts: 'ports:list',
-  /** PortRef → PortProbe: is anything listening on this port? */
-  probePort: 'port:probe',
-  /** CopyTextRequest → null: put text on the clipboard. */
-  copyText: 'clipboard:write',
-  /** OpenExternalRequest → null: open an http(s) URL in the default browser. */
-  openExternal: 'browser:open',
-  /** → SecretStorageInfo: which OS backend protects the secrets. */
-  secretStorageInfo: 'secrets:info',
-  /** push, main → window: StateSnapshot on every engine change. */
-  stateChanged: 'state:changed',
-  /** push, main → window: WindowIntent (tray "New tunnel…" while the window is open). */
-  windowNavigate: 'window:navigate',
+export const INVOKE = {
+  /** every tunnel with its live state */
+  getState: invoke<None, StateSnapshot>('state:get'),
+  /** the stored tunnels (no secrets) joined with their live state */
+  listTunnels: invoke<None, TunnelEntry[]>('tunnels:list'),
+  /** add a tunnel, or edit one (`previousName` to rename) */
+  saveTunnel: invoke<TunnelDraft, TunnelEntry>('tunnel:save'),
+  /** stop and forget a tunnel and its client secret */
+  removeTunnel: invoke<TunnelRef, null>('tunnel:remove'),
+  startTunnel: invoke<TunnelRef, TunnelView>('tunnel:start'),
+  stopTunnel: invoke<TunnelRef, TunnelView>('tunnel:stop'),
+  /** request the public URL with no cookies, record the protection */
+  verifyTunnel: invoke<TunnelRef, TunnelView>('tunnel:verify'),
+  /** ngrok command, traffic policy and QR code of a tunnel */
+  tunnelExtras: invoke<TunnelRef, TunnelExtras>('tunnel:extras'),
+  /** copy a tunnel's URL, ngrok command or policy (none of them holds a secret) */
+  copyTunnelText: invoke<CopyTunnelTextRequest, null>('tunnel:copy'),
+  /** the FusionAuth checklist */
+  runPreflight: invoke<PreflightRequest, PreflightResult>('preflight:run'),
+  /** app settings; secrets only as `{ stored }` */
+  getSettings: invoke<None, SettingsView>('settings:get'),
+  saveSettings: invoke<AppSettingsPatch, SettingsView>('settings:save'),
+  /** write-only secrets (the ngrok authtoken) */
+  saveCredentials: invoke<CredentialsPatch, SettingsView>('credentials:save'),
+  /** from the ngrok config file or NGROK_AUTHTOKEN */
+  importNgrokAuthtoken: invoke<ImportAuthtokenRequest, ImportAuthtokenResult>('authtoken:import'),
+  /** ports listening on this machine, with process names where the OS tells */
+  listListeningPorts: invoke<None, ListeningPort[]>('ports:list'),
+  /** is anything listening on this port? */
+  probePort: invoke<PortRef, PortProbe>('port:probe'),
+  copyText: invoke<CopyTextRequest, null>('clipboard:write'),
+  /** open an http(s) URL in the default browser */
+  openExternal: invoke<OpenExternalRequest, null>('browser:open'),
+  /** which OS backend protects the secrets */
+  secretStorageInfo: invoke<None, SecretStorageInfo>('secrets:info'),
 } as const;
 
-export type ChannelKey = keyof typeof CHANNELS;
-export type Channel = (typeof CHANNELS)[ChannelKey];
-/** The invoke channels: everything but the pushes. */
-export type InvokeKey = Exclude<ChannelKey, 'stateChanged' | 'windowNavigate'>;
-export const PUSH_KEYS = ['stateChanged', 'windowNavigate'] as const satisfies readonly ChannelKey[];
-export const INVOKE_KEYS = (Object.keys(CHANNELS) as ChannelKey[]).filter(
-  (k): k is InvokeKey => !(PUSH_KEYS as readonly string[]).includes(k),
-);
+/** The pushes from main to the window, and the PortholeApi subscriber of each. */
+export const PUSH = {
+  /** every engine change */
+  stateChanged: push<StateSnapshot>('state:changed'),
+  /** tray "New tunnel…" while the window is open */
+  windowNavigate: push<WindowIntent>('window:navigate'),
+} as const;
+
+export type InvokeKey = keyof typeof INVOKE;
+export type PushKey = keyof typeof PUSH;
+export type ChannelKey = InvokeKey | PushKey;
+export const INVOKE_KEYS = Object.keys(INVOKE) as InvokeKey[];
+export const PUSH_KEYS = Object.keys(PUSH) as PushKey[];
+/** Every channel's wire name by key. */
+export const CHANNELS = Object.fromEntries(
+  [...Object.entries(INVOKE), ...Object.entries(PUSH)].map(([k, v]) => [k, v.channel]),
+) as { readonly [K in ChannelKey]: string };
+
+/** Payload type of each invoke channel (what the preload sends; `undefined` for none). */
+export type Payloads = { [K in InvokeKey]: (typeof INVOKE)[K] extends InvokeChannel<infer P, unknown> ? P : never };
+/** Result type of each invoke channel. */
+export type Results = { [K in InvokeKey]: (typeof INVOKE)[K] extends InvokeChannel<unknown, infer R> ? R : never };
 
 /**
  * Every answer over IPC is a value, never a thrown error (invoke would keep only its message).
@@ -247,59 +271,17 @@ export interface SecretStorageInfo {
  */
 export type WindowIntent = 'settings' | 'new-tunnel' | 'ngrok';
 
-/** The API the preload exposes as `window.porthole`. One method per invoke channel. */
-export interface PortholeApi {
-  getState(): Promise<IpcResult<StateSnapshot>>;
-  listTunnels(): Promise<IpcResult<TunnelEntry[]>>;
-  saveTunnel(draft: TunnelDraft): Promise<IpcResult<TunnelEntry>>;
-  removeTunnel(ref: TunnelRef): Promise<IpcResult<null>>;
-  startTunnel(ref: TunnelRef): Promise<IpcResult<TunnelView>>;
-  stopTunnel(ref: TunnelRef): Promise<IpcResult<TunnelView>>;
-  verifyTunnel(ref: TunnelRef): Promise<IpcResult<TunnelView>>;
-  tunnelExtras(ref: TunnelRef): Promise<IpcResult<TunnelExtras>>;
-  copyTunnelText(req: CopyTunnelTextRequest): Promise<IpcResult<null>>;
-  runPreflight(req: PreflightRequest): Promise<IpcResult<PreflightResult>>;
-  getSettings(): Promise<IpcResult<SettingsView>>;
-  saveSettings(patch: AppSettingsPatch): Promise<IpcResult<SettingsView>>;
-  saveCredentials(patch: CredentialsPatch): Promise<IpcResult<SettingsView>>;
-  importNgrokAuthtoken(req: ImportAuthtokenRequest): Promise<IpcResult<ImportAuthtokenResult>>;
-  listListeningPorts(): Promise<IpcResult<ListeningPort[]>>;
-  probePort(ref: PortRef): Promise<IpcResult<PortProbe>>;
-  copyText(req: CopyTextRequest): Promise<IpcResult<null>>;
-  openExternal(req: OpenExternalRequest): Promise<IpcResult<null>>;
-  secretStorageInfo(): Promise<IpcResult<SecretStorageInfo>>;
+/** The method of an invoke channel: no argument when it takes no payload. */
+export type InvokeMethod<K extends InvokeKey> = Payloads[K] extends undefined
+  ? () => Promise<IpcResult<Results[K]>>
+  : (payload: Payloads[K]) => Promise<IpcResult<Results[K]>>;
+
+/** The API the preload exposes as `window.porthole`: one method per invoke channel, plus the subscriptions. */
+export type PortholeApi = { [K in InvokeKey]: InvokeMethod<K> } & {
   /** Called with every state push; returns the unsubscribe function. */
   onState(listener: (state: StateSnapshot) => void): () => void;
   /** Called when main asks the open window to show a view; returns the unsubscribe function. */
   onNavigate(listener: (intent: WindowIntent) => void): () => void;
-}
-
-/** Payload type of each invoke channel (what the preload sends; `undefined` for none). */
-export interface Payloads {
-  getState: undefined;
-  listTunnels: undefined;
-  saveTunnel: TunnelDraft;
-  removeTunnel: TunnelRef;
-  startTunnel: TunnelRef;
-  stopTunnel: TunnelRef;
-  verifyTunnel: TunnelRef;
-  tunnelExtras: TunnelRef;
-  copyTunnelText: CopyTunnelTextRequest;
-  runPreflight: PreflightRequest;
-  getSettings: undefined;
-  saveSettings: AppSettingsPatch;
-  saveCredentials: CredentialsPatch;
-  importNgrokAuthtoken: ImportAuthtokenRequest;
-  listListeningPorts: undefined;
-  probePort: PortRef;
-  copyText: CopyTextRequest;
-  openExternal: OpenExternalRequest;
-  secretStorageInfo: undefined;
-}
-
-/** Result type of each invoke channel, derived from the API so the two cannot drift. */
-export type Results = {
-  [K in InvokeKey]: PortholeApi[K] extends (...args: never[]) => Promise<IpcResult<infer T>> ? T : never;
 };
 
 /** What a channel's handler in main looks like: the sender's URL, the raw payload, a result. */

@@ -1,0 +1,154 @@
+// bench: what Porthole costs as processes, against the raw SDK doing the same job, on the loopback
+// ingress: (a) `porthole share` vs a 10-line raw-SDK script (memory of the whole process tree and
+// spawn → first "online" line), (b) the engine's import graph: the memory 20 online tunnels add to
+// an idle Node through `createEngine` vs through the SDK alone. Each measurement is a fresh process.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import type { Ingress } from '../test/support/ingress/index.js';
+import type { BenchBuild } from './build.js';
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const mb = (kb: number) => `${(kb / 1024).toFixed(0)} MB`;
+const TOKEN = 'bench-token';
+
+/** The pid and all its descendants (Linux /proc). */
+function tree(pid: number): number[] {
+  let kids: number[] = [];
+  try {
+    kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    /* gone */
+  }
+  return [pid, ...kids.flatMap(tree)];
+}
+
+/** RSS of a process tree in kB, summed (each Node process counts the node binary's ~37 MB of pages again). */
+function treeMemory(pid: number): { rss: number; processes: number } {
+  const pids = tree(pid);
+  let rss = 0;
+  for (const p of pids) rss += Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0);
+  return { rss, processes: pids.length };
+}
+
+interface ShareRun {
+  ms: number;
+  rss: number;
+  processes: number;
+}
+
+/** Spawns a share command, times spawn → its first "online" line, then samples its tree's memory `settleMs` later. */
+function runShare(args: string[], settleMs: number): Promise<ShareRun> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH ?? '', NGROK_AUTHTOKEN: TOKEN }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    let online: number | undefined;
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+      if (online !== undefined || !/"state":"online"/.test(out)) return;
+      online = performance.now() - t0;
+      const ms = online;
+      setTimeout(() => {
+        const m = treeMemory(child.pid!);
+        child.kill('SIGTERM');
+        child.once('exit', () => resolve({ ms, ...m }));
+      }, settleMs);
+    });
+    child.once('exit', (code) => {
+      if (online === undefined) reject(new Error(`${args.join(' ')} exited ${code} before online:\n${out}\n${err}`));
+    });
+  });
+}
+
+/** (a) `porthole share --json` vs the raw-SDK script: medians of `runs`, interleaved; table rows. */
+export async function shareVsRaw(b: BenchBuild, ing: Ingress, port: number, runs: number): Promise<string[][]> {
+  const porthole = [b.cli, 'share', String(port), '--mode', 'public', '--name', 'bench', '--server-addr', ing.serverAddr, '--ca-file', ing.caFile, '--json'];
+  const raw = [b.rawShare, `http://localhost:${port}`, ing.serverAddr, ing.caFile];
+  const p: ShareRun[] = [];
+  const r: ShareRun[] = [];
+  // One warm-up each (disk cache), then alternate which goes first.
+  for (let i = -1; i < runs; i++) {
+    const pair = i % 2 ? [await runShare(porthole, 1000), await runShare(raw, 1000)] : [await runShare(raw, 1000), await runShare(porthole, 1000)].reverse();
+    if (i >= 0) {
+      p.push(pair[0]!);
+      r.push(pair[1]!);
+    }
+  }
+  const m = (xs: ShareRun[], k: keyof ShareRun) => median(xs.map((x) => x[k]));
+  const procs = `${p[0]!.processes} vs ${r[0]!.processes} process${r[0]!.processes > 1 ? 'es' : ''}`;
+  return [
+    [`porthole share: spawn → first online line (median of ${runs})`, `${m(p, 'ms').toFixed(0)} ms`, `${m(r, 'ms').toFixed(0)} ms`, (m(p, 'ms') / m(r, 'ms')).toFixed(2), '≤ 1.5'],
+    [`porthole share: RSS, sum over processes (${procs})`, mb(m(p, 'rss')), mb(m(r, 'rss')), (m(p, 'rss') / m(r, 'rss')).toFixed(2), '≤ 1.5'],
+  ];
+}
+
+/** The script of (b): idle RSS, then load `how` and bring 20 tunnels online; prints {idle, online} in kB. */
+function twentyScript(how: 'engine' | 'raw', engineModule: string): string {
+  const start =
+    how === 'engine'
+      ? `const { createEngine } = await import(${JSON.stringify(engineModule)});
+const e = createEngine({ session: { authtoken: '${TOKEN}', serverAddr, caPem } });
+for (const n of names) e.add({ name: n, target: port, mode: 'public' });
+const vs = await Promise.all(names.map((n) => e.start(n)));
+if (!vs.every((v) => v?.state === 'online')) throw new Error('not all online: ' + JSON.stringify(vs));
+const close = () => e.stopAll();`
+      : `const { default: ngrok } = await import('@ngrok/ngrok');
+const s = await new ngrok.SessionBuilder().authtoken('${TOKEN}').serverAddr(serverAddr).caCert(new Uint8Array(Buffer.from(caPem))).connect();
+const ls = await Promise.all(names.map(() => s.httpEndpoint().listenAndForward('http://localhost:' + port)));
+const close = () => s.close();`;
+  return `import { readFileSync } from 'node:fs';
+const [port, serverAddr, caFile] = process.argv.slice(2);
+const caPem = readFileSync(caFile, 'utf8');
+const names = Array.from({ length: 20 }, (_, i) => 't' + i);
+const idle = process.memoryUsage().rss;
+${start}
+await new Promise((r) => setTimeout(r, 500));
+const online = process.memoryUsage().rss;
+process.stdout.write(JSON.stringify({ idle: idle / 1024, online: online / 1024 }) + '\\n');
+await close();
+process.exit(0);
+`;
+}
+
+function runTwenty(script: string, args: string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+    child.once('exit', (code) => {
+      try {
+        const { idle, online } = JSON.parse(out) as { idle: number; online: number };
+        resolve(online - idle);
+      } catch {
+        reject(new Error(`20-tunnel script exited ${code}:\n${out}\n${err}`));
+      }
+    });
+  });
+}
+
+/** (b) RSS added by 20 online tunnels over an idle Node: through createEngine vs the raw SDK; table row. */
+export async function twentyTunnels(b: BenchBuild, ing: Ingress, port: number, runs: number): Promise<string[][]> {
+  const engineJs = b.module('main/engine/engine.ts');
+  const eng = b.script('twenty-engine.mjs', twentyScript('engine', engineJs));
+  const raw = b.script('twenty-raw.mjs', twentyScript('raw', engineJs));
+  const args = [String(port), ing.serverAddr, ing.caFile];
+  const p: number[] = [];
+  const r: number[] = [];
+  for (let i = -1; i < runs; i++) {
+    const [a, c] = i % 2 ? [await runTwenty(eng, args), await runTwenty(raw, args)] : [await runTwenty(raw, args), await runTwenty(eng, args)].reverse();
+    if (i >= 0) {
+      p.push(a!);
+      r.push(c!);
+    }
+    await sleep(100);
+  }
+  return [[`20 tunnels online: RSS over idle Node (median of ${runs})`, `+${mb(median(p))}`, `+${mb(median(r))}`, (median(p) / median(r)).toFixed(2), '≤ 1.25']];
+}

@@ -1,0 +1,202 @@
+// shell: runs each tunnel's lifecycle (state.ts) — the FusionAuth preflight, binding on the session,
+// the protection check, binding again after a rebuild — and stops it without leaving a listener behind.
+import type { PortholeError, ProtectionResult, RunPreflight, TunnelSpec, TunnelView, VerifyProtection } from '../../common/types.js';
+import { portholeError, scrub } from '../errors.js';
+import { forwardConfigFor } from '../tunnel/forward-config.js';
+import { scopesFor } from '../tunnel/policy.js';
+import type { NgrokListener } from '../tunnel/ngrok.js';
+import { bounded, sleep, within } from './async.js';
+import type { AgentConnection, Registry, TunnelRecord } from './registry.js';
+import type { SessionRunner, TunnelHooks } from './session-runner.js';
+import { isActive } from './state.js';
+
+export interface TunnelRunnerOptions {
+  preflight?: RunPreflight;
+  verify?: VerifyProtection;
+  closeTimeoutMs: number;
+}
+
+/** ngrok may hold an endpoint of a dead session for a few seconds: a rebind retries this often, once a second. */
+const REBIND_ATTEMPTS = 30;
+
+const metadataFor = (spec: TunnelSpec) => JSON.stringify({ porthole: spec.name });
+
+/** Runs each tunnel's lifecycle; also what the session's effects do to tunnels (TunnelHooks). */
+export class TunnelRunner implements TunnelHooks {
+  constructor(
+    private readonly reg: Registry,
+    private readonly sessions: SessionRunner,
+    private readonly opts: TunnelRunnerOptions,
+  ) {}
+
+  /** Starts a tunnel; resolves once it is online or failed (no-op when already running). */
+  start(name: string): Promise<TunnelView | undefined> {
+    const { reg } = this;
+    const r = reg.records.get(name);
+    if (!r) return Promise.resolve(undefined);
+    if (!reg.dispatch(r, { type: 'startRequested', at: reg.now() })) return r.state.kind === 'starting' && r.done ? r.done : Promise.resolve(reg.view(r));
+    const run = r.state.run;
+    const task = this.runStart(r, run).catch((err) => {
+      if (!reg.isStale(r, run)) reg.dispatch(r, { type: 'failed', run, at: reg.now(), error: reg.toError(err) });
+    });
+    r.task = task;
+    r.done = task.then(() => reg.view(r));
+    return r.done;
+  }
+
+  /** Stops a tunnel; a start in progress is cancelled and leaves no listener behind. */
+  async stop(name: string): Promise<TunnelView | undefined> {
+    const { reg, sessions } = this;
+    const r = reg.records.get(name);
+    if (!r) return undefined;
+    reg.dispatch(r, { type: 'stopRequested', at: reg.now() });
+    const l = r.listener;
+    const c = r.connection;
+    r.listener = undefined;
+    r.connection = undefined;
+    const task = r.task;
+    if (!reg.needsSession()) sessions.noTunnelNeedsIt();
+    if (l) {
+      const lost = c !== undefined && sessions.isLost(c);
+      const closed = await within(l.close(), this.opts.closeTimeoutMs);
+      if (c && (!closed || lost)) sessions.stray(c, l);
+    }
+    if (task) await task; // a start in flight unbinds what it bound late
+    return reg.view(r);
+  }
+
+  /** Checks the protection of this run's URL and records the verdict while the tunnel is online. */
+  async verify(r: TunnelRecord, run: number): Promise<ProtectionResult | undefined> {
+    const { reg } = this;
+    const url = r.state.url;
+    if (!this.opts.verify || !url || reg.isStale(r, run)) return undefined;
+    let res: ProtectionResult;
+    try {
+      res = await this.opts.verify(url, r.spec);
+    } catch (err) {
+      res = { protection: 'unknown', reason: `the check failed: ${this.text(err)}` };
+    }
+    // A check that ran while the connection was down saw ngrok's "offline" page, not the tunnel:
+    // it says nothing, so it is not recorded; verifyIfUnsure() runs it again once the tunnel is back.
+    if (r.state.url === url && r.state.kind === 'online') reg.dispatch(r, { type: 'protectionChecked', run, at: reg.now(), protection: res.protection, reason: res.reason });
+    return res;
+  }
+
+  markLost(c: AgentConnection): void {
+    for (const r of this.on(c)) if (r.state.kind === 'online') this.reg.dispatch(r, { type: 'connectionLost', run: r.state.run, at: this.reg.now() });
+  }
+
+  back(c: AgentConnection): void {
+    for (const r of this.on(c)) {
+      if (r.listener && r.state.kind === 'reconnecting' && this.reg.dispatch(r, { type: 'reconnected', run: r.state.run, url: r.listener.url, at: this.reg.now() })) this.verifyIfUnsure(r);
+    }
+  }
+
+  rebind(c: AgentConnection): void {
+    for (const r of this.reg.records.values()) if (r.state.kind === 'reconnecting' && r.connection !== c) void this.rebindOne(r, c, r.state.run, 0);
+  }
+
+  failOn(c: AgentConnection, error: PortholeError): void {
+    for (const r of this.on(c)) if (isActive(r.state)) this.reg.dispatch(r, { type: 'failed', run: r.state.run, at: this.reg.now(), error });
+  }
+
+  failRunning(error: PortholeError): void {
+    for (const r of this.reg.records.values()) {
+      if (isActive(r.state) && r.state.kind !== 'starting') this.reg.dispatch(r, { type: 'failed', run: r.state.run, at: this.reg.now(), error });
+    }
+  }
+
+  private on(c: AgentConnection): TunnelRecord[] {
+    return [...this.reg.records.values()].filter((r) => r.connection === c);
+  }
+
+  private text(err: unknown): string {
+    return scrub(err instanceof Error ? err.message : String(err), this.reg.secrets());
+  }
+
+  private closeQuietly(l: NgrokListener): Promise<void> {
+    return bounded(l.close(), this.opts.closeTimeoutMs);
+  }
+
+  /** True when the start may go on; otherwise the tunnel is in error with the preflight's verdict. */
+  private async preflightPasses(r: TunnelRecord, run: number): Promise<boolean> {
+    const { spec } = r;
+    const { preflight } = this.opts;
+    if (!preflight || (spec.mode !== 'oidc' && spec.mode !== 'oidc-legacy') || !spec.fusionauth) return true;
+    let failed: { message: string; fix?: string } | undefined;
+    try {
+      // Check what will really be requested: the policy adds `email` whenever an allow-list is set.
+      const report = await preflight({ ...spec.fusionauth, scopes: scopesFor(spec.fusionauth) });
+      failed = report.checks.find((c) => c.status === 'fail') ?? (report.ok ? undefined : { message: 'The FusionAuth check failed.' });
+    } catch (err) {
+      failed = { message: `The FusionAuth check could not run: ${this.text(err)}` };
+    }
+    if (this.reg.isStale(r, run)) return false;
+    if (!failed) return true;
+    const error = portholeError('PREFLIGHT_FAILED', { message: failed.message, ...(failed.fix ? { fix: failed.fix } : {}) });
+    this.reg.dispatch(r, { type: 'preflightFailed', run, at: this.reg.now(), error });
+    return false;
+  }
+
+  private async runStart(r: TunnelRecord, run: number): Promise<void> {
+    const { reg, sessions } = this;
+    if (!(await this.preflightPasses(r, run))) return;
+    for (;;) {
+      let c: AgentConnection;
+      try {
+        c = await sessions.whenUp();
+      } catch (err) {
+        if (!reg.isStale(r, run)) reg.dispatch(r, { type: 'failed', run, at: reg.now(), error: reg.toError(err) });
+        return;
+      }
+      if (reg.isStale(r, run)) return;
+      let l: NgrokListener;
+      try {
+        l = await c.session!.listen(forwardConfigFor(r.spec), metadataFor(r.spec));
+      } catch (err) {
+        if (reg.isStale(r, run)) return;
+        if (!sessions.isCurrent(c)) continue; // the session went away under us: bind on the next one
+        return void reg.dispatch(r, { type: 'failed', run, at: reg.now(), error: reg.toError(err) });
+      }
+      if (reg.isStale(r, run)) return void (await this.closeQuietly(l)); // stopped meanwhile: unbind
+      if (!sessions.isCurrent(c) || c.retired) {
+        void this.closeQuietly(l);
+        continue;
+      }
+      r.listener = l;
+      r.connection = c;
+      reg.dispatch(r, { type: 'opened', run, url: l.url, at: reg.now() });
+      if (sessions.isLost(c)) reg.dispatch(r, { type: 'connectionLost', run, at: reg.now() });
+      void this.verify(r, run);
+      return;
+    }
+  }
+
+  /** Binds a tunnel again on a rebuilt connection. */
+  private async rebindOne(r: TunnelRecord, c: AgentConnection, run: number, attempt: number): Promise<void> {
+    const { reg, sessions } = this;
+    try {
+      const l = await c.session!.listen(forwardConfigFor(r.spec), metadataFor(r.spec));
+      if (reg.isStale(r, run) || !sessions.isCurrent(c)) return void this.closeQuietly(l);
+      const prevUrl = r.state.url;
+      r.listener = l;
+      r.connection = c;
+      reg.dispatch(r, { type: 'reconnected', run, url: l.url, at: reg.now() });
+      if (l.url !== prevUrl) void this.verify(r, run);
+      else this.verifyIfUnsure(r);
+    } catch (err) {
+      if (reg.isStale(r, run) || !sessions.isCurrent(c)) return;
+      const error = reg.toError(err);
+      if (error.code === 'NGROK_ENDPOINT_ONLINE' && attempt < REBIND_ATTEMPTS) {
+        await sleep(1000);
+        return this.rebindOne(r, c, run, attempt + 1);
+      }
+      reg.dispatch(r, { type: 'failed', run, at: reg.now(), error });
+    }
+  }
+
+  /** Back online on the same URL: check again unless a clear verdict (protected / open) stands. */
+  private verifyIfUnsure(r: TunnelRecord): void {
+    if (r.state.kind === 'online' && r.state.protection !== 'protected' && r.state.protection !== 'open') void this.verify(r, r.state.run);
+  }
+}

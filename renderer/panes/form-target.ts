@@ -1,0 +1,77 @@
+// browser: the tunnel form's local port — type it or pick a listening port (which also suggests a name),
+// with a warning when nothing listens there.
+
+import type { ListeningPort } from '../../common/contract.js';
+import { api } from '../api.js';
+import { h } from '../dom.js';
+import { field } from '../fields.js';
+
+export interface TargetFields {
+  name: HTMLInputElement;
+  target: HTMLInputElement;
+  /** The port and name fields side by side. */
+  row: HTMLElement;
+  portWarning: HTMLElement;
+  fillPorts(): Promise<void>;
+  probe(): Promise<void>;
+}
+
+/** "fooServer.exe" on 3000 → "fooserver-3000": a name the user may keep. */
+function guessName(process: string | undefined, port: string): string | undefined {
+  const guess = (process ?? '').toLowerCase().replace(/\.exe$/, '').replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
+  return guess ? `${guess}-${port}`.slice(0, 63) : undefined;
+}
+
+export function targetFields(existing: { name: string; target: string } | undefined): TargetFields {
+  const name = h('input', { id: 'f-name', name: 'name', type: 'text', autocomplete: 'off', spellcheck: 'false', placeholder: 'web', value: existing?.name ?? '' });
+  const target = h('input', { id: 'f-target', name: 'target', type: 'text', autocomplete: 'off', spellcheck: 'false', placeholder: '3000 or 127.0.0.1:8080', value: existing?.target ?? '' });
+  const pick = h('select', { id: 'f-port-pick', 'aria-label': 'Ports listening on this computer' }, h('option', { value: '' }, 'Listening ports…'));
+  const refresh = h('button', { class: 'btn small', type: 'button', title: 'Refresh the list of listening ports' }, 'Refresh');
+  const portWarning = h('p', { class: 'warning', id: 'target-warning', hidden: true });
+  let ports: ListeningPort[] = [];
+  let probeTimer: ReturnType<typeof setTimeout> | undefined;
+
+  const fillPorts = async (): Promise<void> => {
+    const r = await api().listListeningPorts();
+    ports = r.ok ? r.value : [];
+    pick.replaceChildren(h('option', { value: '' }, ports.length ? `Listening ports (${ports.length})…` : 'No listening ports found'));
+    for (const p of ports) pick.append(h('option', { value: String(p.port) }, `${p.port} — ${p.process ?? 'unknown process'}${p.pid ? ` (pid ${p.pid})` : ''}`));
+    if (/^\d+$/.test(target.value) && ports.some((p) => String(p.port) === target.value)) pick.value = target.value;
+  };
+  const probe = async (): Promise<void> => {
+    const value = target.value.trim();
+    const m = /^(?:(?:localhost|127\.0\.0\.1|\[::1\]):)?(\d{1,5})$/.exec(value);
+    if (!m) {
+      portWarning.hidden = true;
+      return;
+    }
+    const port = Number(m[1]);
+    if (port < 1 || port > 65535) return;
+    const r = await api().probePort({ port });
+    if (target.value.trim() !== value) return; // typed on meanwhile
+    portWarning.hidden = !r.ok || r.value.listening;
+    portWarning.textContent = `Nothing is listening on port ${port} right now. Start your app first, or check the port.`;
+  };
+  pick.addEventListener('change', () => {
+    if (!pick.value) return;
+    target.value = pick.value;
+    if (!name.value.trim()) {
+      const guess = guessName(ports.find((p) => String(p.port) === pick.value)?.process, pick.value);
+      if (guess) name.value = guess;
+    }
+    void probe();
+  });
+  target.addEventListener('input', () => {
+    if (probeTimer) clearTimeout(probeTimer);
+    probeTimer = setTimeout(() => void probe(), 350);
+  });
+  refresh.addEventListener('click', () => void fillPorts());
+
+  const row = h(
+    'div',
+    { class: 'two' },
+    field({ key: 'target', label: 'Local port', control: target, extra: h('div', { class: 'port-pick' }, pick, refresh), hint: 'Pick a port your app listens on, or type one.' }),
+    field({ key: 'name', label: 'Name', control: name, hint: 'Lowercase letters, digits and dashes.' }),
+  );
+  return { name, target, row, portWarning, fillPorts, probe };
+}
