@@ -2,7 +2,8 @@
 // start → online, ten tunnels vs one, 50 MB through a tunnel, back online after a 10 s outage, and as
 // processes (processes.ts): `porthole share` vs a raw-SDK script, and the engine's import graph.
 // `npm run bench` (add `-- --quick` to stop waiting for the raw SDK after an outage at 10 s,
-// `-- --processes` for the process figures alone).
+// `-- --processes` for the process figures alone, `-- --recording` for the visit recording's cost alone:
+// the same tunnel with the recording proxy in the path vs without).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
@@ -16,6 +17,7 @@ import { shareVsRaw, twentyTunnels } from './processes.js';
 
 const quick = process.argv.includes('--quick');
 const processesOnly = process.argv.includes('--processes');
+const recordingOnly = process.argv.includes('--recording');
 const RUNS = 9;
 const DL_RUNS = 9;
 const BIG = 50 * 1024 * 1024;
@@ -59,7 +61,8 @@ function download(url: string): Promise<{ bytes: number; ms: number }> {
 
 /** Rows 1–4: Porthole's engine and raw listeners side by side in this process. */
 async function inProcess(ing: Ingress, port: number, session: SessionSpec, rows: string[][]) {
-  const spec = (name: string): TunnelSpec => ({ name, target: String(port), mode: 'public' });
+  // Engine vs SDK without the recording proxy; its cost is measured on its own (recordingCost).
+  const spec = (name: string): TunnelSpec => ({ name, target: String(port), mode: 'public', record: false });
   const raw = (name: string) => ngrok.forward({ ...sessionConfigFor(session), ...forwardConfigFor(spec(name)), force_new_session: true });
   const engines: Engine[] = [];
   const engine = () => {
@@ -172,21 +175,76 @@ async function inProcess(ing: Ingress, port: number, session: SessionSpec, rows:
   await rl.close().catch(() => {});
 }
 
+/** Time to the first response byte of a small GET on a fresh connection. */
+function firstByte(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const req = http.get(url, { agent: false }, (res) => {
+      res.once('data', () => {
+        resolve(performance.now() - t0);
+        res.resume();
+      });
+      res.on('error', reject);
+    });
+    req.setTimeout(5000, () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+  });
+}
+
+/** Rows: the same engine's tunnel with the recording proxy in the path vs without (50 MB, first byte). */
+async function recordingCost(port: number, session: SessionSpec, rows: string[][]) {
+  const eng = createEngine({ session });
+  try {
+    eng.add({ name: 'rec-on', target: String(port), mode: 'public', record: true });
+    eng.add({ name: 'rec-off', target: String(port), mode: 'public', record: false });
+    const [on, off] = await Promise.all([eng.start('rec-on'), eng.start('rec-off')]);
+    if (on?.state !== 'online' || off?.state !== 'online') throw new Error(`recording tunnels not online: ${JSON.stringify([on, off])}`);
+    const rate = async (url: string) => {
+      const d = await download(`${url}/big`);
+      if (d.bytes !== BIG) throw new Error('short download');
+      return BIG / 1048576 / (d.ms / 1000);
+    };
+    for (let i = 0; i < 3; i++) await Promise.all([rate(on.url!), rate(off.url!)].map((p) => p.catch(() => 0))); // warm-up
+    const pOn: number[] = [];
+    const pOff: number[] = [];
+    const fOn: number[] = [];
+    const fOff: number[] = [];
+    // Alternate which goes first, so drift and noise fall on both sides.
+    for (let i = 0; i < DL_RUNS; i++) {
+      const pair = i % 2 ? [[pOff, off], [pOn, on]] as const : [[pOn, on], [pOff, off]] as const;
+      for (const [xs, v] of pair) xs.push(await rate(v.url!));
+    }
+    for (let i = 0; i < 4 * RUNS; i++) {
+      const pair = i % 2 ? [[fOff, off], [fOn, on]] as const : [[fOn, on], [fOff, off]] as const;
+      for (const [xs, v] of pair) xs.push(await firstByte(`${v.url}/small`));
+    }
+    const recorded = eng.visits.list('rec-on').length;
+    if (recorded < DL_RUNS + 4 * RUNS) throw new Error(`only ${recorded} requests recorded`);
+    rows.push([`50 MB download, recording on vs off, MB/s (median of ${DL_RUNS})`, median(pOn).toFixed(0), median(pOff).toFixed(0), (median(pOn) / median(pOff)).toFixed(2), '≥ 0.9']);
+    rows.push([`first byte, recording on vs off (median of ${4 * RUNS})`, ms(median(fOn)), ms(median(fOff)), (median(fOn) / median(fOff)).toFixed(2), '']);
+  } finally {
+    await eng.stopAll();
+  }
+}
+
 async function main() {
   const ing: Ingress = await startIngress();
   const app = await startApp();
   const session: SessionSpec = { authtoken: 'bench-token', serverAddr: ing.serverAddr, caPem: ing.caPem };
   const rows: string[][] = [];
 
-  if (!processesOnly) await inProcess(ing, app.port, session, rows);
+  if (!processesOnly && !recordingOnly) await inProcess(ing, app.port, session, rows);
+  if (!processesOnly) await recordingCost(app.port, session, rows);
 
   // 5. As processes, each measurement a fresh Node: what starting costs, not what running costs.
-  const built = await buildForBench();
-  try {
-    rows.push(...(await shareVsRaw(built, ing, app.port, 7)));
-    rows.push(...(await twentyTunnels(built, ing, app.port, 5)));
-  } finally {
-    built.remove();
+  if (!recordingOnly) {
+    const built = await buildForBench();
+    try {
+      rows.push(...(await shareVsRaw(built, ing, app.port, 7)));
+      rows.push(...(await twentyTunnels(built, ing, app.port, 5)));
+    } finally {
+      built.remove();
+    }
   }
 
   await ngrok.kill().catch(() => {});

@@ -62,6 +62,14 @@ export const INVOKE = {
   openExternal: invoke<OpenExternalRequest, null>('browser:open'),
   /** which OS backend protects the secrets */
   secretStorageInfo: invoke<None, SecretStorageInfo>('secrets:info'),
+  /** "Set up FusionAuth for me": read FusionAuth and say what applying would change (writes nothing) */
+  planFusionAuthSetup: invoke<FusionAuthSetupRequest, FusionAuthOutcome<FusionAuthPlanView>>('fusionauth:plan'),
+  /** apply the plan (with the consents given), store the credentials, run the preflight with them */
+  applyFusionAuthSetup: invoke<FusionAuthApplyRequest, FusionAuthOutcome<FusionAuthApplied>>('fusionauth:apply'),
+  /** a tunnel's kept requests (the last 1,000, oldest first) and who visited it */
+  listVisits: invoke<TunnelRef, VisitsView>('visits:list'),
+  /** share for a set time: starts the tunnel if it is stopped, sets (or with `minutes: null` clears) its deadline */
+  shareFor: invoke<ShareForRequest, TunnelView>('tunnel:share-for'),
 } as const;
 
 /** The pushes from main to the window, and the PortholeApi subscriber of each. */
@@ -70,6 +78,8 @@ export const PUSH = {
   stateChanged: push<StateSnapshot>('state:changed'),
   /** tray "New tunnel…" while the window is open */
   windowNavigate: push<WindowIntent>('window:navigate'),
+  /** requests completed since the last push, oldest first (coalesced like state pushes: one push per burst) */
+  visitRecorded: push<VisitRecorded[]>('visits:recorded'),
 } as const;
 
 export type InvokeKey = keyof typeof INVOKE;
@@ -97,6 +107,11 @@ export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: Porthole
 /** A secret as the window may see it: whether one is stored, never its value. */
 export interface StoredSecret {
   stored: boolean;
+  /**
+   * True when one is stored but cannot be read (a new OS keychain, a restored backup, a damaged value):
+   * `stored` is then false and the user must enter it again. The ciphertext is kept until then.
+   */
+  mustReenter?: boolean;
 }
 
 /** FusionAuth settings of a stored tunnel, as the window sees them. */
@@ -118,6 +133,12 @@ export interface TunnelEntry {
   /** Start this tunnel when Porthole launches. */
   startWithPorthole: boolean;
   fusionauth?: FusionAuthPublic;
+  /** Record who visits (the loopback recording proxy); false: nothing but the ngrok SDK in the data path. */
+  record: boolean;
+  /** When a timed share ends (ms since the epoch); absent: shared until stopped. */
+  deadline?: number;
+  /** "3 people viewed · last: alice@example.com, 2 min ago"; absent before the first request. */
+  visitorsLine?: string;
   view: TunnelView;
 }
 
@@ -149,6 +170,8 @@ export interface TunnelDraft {
   domain?: string;
   startWithPorthole: boolean;
   fusionauth?: FusionAuthDraft;
+  /** Record who visits; omitted keeps the stored value (true for a new tunnel). */
+  record?: boolean;
   /** Required (true) for mode `public`: anyone with the URL gets in. */
   confirmPublic?: boolean;
   /** Required (true) to store a secret where the OS offers no real keychain (`basic_text`). */
@@ -189,6 +212,8 @@ export interface PreflightResult extends PreflightReport {
 
 export interface SettingsView {
   startAtLogin: boolean;
+  /** A notification when someone signs in to a tunnel for the first time (default true). */
+  notifyNewVisitors: boolean;
   ngrok: {
     authtoken: StoredSecret;
     /** Custom agent ingress `host:port`; absent means ngrok's own. */
@@ -201,18 +226,28 @@ export interface SettingsView {
   problems: SettingsProblem[];
 }
 
-/** A damaged settings file, set aside at launch. */
+/** A settings file found damaged, unreadable or unwritable at launch. */
 export interface SettingsProblem {
-  /** `settings`: tunnels and flags, whatever was readable kept; `secrets`: the stored secrets are lost. */
+  /** Which file: `settings` (tunnels and flags) or `secrets` (the encrypted secrets). */
   kind: 'settings' | 'secrets';
-  /** Where the damaged file now is (`…/settings.json.corrupt-<time>`). */
+  /**
+   * Absent: the file was damaged and set aside (whatever was readable kept). `unreadable`: it could not
+   * be read (no permission, a folder in its place) and was left untouched, so nothing in it is used and
+   * nothing is saved over it. `read-only`: it was read, but its folder cannot be written, so changes are
+   * not saved.
+   */
+  issue?: 'unreadable' | 'read-only';
+  /** Where the file now is: `…/settings.json.corrupt-<time>` when set aside, else where it was found. */
   movedTo: string;
   /** How many tunnels were still readable and kept. */
   keptTunnels: number;
+  /** What the OS or the parser said (`EACCES: permission denied`, …); never holds a secret. */
+  reason?: string;
 }
 
 export interface AppSettingsPatch {
   startAtLogin?: boolean;
+  notifyNewVisitors?: boolean;
   /** `null` clears the value. */
   serverAddr?: string | null;
   caPem?: string | null;
@@ -265,11 +300,175 @@ export interface SecretStorageInfo {
 }
 
 /**
+ * A stored secret that must be entered again (it cannot be decrypted any more, or its stored value is
+ * damaged): `reenter:authtoken` the ngrok settings at the authtoken field, `reenter:client-secret:<tunnel>`
+ * that tunnel's form at its client secret field.
+ */
+export type ReenterIntent = 'reenter:authtoken' | `reenter:client-secret:${string}`;
+
+/**
  * What main asks the window to show: `settings` the window as the user left it (tray "Settings…"),
  * `new-tunnel` the add form (tray "New tunnel…"), `ngrok` the ngrok settings (a start failed for
- * want of a valid authtoken).
+ * want of a valid authtoken), `tunnel:<name>` that tunnel's pane (tray "Show details and fix…"),
+ * a ReenterIntent the field of a secret that must be entered again.
  */
-export type WindowIntent = 'settings' | 'new-tunnel' | 'ngrok';
+export type WindowIntent = 'settings' | 'new-tunnel' | 'ngrok' | `tunnel:${string}` | ReenterIntent;
+
+/**
+ * Maximum sizes of what the window may send (characters; entries for lists). Main refuses more with an
+ * INVALID_INPUT error naming the field and the limit. Generous for real values (an email is at most
+ * 254, a DNS name 253, a URL a few hundred), small enough that nothing can fill the disk or the log.
+ */
+export const LIMITS = {
+  /** an ngrok authtoken or a client secret */
+  secret: 4096,
+  /** an issuer URL or any URL */
+  url: 2048,
+  /** client id, domain, target, server address, one list entry */
+  text: 512,
+  /** entries in allowEmails, allowDomains, scopes */
+  listEntries: 200,
+  /** a CA certificate (PEM, possibly a chain) */
+  pem: 100_000,
+  /** text put on the clipboard */
+  clipboard: 100_000,
+  /** saved tunnels: start-up and the tray stay quick, and one file stays small */
+  tunnels: 5000,
+} as const;
+
+// ---- "Set up FusionAuth for me" (main/core/fusionauth.ts) ----
+
+export interface FusionAuthSetupRequest {
+  /** The FusionAuth base URL (what the tenant's issuer must be). */
+  url: string;
+  /** Write-only; when absent, the remembered one (if the user asked for that before). */
+  apiKey?: string;
+  tenantId?: string;
+  appName?: string;
+  /** Consent to change the tenant's issuer (every application on the tenant signs tokens with it). */
+  fixIssuer?: boolean;
+  requireRegistration?: boolean;
+  /** Emails of existing FusionAuth users to register to the application. */
+  register?: string[];
+  /** The tunnel whose FusionAuth settings receive the client id (and its secret the client secret). */
+  tunnel: string;
+}
+
+export interface FusionAuthApplyRequest extends FusionAuthSetupRequest {
+  /** When the tunnel doesn't exist yet: create it (mode oidc) sharing this target. */
+  target?: string;
+  /** Keep the API key (encrypted) for the next set-up. Default: used for this step only. */
+  rememberApiKey?: boolean;
+  /** Accept a weak secret store (Linux basic_text), as for the other secrets. */
+  allowInsecureStorage?: boolean;
+}
+
+export type FusionAuthChangeKind = 'fix-issuer' | 'create-application' | 'update-application' | 'register-user';
+
+export interface PlanLine {
+  kind: FusionAuthChangeKind;
+  text: string;
+  /** The consent this line needs before it is applied (the window's checkbox), if any. */
+  consent?: 'fixIssuer';
+  consented: boolean;
+}
+
+export interface FusionAuthPlanView {
+  issuer: string;
+  tenant: { id: string; name: string };
+  applicationId: string;
+  /** True when the application will be created (none found by the stored id or by name). */
+  creates: boolean;
+  lines: PlanLine[];
+  /** True when FusionAuth is already set up (`lines` is empty). */
+  nothingToDo: boolean;
+}
+
+export interface FusionAuthApplied {
+  issuer: string;
+  clientId: string;
+  applicationId: string;
+  created: boolean;
+  changes: string[];
+  tunnel: string;
+  apiKeyStored: boolean;
+  checks: PreflightReport;
+}
+
+/** One of FusionAuth's own `fieldErrors` (field '' for its `generalErrors`). */
+export interface FusionAuthFieldError {
+  field: string;
+  code: string;
+  message: string;
+}
+
+/** FusionAuth refused, or could not be reached: its codes are FUSIONAUTH_* (main/fusionauth/errors.ts) or INVALID_INPUT / SECRET_STORAGE_*. */
+export interface FusionAuthSetupError {
+  code: string;
+  message: string;
+  fix?: string;
+  /** The window's field at fault (`fusionauth.url`, `fusionauth.apiKey`, `target`, …). */
+  field?: string;
+  fieldErrors?: FusionAuthFieldError[];
+  /** The plan's lines when the error stopped it (e.g. the issuer without consent). */
+  changes?: string[];
+}
+
+/**
+ * The answer of plan and apply inside the IPC value: `ok: false` is FusionAuth's (or the set-up's) refusal,
+ * in its words; the IPC-level `{ ok: false }` stays for a bad payload or sender.
+ */
+export type FusionAuthOutcome<T> = { ok: true; value: T } | { ok: false; error: FusionAuthSetupError };
+
+// ---- who is looking (main/visits/) ----
+
+/** One completed request through a recording tunnel, as `share --requests --json` prints it (plus `event`). */
+export interface VisitRecord {
+  tunnel: string;
+  /** When the request arrived, ISO 8601. */
+  at: string;
+  /** The signed-in visitor's email (set by ngrok's edge), null when nobody signed in. */
+  user: string | null;
+  method: string;
+  /** Path and query as requested. */
+  path: string;
+  /** 101 for a WebSocket, 502 when the app was down, 499 when the visitor left first. */
+  status: number;
+  /** From arrival to the last byte (for a WebSocket: to its close). */
+  ms: number;
+  /** Body bytes sent to the visitor (for a WebSocket: every byte sent on its connection). */
+  bytes: number;
+}
+
+/** One person who signed in and reached the app. */
+export interface VisitorView {
+  user: string;
+  /** ISO times of their first and latest request. */
+  firstSeen: string;
+  lastSeen: string;
+  requests: number;
+}
+
+export interface VisitsView {
+  /** The kept requests (the last 1,000), oldest first. */
+  requests: VisitRecord[];
+  /** Every visitor since the tunnel was added (most recent first) and the requests nobody signed in for. */
+  visitors: { visitors: VisitorView[]; anonymous: number };
+}
+
+/** One entry of the `visitRecorded` push. */
+export interface VisitRecorded {
+  tunnel: string;
+  record: VisitRecord;
+}
+
+/** Share for a set time; `minutes: null` shares until stopped (clears the deadline). */
+export interface ShareForRequest {
+  name: string;
+  minutes: ShareMinutes;
+}
+export type ShareMinutes = 15 | 60 | 240 | null;
+export const SHARE_MINUTES: readonly ShareMinutes[] = [15, 60, 240, null];
 
 /** The method of an invoke channel: no argument when it takes no payload. */
 export type InvokeMethod<K extends InvokeKey> = Payloads[K] extends undefined
@@ -282,6 +481,8 @@ export type PortholeApi = { [K in InvokeKey]: InvokeMethod<K> } & {
   onState(listener: (state: StateSnapshot) => void): () => void;
   /** Called when main asks the open window to show a view; returns the unsubscribe function. */
   onNavigate(listener: (intent: WindowIntent) => void): () => void;
+  /** Called with each batch of completed requests (every tunnel); returns the unsubscribe function. */
+  onVisits(listener: (batch: VisitRecorded[]) => void): () => void;
 };
 
 /** What a channel's handler in main looks like: the sender's URL, the raw payload, a result. */

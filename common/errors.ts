@@ -1,5 +1,5 @@
 // pure: every error code Porthole shows, and the one place their user-facing text lives.
-// No imports: main, preload and renderer all read it. Messages never carry a secret (see `scrub`).
+// Imports only common/scrub.ts: main, preload and renderer all read it. Messages never carry a secret (see `scrub`).
 
 /** An ngrok error code passed through as it came (`ERR_NGROK_3200`); the ones we explain get our own code. */
 export type NgrokErrorCode = `ERR_NGROK_${number}`;
@@ -56,6 +56,8 @@ export type PortholeCode =
   | 'SECRET_KEY_INVALID'
   /** The OS refused to change "start at login". */
   | 'LOGIN_ITEM'
+  /** The settings could not be saved: the folder is read-only, or the file on disk could not be read at launch. */
+  | 'SETTINGS_NOT_WRITABLE'
   /** An IPC request that did not come from Porthole's own window. */
   | 'FORBIDDEN_SENDER'
   /** Anything unexpected; the message is generic (and scrubbed). */
@@ -116,6 +118,7 @@ const TEXT: Record<PortholeCode, ErrorText | ((d: Detail) => ErrorText)> = {
   SECRET_STORAGE_CORRUPT: { message: 'A stored secret cannot be read.', fix: 'Enter it again.' },
   SECRET_KEY_INVALID: { message: 'Porthole used an invalid secret name.' },
   LOGIN_ITEM: { message: 'Porthole could not change the programs started at login.', fix: 'Change it in your system’s startup applications settings instead.' },
+  SETTINGS_NOT_WRITABLE: { message: 'Porthole cannot save its settings.', fix: 'Give your user read and write access to Porthole’s settings folder (the message names it), then restart Porthole.' },
   FORBIDDEN_SENDER: { message: 'This request did not come from the Porthole settings window and was refused.' },
   INTERNAL: { message: 'Something went wrong.' },
 };
@@ -150,17 +153,5 @@ export function formatError(e: PortholeError): string {
   return `${where}${e.message} (${code})${e.fix ? `. ${e.fix}` : ''}`;
 }
 
-// ngrok's own messages quote the token ("Your authtoken: 2abc…"), so a labelled value goes too.
-const LABELLED_SECRET = /((?:auth\s*token|authtoken|secret|password)["']?\s*[:=]\s*["']?)[^\s"',}]+/gi;
-
-/**
- * The one scrubber: removes every given secret (values under 4 characters are ignored: too short to
- * be one, too common to replace) and whatever follows "authtoken:" / "secret:" / "password:".
- * Longest first, so a secret that contains another is replaced whole.
- */
-export function scrub(text: string, secrets: readonly string[] = []): string {
-  const sorted = [...new Set(secrets)].filter((s) => s && s.length >= 4).sort((a, b) => b.length - a.length);
-  let out = text;
-  for (const s of sorted) out = out.split(s).join('[redacted]');
-  return out.replace(LABELLED_SECRET, '$1[redacted]');
-}
+// The one scrubber lives in its own module (it knows every encoding a secret can come back in).
+export { asData, scrub } from './scrub.js';

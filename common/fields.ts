@@ -12,9 +12,12 @@ export interface FieldWords {
   /** The CLI flag (or argument) the value came from; absent when the CLI has none. */
   cli?: string;
   fix?: string;
+  /** The CLI's fix, naming flags and environment variables; absent when the CLI's rule text says it all. */
+  cliFix?: string;
 }
 
 const AUTHTOKEN_FIX = 'Copy your authtoken from https://dashboard.ngrok.com/get-started/your-authtoken.';
+const CLI_AUTHTOKEN_FIX = 'Copy your authtoken from https://dashboard.ngrok.com/get-started/your-authtoken and export it as NGROK_AUTHTOKEN (or name another variable with --authtoken-env), or run `ngrok config add-authtoken <token>` once.';
 
 /** Every field an error can name. Array indexes are stripped before the lookup (see `fieldKey`). */
 export const FIELDS = {
@@ -22,16 +25,16 @@ export const FIELDS = {
   target: { control: 'target', window: 'Local port', cli: '<port|host:port>', fix: 'Give the local port (e.g. 3000) or host:port (e.g. 127.0.0.1:8080).' },
   mode: { control: 'mode', window: 'Who may open the URL', cli: '--mode', fix: `Choose one of ${AUTH_MODES.join(', ')}.` },
   domain: { control: 'domain', window: 'Reserved ngrok domain', cli: '--domain', fix: 'Give a hostname reserved in the ngrok dashboard (Domains), e.g. demo.ngrok.app, or leave it empty.' },
-  fusionauth: { control: 'issuer', window: 'FusionAuth', cli: '--issuer/--client-id/--client-secret-file', fix: 'Fill in the FusionAuth issuer URL, client id and client secret, or choose the "public" mode on purpose.' },
-  'fusionauth.issuer': { control: 'issuer', window: 'Issuer URL', cli: '--issuer', fix: 'In FusionAuth, open Tenants > Your Tenant > General > Issuer, set it to your FusionAuth URL (e.g. https://auth.example.com), and paste the same URL here.' },
-  'fusionauth.clientId': { control: 'clientId', window: 'Client id', cli: '--client-id', fix: 'Copy the Client Id from FusionAuth: Applications > Your App > OAuth.' },
-  'fusionauth.clientSecret': { control: 'clientSecret', window: 'Client secret', cli: '--client-secret-file/--client-secret-env', fix: 'Copy the Client secret from FusionAuth: Applications > Your App > OAuth.' },
+  fusionauth: { control: 'issuer', window: 'FusionAuth', cli: '--issuer/--client-id/--client-secret-file', fix: 'Fill in the FusionAuth issuer URL, client id and client secret, or choose the "public" mode on purpose.', cliFix: 'Give --issuer, --client-id and --client-secret-file PATH (or --client-secret-env NAME), or --mode public on purpose.' },
+  'fusionauth.issuer': { control: 'issuer', window: 'Issuer URL', cli: '--issuer', fix: 'In FusionAuth, open Tenants > Your Tenant > General > Issuer, set it to your FusionAuth URL (e.g. https://auth.example.com), and paste the same URL here.', cliFix: 'In FusionAuth, open Tenants > Your Tenant > General > Issuer, set it to your FusionAuth URL (e.g. https://auth.example.com), and give that same URL to --issuer.' },
+  'fusionauth.clientId': { control: 'clientId', window: 'Client id', cli: '--client-id', fix: 'Copy the Client Id from FusionAuth: Applications > Your App > OAuth.', cliFix: 'Copy the Client Id from FusionAuth (Applications > Your App > OAuth) and give it to --client-id.' },
+  'fusionauth.clientSecret': { control: 'clientSecret', window: 'Client secret', cli: '--client-secret-file/--client-secret-env', fix: 'Copy the Client secret from FusionAuth: Applications > Your App > OAuth.', cliFix: 'Copy the Client secret from FusionAuth (Applications > Your App > OAuth) into a file for --client-secret-file PATH, or an environment variable for --client-secret-env NAME.' },
   'fusionauth.allowEmails': { control: 'allowEmails', window: 'Allowed emails', cli: '--allow-email', fix: 'Give full email addresses, e.g. alice@example.com.' },
   'fusionauth.allowDomains': { control: 'allowDomains', window: 'Allowed email domains', cli: '--allow-domain', fix: 'Give email domains without the @, e.g. example.com.' },
   'fusionauth.scopes': { control: 'scopes', window: 'Extra scopes', cli: '--scope', fix: 'Give scope names such as email or profile, without spaces.' },
-  authtoken: { control: 'authtoken', window: 'Authtoken', cli: '--authtoken-env', fix: AUTHTOKEN_FIX },
+  authtoken: { control: 'authtoken', window: 'Authtoken', cli: '--authtoken-env', fix: AUTHTOKEN_FIX, cliFix: CLI_AUTHTOKEN_FIX },
   /** The settings window's name for `authtoken` (the session's field). */
-  ngrokAuthtoken: { control: 'authtoken', window: 'Authtoken', cli: '--authtoken-env', fix: AUTHTOKEN_FIX },
+  ngrokAuthtoken: { control: 'authtoken', window: 'Authtoken', cli: '--authtoken-env', fix: AUTHTOKEN_FIX, cliFix: CLI_AUTHTOKEN_FIX },
   serverAddr: { control: 'serverAddr', window: 'Server address', cli: '--server-addr', fix: 'Give the ingress as host:port, e.g. connect.example.com:443.' },
   caPem: { control: 'caPem', window: 'CA certificate', cli: '--ca-file', fix: 'Give the PEM text (or file) of the CA certificate, starting with -----BEGIN CERTIFICATE-----.' },
   confirmPublic: { control: 'confirmPublic', window: 'Public confirmation' },
@@ -68,7 +71,22 @@ export function fieldFix(path: string): string | undefined {
   return words?.fix;
 }
 
+/** The CLI's fix for a field path (naming flags and environment variables), when it adds to the rule. */
+export function fieldCliFix(path: string): string | undefined {
+  const k = fieldKey(path);
+  const words: FieldWords | undefined = k ? FIELDS[k] : undefined;
+  return words?.cliFix;
+}
+
 /** The settings window names the session's `authtoken` `ngrokAuthtoken`; every other path is the same. */
 export function windowField(path: string): string {
   return path === 'authtoken' ? 'ngrokAuthtoken' : path;
 }
+
+/**
+ * Where FusionAuth's admin console keeps the tenant's issuer, in FusionAuth's current words (its docs:
+ * Tenants, then the tenant's General tab, field Issuer). Every surface and the README say it this way.
+ */
+export const TENANT_ISSUER_PATH = 'Tenants > Your Tenant > General > Issuer';
+/** Where FusionAuth shows an application's Client Id and Client secret. */
+export const APP_OAUTH_PATH = 'Applications > Your App > OAuth';

@@ -8,7 +8,7 @@ export const AUTH_MODES: readonly AuthMode[] = ['oidc', 'oidc-legacy', 'internal
 
 /** FusionAuth (OpenID Connect) settings for one tunnel. */
 export interface FusionAuthSettings {
-  /** The tenant issuer, e.g. `https://acme.fusionauth.io` (Tenants > Your Tenant > Issuer). */
+  /** The tenant issuer, e.g. `https://acme.fusionauth.io` (Tenants > Your Tenant > General > Issuer). */
   issuer: string;
   clientId: string;
   clientSecret: string;
@@ -31,6 +31,11 @@ export interface TunnelSpec {
   fusionauth?: FusionAuthSettings;
   /** Reserved ngrok domain, e.g. `demo.ngrok.app`. */
   domain?: string;
+  /**
+   * Record who visits (main/visits/): the tunnel forwards to a loopback recording proxy in front of
+   * the app. Default true; false leaves nothing but the ngrok SDK in the data path.
+   */
+  record?: boolean;
 }
 
 /** How Porthole reaches ngrok: one agent session per authtoken. */
@@ -61,10 +66,16 @@ export interface TunnelView {
   since: number;
 }
 
+export type PreflightStatus = 'pass' | 'warn' | 'fail' | 'skip' | 'manual';
+
 /** One FusionAuth preflight check (see main/oidc/preflight.ts). */
 export interface PreflightCheck {
-  id: 'issuer-url' | 'discovery' | 'issuer-match' | 'grants' | 'scopes' | 'client-credentials' | 'redirect-uri';
-  status: 'pass' | 'warn' | 'fail';
+  id: 'issuer-url' | 'discovery' | 'issuer-match' | 'grants' | 'scopes' | 'token-endpoint' | 'client-credentials' | 'redirect-uri';
+  /**
+   * `pass`, `warn` (passed with a caveat), `fail`; `skip`: not run because an earlier check failed;
+   * `manual`: can't be checked from outside FusionAuth, the user does it by hand. Only `fail` makes `ok` false.
+   */
+  status: PreflightStatus;
   message: string;
   /** The fix, in FusionAuth's own words (which screen, which field). */
   fix?: string;

@@ -33,12 +33,28 @@ export function isLoopbackHost(host: string): boolean {
 /** A damaged file set aside at launch (see SettingsProblem in contract.ts). */
 export interface SettingsProblemFacts {
   kind: 'settings' | 'secrets';
+  issue?: 'unreadable' | 'read-only';
   movedTo: string;
   keptTunnels: number;
+  reason?: string;
 }
 
 /** What to tell the user about a file set aside at launch: a title (no full stop) and a body. */
 export function settingsProblemText(p: SettingsProblemFacts): { title: string; body: string } {
+  const why = p.reason ? ` (${p.reason})` : '';
+  const what = p.kind === 'secrets' ? 'stored secrets' : 'settings';
+  if (p.issue === 'unreadable') {
+    return {
+      title: `Porthole cannot read its ${what} file`,
+      body: `${p.movedTo} could not be read${why}. Porthole started without it, left it untouched and will not save over it: give your user access to it (or remove it), then restart Porthole.`,
+    };
+  }
+  if (p.issue === 'read-only') {
+    return {
+      title: `Porthole cannot save its ${what}`,
+      body: `The folder of ${p.movedTo} is read-only${why}. Everything was read, but changes are not saved until your user may write there.`,
+    };
+  }
   if (p.kind === 'secrets') {
     return {
       title: 'Porthole’s stored secrets could not be read',
@@ -50,4 +66,51 @@ export function settingsProblemText(p: SettingsProblemFacts): { title: string; b
     title: 'Porthole’s settings file was damaged',
     body: `It was set aside as ${p.movedTo}. ${one ? '1 tunnel' : `${p.keptTunnels} tunnels`} that could still be read ${one ? 'was' : 'were'} kept; your stored secrets are unaffected. Check your tunnels and settings.`,
   };
+}
+
+/** An internal endpoint's URL (`https://web.internal`): no browser reaches it, only a Cloud Endpoint does. */
+export function isInternalUrl(url: string | undefined): url is string {
+  if (!url) return false;
+  try {
+    return new URL(url).hostname.endsWith('.internal');
+  } catch {
+    return false;
+  }
+}
+
+/** What an internal URL is for, in one line (the window and the tray say the same). */
+export const INTERNAL_URL_PURPOSE = 'Not reachable from a browser: a Cloud Endpoint’s forward-internal action sends its traffic here.';
+
+/**
+ * The Traffic Policy rule a Cloud Endpoint needs to reach an internal tunnel: the last rule of its policy,
+ * after the sign-in rules that live in the ngrok dashboard. Holds no secret.
+ */
+export function forwardInternalSnippet(url: string): string {
+  return ['on_http_request:', '  - actions:', '      - type: forward-internal', '        config:', `          url: ${url}`, ''].join('\n');
+}
+
+/** Where secrets are kept, in the user's words (never Electron's backend ids), and what to do when that is weak. */
+export interface SecretStorageWords {
+  /** "your desktop's keyring (GNOME Keyring)", "no keyring: …". */
+  where: string;
+  /** What to do about it; only when the storage is weak or missing. */
+  fix?: string;
+}
+
+const STORAGE_WORDS: Record<string, string> = {
+  gnome_libsecret: 'your desktop’s keyring (GNOME Keyring)',
+  kwallet: 'your desktop’s keyring (KWallet)',
+  kwallet5: 'your desktop’s keyring (KWallet)',
+  kwallet6: 'your desktop’s keyring (KWallet)',
+  keychain: 'the macOS Keychain',
+  dpapi: 'Windows’ data protection for your account',
+};
+
+const WEAK_STORAGE_FIX = 'Install and unlock GNOME Keyring or KWallet (on most desktops: the package gnome-keyring or kwalletmanager), log out and back in, then restart Porthole. Until then Porthole asks before storing a secret.';
+
+/** The words for Electron safeStorage's backend (`gnome_libsecret`, `basic_text`, …). */
+export function secretStorageWords(s: { backend: string; weak: boolean; available: boolean }): SecretStorageWords {
+  if (!s.available) return { where: 'no way to encrypt secrets on this system', fix: 'Unlock or install a keyring (GNOME Keyring or KWallet), then restart Porthole.' };
+  if (s.weak || s.backend === 'basic_text') return { where: 'no keyring: secrets would be stored with a fixed key', fix: WEAK_STORAGE_FIX };
+  return { where: STORAGE_WORDS[s.backend] ?? 'your system’s keyring' };
 }

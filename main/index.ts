@@ -4,8 +4,9 @@
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, clipboard, net, powerMonitor, shell } from 'electron';
+import { app, clipboard, dialog, net, powerMonitor, shell } from 'electron';
 import { startPorthole, type PortholeApp, type PortholeDeps } from './app.js';
+import { startupFailureText } from './core/startup-failure.js';
 import { registerIpc } from './glue/ipc.js';
 import { createNotifier } from './glue/notify.js';
 import { createSecretStore } from './settings/secrets.js';
@@ -13,6 +14,7 @@ import { openSettingsStore } from './settings/settings-store.js';
 import { createSafeStorageEncryptor, electronStoreFactory } from './glue/electron-store.js';
 import { createXdgAutostart } from './system/autostart.js';
 import { createTray } from './glue/tray.js';
+import { createFileLog } from './glue/log-file.js';
 import { createSettingsWindow, denyAllPermissions } from './glue/window.js';
 
 /** dist/, whether unpacked or inside app.asar. */
@@ -36,6 +38,8 @@ async function openExternal(url: string): Promise<void> {
 }
 
 async function electronDeps(): Promise<PortholeDeps> {
+  // the rotating log for bug reports; every line goes through the one scrubber (glue/log-file.ts)
+  const fileLog = createFileLog();
   const { settings, secretsBackend } = openSettingsStore({
     cwd: app.getPath('userData'),
     factory: electronStoreFactory,
@@ -47,7 +51,7 @@ async function electronDeps(): Promise<PortholeDeps> {
     tray: createTray({ assetsDir: join(DIST, 'assets'), onMenuItem: (id) => porthole?.onMenuItem(id) }),
     window: settingsWindow,
     notifier: createNotifier(openExternal),
-    clipboard: { writeText: (text) => clipboard.writeText(text) },
+    clipboard: { writeText: (text) => void clipboard.writeText(text) },
     openExternal,
     // Electron's login items exist on macOS and Windows only; Linux desktops read XDG autostart entries
     loginItem:
@@ -60,7 +64,8 @@ async function electronDeps(): Promise<PortholeDeps> {
     trustedSender: settingsWindow.url,
     // Quit from the tray goes through before-quit, which stops every tunnel first
     requestQuit: () => app.quit(),
-    log: (line) => console.log(`[porthole] ${line}`),
+    log: fileLog.log,
+    openLogFolder: () => void shell.openPath(fileLog.folder),
   };
 }
 
@@ -117,7 +122,10 @@ if (!app.requestSingleInstanceLock()) {
   });
 
   app.whenReady().then(main).catch((err: unknown) => {
-    console.error('[porthole] could not start:', err instanceof Error ? err.message : err);
+    // No tray exists yet: without the box the app would vanish without a word
+    const { title, content } = startupFailureText(err);
+    console.error(`[porthole] ${title}: ${content}`);
+    dialog.showErrorBox(title, content);
     app.exit(1);
   });
 }

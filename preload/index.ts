@@ -22,6 +22,7 @@ const api: PortholeApi = {
   ...methods,
   onState: (listener) => subscribe(PUSH.stateChanged, listener),
   onNavigate: (listener) => subscribe(PUSH.windowNavigate, listener),
+  onVisits: (listener) => subscribe(PUSH.visitRecorded, listener),
 };
 
 contextBridge.exposeInMainWorld('porthole', api);

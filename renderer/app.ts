@@ -7,13 +7,15 @@ import type { StateSnapshot, WindowIntent } from '../common/contract.js';
 import { api } from './api.js';
 import { $ } from './dom.js';
 import { emptyPane } from './panes/empty.js';
+import { faSetupPane } from './panes/fa-setup.js';
 import { formPane } from './panes/form.js';
 import { settingsPane } from './panes/settings.js';
-import { renderAuthtokenStatus, renderList, renderProblems } from './panes/sidebar.js';
+import { renderAuthtokenStatus, renderBanner, renderList } from './panes/sidebar.js';
 import { forgetRenderedTunnel, renderTunnel } from './panes/tunnel.js';
+import { onVisitsPush } from './panes/visits.js';
 import { findTunnel, state, type Nav, type Pane } from './state.js';
 
-const nav: Nav = { show, renderMain, renderAuthtokenStatus };
+const nav: Nav = { show, renderMain, renderAuthtokenStatus, renderBanner: () => renderBanner(nav) };
 
 function show(next: Pane): void {
   state.pane = next;
@@ -34,9 +36,11 @@ function renderMain(): void {
     case 'tunnel':
       return renderTunnel(nav, main, findTunnel(pane.name)!);
     case 'form':
-      return main.replaceChildren(formPane(nav, pane.previousName ? findTunnel(pane.previousName) : undefined));
+      return main.replaceChildren(formPane(nav, pane.previousName ? findTunnel(pane.previousName) : undefined, pane.reenter));
     case 'settings':
-      return main.replaceChildren(settingsPane(nav));
+      return main.replaceChildren(settingsPane(nav, pane.reenter));
+    case 'fa-setup':
+      return main.replaceChildren(faSetupPane(nav, pane));
   }
 }
 
@@ -47,23 +51,37 @@ function onState(next: StateSnapshot): void {
   state.snapshot = { tunnels: next.tunnels };
   const settingsChanged = JSON.stringify(next.settings) !== JSON.stringify(state.settings);
   state.settings = next.settings;
-  if (settingsChanged) {
-    renderAuthtokenStatus();
-    renderProblems();
-  }
+  if (settingsChanged) renderAuthtokenStatus();
+  nav.renderBanner();
   renderList(nav);
   // Never re-render under the user's fingers (the form, a half-typed authtoken); everything else follows the state.
   const { pane } = state;
-  if (pane.kind === 'form') return;
+  if (pane.kind === 'form' || pane.kind === 'fa-setup') return;
   const emptyFilled = pane.kind === 'empty' && next.tunnels.length > 0;
   if (pane.kind === 'tunnel' || emptyFilled || (settingsChanged && !paneIsDirty())) renderMain();
 }
 
+/** An intent that came before the first state arrived: followed once the window knows the tunnels. */
+let early: WindowIntent | undefined;
+let started = false;
+
 function navigate(intent: WindowIntent): void {
+  if (!started) {
+    early = intent;
+    return;
+  }
   const { pane } = state;
-  if (intent === 'new-tunnel') show({ kind: 'form' });
-  else if (intent === 'ngrok' && !(pane.kind === 'form' && paneIsDirty())) show({ kind: 'settings' });
-  else if (pane.kind !== 'form') show(pane);
+  const dirty = (pane.kind === 'form' || pane.kind === 'fa-setup') && paneIsDirty();
+  if (intent.startsWith('reenter:')) {
+    // A secret that can no longer be read: its field, unless the user is typing in the form.
+    const tunnel = intent.startsWith('reenter:client-secret:') ? intent.slice('reenter:client-secret:'.length) : undefined;
+    if (!dirty) show(tunnel ? { kind: 'form', previousName: tunnel, reenter: true } : { kind: 'settings', reenter: true });
+  } else if (intent.startsWith('tunnel:')) {
+    // The tray's "Show details and fix…": that tunnel, unless the user is typing in the form.
+    if (!dirty) show({ kind: 'tunnel', name: intent.slice('tunnel:'.length) });
+  } else if (intent === 'new-tunnel') show({ kind: 'form' });
+  else if (intent === 'ngrok' && !dirty) show({ kind: 'settings' });
+  else if (pane.kind !== 'form' && pane.kind !== 'fa-setup') show(pane);
 }
 
 async function main(): Promise<void> {
@@ -77,14 +95,17 @@ async function main(): Promise<void> {
   $('open-settings').addEventListener('click', () => show({ kind: 'settings' }));
   api().onState(onState);
   api().onNavigate(navigate);
+  api().onVisits(onVisitsPush);
   const [snap, s] = await Promise.all([api().getState(), api().getSettings()]);
   if (snap.ok) state.snapshot = { tunnels: snap.value.tunnels };
   if (s.ok) state.settings = s.value;
   renderAuthtokenStatus();
-  renderProblems();
+  nav.renderBanner();
   if (location.hash === '#new-tunnel') state.pane = { kind: 'form' };
   else if (state.settings && !state.settings.ngrok.authtoken.stored && state.snapshot.tunnels.length === 0) state.pane = { kind: 'empty' };
   show(state.pane);
+  started = true;
+  if (early) navigate(early);
   document.body.dataset.ready = 'true';
 }
 

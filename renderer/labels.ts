@@ -27,6 +27,7 @@ export const CHECK_LABEL: Record<PreflightCheck['id'], string> = {
   'issuer-match': 'Issuer matches',
   grants: 'Grant types',
   scopes: 'Scopes',
+  'token-endpoint': 'Token endpoint',
   'client-credentials': 'Client id and secret',
   'redirect-uri': 'Redirect URL',
 };
@@ -43,3 +44,8 @@ export const targetLabel = (target: string): string => (/^\d+$/.test(target) ? `
 
 /** End a message with a full stop unless it has its own punctuation. */
 export const sentence = (m: string): string => (/[.!?…]$/.test(m) ? m : `${m}.`);
+
+/** A stored secret that can no longer be decrypted (StoredSecret.mustReenter): the badge and the line under its field. */
+export const MUST_REENTER = 'must be entered again';
+export const reenterLine = (what: string): string =>
+  `The stored ${what} could not be read (for example after a keychain reset, or on a new computer) and must be entered again. Everything else was kept.`;

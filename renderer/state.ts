@@ -3,7 +3,12 @@
 
 import type { SettingsView, StateSnapshot, TunnelEntry } from '../common/contract.js';
 
-export type Pane = { kind: 'empty' } | { kind: 'tunnel'; name: string } | { kind: 'form'; previousName?: string } | { kind: 'settings' };
+/**
+ * `reenter`: main asked for a stored secret that can no longer be read (ReenterIntent): the pane opens
+ * at that field, focused.
+ */
+export type Pane = { kind: 'empty' } | { kind: 'tunnel'; name: string } | { kind: 'form'; previousName?: string; reenter?: boolean } | { kind: 'settings'; reenter?: boolean }
+  | { kind: 'fa-setup'; tunnel?: string; name?: string; target?: string };
 
 export const state = {
   snapshot: { tunnels: [] } as Pick<StateSnapshot, 'tunnels'>,
@@ -11,6 +16,8 @@ export const state = {
   pane: { kind: 'empty' } as Pane,
   /** The user said yes to storing secrets without an OS keychain (basic_text). */
   allowInsecureStorage: false,
+  /** A start was refused for want of an authtoken: the banner asks for one until it is stored. */
+  authtokenWanted: false,
 };
 
 /** What a pane may ask of the window; handed in (not imported) so panes and the router don't import each other. */
@@ -20,6 +27,8 @@ export interface Nav {
   renderMain(): void;
   /** Redraw the sidebar's authtoken line. */
   renderAuthtokenStatus(): void;
+  /** Redraw the banners above every pane (a damaged settings file, a missing authtoken). */
+  renderBanner(): void;
 }
 
 export const findTunnel = (name: string | undefined): TunnelEntry | undefined => state.snapshot.tunnels.find((t) => t.name === name);

@@ -1,4 +1,5 @@
-// browser: the toast and the in-page confirmation, both drawn into index.html's fixed elements.
+// browser: the toast (a strip under the main pane, so it covers nothing) and the in-page confirmation,
+// both drawn into index.html's fixed elements.
 
 import { $ } from './dom.js';
 
@@ -9,6 +10,9 @@ export function toast(text: string, kind: 'ok' | 'error' = 'ok'): void {
   el.textContent = text;
   el.className = `toast toast-${kind}`;
   el.hidden = false;
+  // The toast takes room under the pane, which gets shorter: keep the control just used in sight.
+  const used = document.activeElement;
+  if (used instanceof HTMLElement && $('main').contains(used)) used.scrollIntoView({ block: 'nearest' });
   if (toastTimer) clearTimeout(toastTimer);
   toastTimer = setTimeout(() => (el.hidden = true), kind === 'error' ? 5000 : 2200);
 }

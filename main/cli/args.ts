@@ -1,10 +1,12 @@
 // shell: argv → a TunnelSpec and a SessionSpec for `porthole share` / `porthole policy`.
 // Secrets come from a file or an environment variable, never from argv. Every refusal names the flag.
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { PortholeError, SessionSpec, TunnelSpec } from '../../common/types.js';
-import { fieldFix, fieldLabel } from '../../common/fields.js';
 import { parseSessionSpec, parseTunnelSpec } from '../tunnel/validate.js';
+import { parseDuration } from '../visits/share-timer.js';
+import { findAuthtoken } from './authtoken.js';
+import { cliErrorLine, parseErrorMessage } from './words.js';
 
 export interface CliIo {
   stdout: (s: string) => void;
@@ -34,6 +36,11 @@ export const SESSION_FLAGS_USAGE = `  --authtoken-env NAME        environment va
   --ca-file PATH              CA certificate (PEM) of that ingress
   --json                      one JSON object per line for every state change`;
 
+export const SHARE_FLAGS_USAGE = `  --requests                  one line per completed request (with --json: {"tunnel","event":"request",…})
+  --for DURATION              stop sharing by itself after this long: 90s, 15m, 1h, 1h30m (at most 168h)
+  --no-record                 no recording proxy: only the ngrok SDK between visitors and the app
+                              (no --requests lines then)`;
+
 const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** The FusionAuth flags, shared by share, policy and check. */
@@ -62,9 +69,26 @@ const SESSION_OPTIONS = {
   json: { type: 'boolean' },
 } as const;
 
-/** "--issuer: fusionauth.issuer must be …" lines, one per error; the flags come from common/fields.ts. */
-export function usageLines(errors: PortholeError[]): string {
-  return errors.map((e) => `${fieldLabel(e.field ?? '', 'cli')}: ${e.message}${e.fix ? ` (${e.fix})` : ''}`).join('\n');
+const SHARE_ONLY_OPTIONS = {
+  requests: { type: 'boolean' },
+  for: { type: 'string' },
+  'no-record': { type: 'boolean' },
+} as const;
+
+/** `--allow-email "x": not an email address (…)` lines, one per error, for the validated `input`. */
+export function usageLines(errors: PortholeError[], input: unknown): string {
+  return errors.map((e) => cliErrorLine(e, input)).join('\n');
+}
+
+/** `http://localhost:3000` (as copied from a browser) → `localhost:3000`; the agent speaks http to the app. */
+function targetOf(arg: string): string {
+  const m = /^http:\/\/([^/?#]+)\/?$/i.exec(arg);
+  if (!m) {
+    if (/^https:\/\//i.test(arg)) throw new UsageError(`<port|host:port> ${JSON.stringify(arg)}: Porthole forwards plain http to the local app; give host:port (e.g. ${arg.replace(/^https:\/\//i, '').replace(/\/.*$/, '')})`);
+    return arg;
+  }
+  const host = m[1]!;
+  return /:\d+$/.test(host) ? host : `${host}:80`;
 }
 
 /** A default tunnel name from the target: 3000 → port-3000, 127.0.0.1:8080 → 127-0-0-1-8080. */
@@ -83,26 +107,73 @@ export function refuseSecretInArgv(argv: string[]) {
   }
 }
 
+/**
+ * A value that looks like a secret rather than a name or a path: long, and mixing letters and
+ * digits with no path separator (the usual mistake: `--client-secret-env "$FA_CLIENT_SECRET"`).
+ */
+export function looksLikeSecret(value: string): boolean {
+  if (value.length < 16) return false;
+  // Names are conventionally upper case (FA_CLIENT_SECRET_2024): lower case is what tells a token apart.
+  const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((re) => re.test(value)).length;
+  return (/[a-z]/.test(value) && classes >= 3) || (value.length >= 32 && new Set(value).size >= 16);
+}
+
+const SECRET_HINT = 'the value given looks like a secret itself: give where the secret is, never the secret';
+
+/**
+ * An environment variable NAME for `flag`; the error names the flag and the rule and never echoes a
+ * value that may be the secret itself. A set variable is accepted whatever it looks like.
+ */
+export function envNameFrom(flag: string, name: string, env: NodeJS.ProcessEnv, example: string): string {
+  const rule = `${flag} takes the NAME of an environment variable (letters, digits and _, e.g. ${flag} ${example})`;
+  if (!ENV_NAME_RE.test(name)) throw new UsageError(`${rule}; ${looksLikeSecret(name) ? SECRET_HINT : 'the value given is not such a name'} (not shown)`);
+  if (env[name] === undefined && looksLikeSecret(name)) throw new UsageError(`${rule}; no such variable is set, and ${SECRET_HINT} (not shown)`);
+  return name;
+}
+
+/** Largest secret file read: a client secret is one short line. */
+const MAX_SECRET_FILE = 64 * 1024;
+
+/** The secret file's text, read with a cap (`/dev/zero`, a log file): the error names the flag, never a secret-like path. */
+async function readSecretFile(file: string): Promise<string> {
+  const flag = '--client-secret-file';
+  // A real path starts with / . or ~, or has few kinds of characters; a pasted secret has neither.
+  const shown = looksLikeSecret(file) && !/^[./~]/.test(file) ? `the path given (not shown: ${SECRET_HINT})` : file;
+  let text: string;
+  try {
+    const fh = await open(file, 'r');
+    try {
+      const buf = Buffer.alloc(MAX_SECRET_FILE + 1);
+      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+      if (bytesRead > MAX_SECRET_FILE) throw new UsageError(`${flag}: ${shown} is larger than ${MAX_SECRET_FILE / 1024} KB; it should hold only the client secret, one line (is it the right file?)`);
+      text = buf.subarray(0, bytesRead).toString('utf8');
+    } finally {
+      await fh.close();
+    }
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : code ?? 'error';
+    throw new UsageError(`${flag}: cannot read ${shown} (${why}); ${flag} takes the path of a file holding the client secret`);
+  }
+  if (text.includes('\0')) throw new UsageError(`${flag}: ${shown} holds binary data, not a client secret (is it the right file?)`);
+  return text;
+}
+
 /** The client secret from --client-secret-file or --client-secret-env; undefined when neither is given. */
 export async function readSecret(values: { 'client-secret-file'?: string; 'client-secret-env'?: string }, env: NodeJS.ProcessEnv): Promise<string | undefined> {
   const file = values['client-secret-file'];
   const envName = values['client-secret-env'];
   if (file !== undefined && envName !== undefined) throw new UsageError('--client-secret-file and --client-secret-env: give only one');
   if (file !== undefined) {
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (err) {
-      throw new UsageError(`--client-secret-file: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
-    }
-    const secret = text.trim();
-    if (!secret) throw new UsageError(`--client-secret-file: ${file} is empty`);
+    const secret = (await readSecretFile(file)).trim();
+    if (!secret) throw new UsageError(`--client-secret-file: the file ${looksLikeSecret(file) && !/^[./~]/.test(file) ? 'given' : file} is empty`);
     return secret;
   }
   if (envName !== undefined) {
-    if (!ENV_NAME_RE.test(envName)) throw new UsageError(`--client-secret-env: "${envName}" is not an environment variable name`);
-    const secret = (env[envName] ?? '').trim();
-    if (!secret) throw new UsageError(`--client-secret-env: the environment variable ${envName} is not set or empty`);
+    const name = envNameFrom('--client-secret-env', envName, env, 'FA_CLIENT_SECRET');
+    const secret = (env[name] ?? '').trim();
+    if (!secret) throw new UsageError(`--client-secret-env: the environment variable ${name} is not set or empty`);
     return secret;
   }
   return undefined;
@@ -119,6 +190,19 @@ export interface ParsedPolicyArgs extends ParsedTunnelArgs {
 export interface ParsedShareArgs extends ParsedTunnelArgs {
   session: SessionSpec;
   json: boolean;
+  /** --requests: a line per completed request. */
+  requests: boolean;
+  /** --for: stop by itself after this many ms of wall-clock time; undefined: until stopped. */
+  forMs?: number;
+}
+
+/** --for's value in ms; a refusal names the flag and quotes the value. */
+function forMsFrom(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const r = parseDuration(text, '--for');
+  if (r.ok) return r.value;
+  const e = r.errors[0]!;
+  throw new UsageError(`--for ${e.message}${e.fix ? `\n  fix: ${e.fix}` : ''}`);
 }
 
 type Values = Record<string, unknown>;
@@ -127,7 +211,7 @@ type Values = Record<string, unknown>;
 async function tunnelFrom(values: Values, positionals: string[], env: NodeJS.ProcessEnv, secretFallback?: string): Promise<TunnelSpec> {
   if (positionals.length === 0) throw new UsageError('<port|host:port> is required (the local app to share, e.g. 3000)');
   if (positionals.length > 1) throw new UsageError(`<port|host:port>: give one target, got ${positionals.length} (${positionals.join(' ')})`);
-  const target = positionals[0]!;
+  const target = targetOf(positionals[0]!);
   const mode = (values.mode as string | undefined) ?? 'oidc';
   const secret = (await readSecret(values as { 'client-secret-file'?: string; 'client-secret-env'?: string }, env)) ?? secretFallback;
   const issuer = values.issuer as string | undefined;
@@ -139,20 +223,25 @@ async function tunnelFrom(values: Values, positionals: string[], env: NodeJS.Pro
   };
   const anyFa = issuer !== undefined || clientId !== undefined || secret !== undefined || lists.allowEmails.length + lists.allowDomains.length + lists.scopes.length > 0;
   const needsFa = mode === 'oidc' || mode === 'oidc-legacy';
+  if (mode === 'public' || mode === 'internal') {
+    // Nothing would enforce them: say so rather than open the app to everyone.
+    const given = (['allow-email', 'allow-domain'] as const).filter((f) => (values[f] as string[] | undefined)?.length);
+    if (given.length)
+      throw new UsageError(`--mode ${mode} and ${given.map((f) => `--${f}`).join(' and ')} conflict: ${mode === 'public' ? 'a public tunnel signs nobody in, so no allow-list can apply' : 'an internal endpoint\'s sign-in lives in its Cloud Endpoint\'s policy, not here'}\n  fix: drop --mode ${mode} (oidc signs people in and applies the allow-list), or drop ${given.map((f) => `--${f}`).join(' and ')}`);
+  }
   const input: Record<string, unknown> = { name: (values.name as string | undefined) ?? defaultName(target), target, mode };
   if (values.domain !== undefined) input.domain = values.domain;
   if (needsFa || anyFa) input.fusionauth = { issuer: issuer ?? '', clientId: clientId ?? '', clientSecret: secret ?? '', ...lists };
   const r = parseTunnelSpec(input);
-  if (!r.ok) throw new UsageError(usageLines(r.errors));
+  if (!r.ok) throw new UsageError(usageLines(r.errors, input));
   return r.value;
 }
 
-function parse(argv: string[], options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }>) {
+function parse(argv: string[], options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }>, command: string) {
   try {
     return parseArgs({ args: argv, strict: true, allowPositionals: true, options });
   } catch (err) {
-    // node's message names the flag ("Unknown option '--x'", "Option '--issuer <value>' argument missing").
-    throw new UsageError((err as Error).message);
+    throw new UsageError(parseErrorMessage(err, argv, options, command));
   }
 }
 
@@ -162,7 +251,7 @@ function parse(argv: string[], options: Record<string, { type: 'string' | 'boole
  */
 export async function parsePolicyArgs(argv: string[], env: NodeJS.ProcessEnv, vaultRef: string): Promise<ParsedPolicyArgs | null> {
   refuseSecretInArgv(argv);
-  const { values, positionals } = parse(argv, { ...TUNNEL_OPTIONS, 'inline-secret': { type: 'boolean' } });
+  const { values, positionals } = parse(argv, { ...TUNNEL_OPTIONS, 'inline-secret': { type: 'boolean' } }, 'policy');
   if (values.help) return null;
   const inlineSecret = (values['inline-secret'] as boolean | undefined) ?? false;
   // The vault form needs no secret; the inline form needs the real one.
@@ -172,13 +261,19 @@ export async function parsePolicyArgs(argv: string[], env: NodeJS.ProcessEnv, va
 /** `porthole share` arguments: tunnel flags plus session flags. Returns null for --help. */
 export async function parseShareArgs(argv: string[], env: NodeJS.ProcessEnv): Promise<ParsedShareArgs | null> {
   refuseSecretInArgv(argv);
-  const { values, positionals } = parse(argv, { ...TUNNEL_OPTIONS, ...SESSION_OPTIONS });
+  const { values, positionals } = parse(argv, { ...TUNNEL_OPTIONS, ...SESSION_OPTIONS, ...SHARE_ONLY_OPTIONS }, 'share');
   if (values.help) return null;
+  // Checked before the tunnel flags: a typo in --for must not wait behind an authtoken lookup.
+  const forMs = forMsFrom(values.for as string | undefined);
   const spec = await tunnelFrom(values, positionals, env);
+  if (values['no-record']) spec.record = false;
+  if (values.requests && values['no-record']) throw new UsageError('--requests and --no-record conflict: without the recording proxy no request is seen\n  fix: drop one of them');
   const tokenEnv = (values['authtoken-env'] as string | undefined) ?? 'NGROK_AUTHTOKEN';
-  if (!ENV_NAME_RE.test(tokenEnv)) throw new UsageError(`--authtoken-env: "${tokenEnv}" is not an environment variable name`);
-  const authtoken = (env[tokenEnv] ?? '').trim();
-  if (!authtoken) throw new UsageError(`--authtoken-env: the environment variable ${tokenEnv} is not set or empty (${fieldFix('authtoken')})`);
+  envNameFrom('--authtoken-env', tokenEnv, env, 'NGROK_AUTHTOKEN');
+  // Without --authtoken-env, the ngrok agent's own places too (its config file), like the window's import.
+  const token = await findAuthtoken(values['authtoken-env'] === undefined ? undefined : tokenEnv, env);
+  if (!token.ok) throw new UsageError(token.message);
+  const authtoken = token.authtoken;
   const session: Record<string, unknown> = { authtoken };
   if (values['server-addr'] !== undefined) session.serverAddr = values['server-addr'];
   const caFile = values['ca-file'] as string | undefined;
@@ -191,6 +286,6 @@ export async function parseShareArgs(argv: string[], env: NodeJS.ProcessEnv): Pr
     if (!String(session.caPem).includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--ca-file: ${caFile} holds no PEM certificate`);
   }
   const r = parseSessionSpec(session);
-  if (!r.ok) throw new UsageError(usageLines(r.errors));
-  return { spec, session: r.value, json: (values.json as boolean | undefined) ?? false, help: false };
+  if (!r.ok) throw new UsageError(usageLines(r.errors, session));
+  return { spec, session: r.value, json: (values.json as boolean | undefined) ?? false, requests: (values.requests as boolean | undefined) ?? false, ...(forMs === undefined ? {} : { forMs }), help: false };
 }

@@ -2,7 +2,8 @@
 // The client secret comes from a file or an environment variable, never from argv, and is never printed.
 import { parseArgs } from 'node:util';
 import type { ZodType } from 'zod';
-import type { FusionAuthSettings, PreflightReport, RunPreflight } from '../../common/types.js';
+import type { FusionAuthSettings, PreflightReport, PreflightStatus, RunPreflight } from '../../common/types.js';
+import { asData } from '../../common/scrub.js';
 import { fieldFix, fieldLabel } from '../../common/fields.js';
 import { createPreflight } from '../oidc/preflight.js';
 import { emailDomainSchema, emailSchema, scopeSchema } from '../tunnel/validate.js';
@@ -21,7 +22,8 @@ Checks a FusionAuth setup before a tunnel goes live: the issuer, discovery, gran
 the client id and secret, and the redirect URL to add. Exit 0: nothing failed; 1: a check failed;
 2: bad arguments.`;
 
-const MARK = { pass: '✓', warn: '!', fail: '✗' } as const;
+/** One mark per status, for every checklist printed for people. */
+export const CHECK_MARK: Record<PreflightStatus, string> = { pass: '✓', warn: '!', fail: '✗', skip: '-', manual: '☐' };
 
 /** Parses argv into the preflight's input; throws UsageError naming the flag. */
 async function parse(argv: string[], env: NodeJS.ProcessEnv): Promise<{ input: FusionAuthSettings; json: boolean; timeoutMs?: number }> {
@@ -66,17 +68,33 @@ async function parse(argv: string[], env: NodeJS.ProcessEnv): Promise<{ input: F
   };
 }
 
-/** The checklist for people: one line per check, its fix indented under it. */
+/** "1 failed, 5 not checked, 1 to do by hand": each status counted once, in the order that matters. */
+export function summaryLine(report: PreflightReport): string {
+  const n = (st: PreflightStatus) => report.checks.filter((c) => c.status === st).length;
+  const parts = [
+    n('fail') ? `${n('fail')} failed` : '',
+    n('skip') ? `${n('skip')} not checked` : '',
+    n('warn') ? `${n('warn')} warning${n('warn') > 1 ? 's' : ''}` : '',
+    n('manual') ? `${n('manual')} to do by hand` : '',
+  ].filter(Boolean);
+  const head = n('fail') ? '' : `All ${n('pass')} checkable checks passed${parts.length ? '; ' : ''}`;
+  return `${head}${parts.join(', ')}.`;
+}
+
+/**
+ * The checklist for people: one line per check, its fix indented under it. Messages quote the
+ * provider's own text (its issuer, its error description), so every line is printed as data:
+ * escape sequences and line breaks shown escaped, never able to forge a line or clear the screen.
+ */
 export function formatReport(report: PreflightReport, issuer: string): string {
-  const lines = [`FusionAuth check for ${issuer}`, ''];
+  const line = (t: string) => asData(t, 1000);
+  const lines = [line(`FusionAuth check for ${issuer}`), ''];
   for (const c of report.checks) {
-    lines.push(`${MARK[c.status]} ${c.id}: ${c.message}`);
-    if (c.fix && c.status !== 'pass') lines.push(`    fix: ${c.fix}`);
-    else if (c.fix && c.id === 'redirect-uri') lines.push(`    ${c.fix}`);
+    lines.push(`${CHECK_MARK[c.status]} ${c.id}: ${line(c.message)}`);
+    if (c.fix && (c.status === 'fail' || c.status === 'warn')) lines.push(`    fix: ${line(c.fix)}`);
+    else if (c.fix && c.status === 'manual') lines.push(`    ${line(c.fix)}`);
   }
-  const failed = report.checks.filter((c) => c.status === 'fail').length;
-  const warned = report.checks.filter((c) => c.status === 'warn').length;
-  lines.push('', failed ? `${failed} check${failed > 1 ? 's' : ''} failed.` : `All checks passed${warned ? ` (${warned} warning${warned > 1 ? 's' : ''})` : ''}.`);
+  lines.push('', summaryLine(report));
   return `${lines.join('\n')}\n`;
 }
 

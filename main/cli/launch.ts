@@ -41,6 +41,16 @@ function lines(stream: NodeJS.ReadableStream, fn: (line: string) => void): void 
   });
 }
 
+/** The tunnel named by the first --json line in `text`, if any. */
+function tunnelOf(text: string): string | undefined {
+  try {
+    const o = JSON.parse(text.split('\n')[0]!) as { tunnel?: unknown };
+    return typeof o.tunnel === 'string' ? o.tunnel : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * `porthole share …` from the command line: starts `command args… __share-worker`, hands it the
  * argv, relays stop and recover requests, prints what it says. Resolves with its exit code.
@@ -56,9 +66,13 @@ export function launchShare(argv: string[], io: CliIo & LaunchHooks, worker: { c
       if (child.connected) child.send(m, () => {});
     };
     let code: number | undefined;
+    const json = argv.includes('--json');
+    let tunnel: string | undefined;
     child.on('message', (m: FromWorker) => {
-      if (m.type === 'out') io.stdout(m.text);
-      else if (m.type === 'done') code = m.code;
+      if (m.type === 'out') {
+        io.stdout(m.text);
+        if (json && tunnel === undefined) tunnel = tunnelOf(m.text);
+      } else if (m.type === 'done') code = m.code;
     });
     lines(child.stdout!, (l) => io.stderr(`ngrok: ${l}\n`));
     void (io.stopSignal ?? signalPromise)().then((signal) => send({ type: 'stop', signal }));
@@ -71,7 +85,12 @@ export function launchShare(argv: string[], io: CliIo & LaunchHooks, worker: { c
     // 'close' comes after the process ended and its pipes drained; 'done' came before it, in order.
     child.on('close', (exitCode, signal) => {
       stopRecover();
-      if (code === undefined) io.stderr(`porthole share: the worker process ended unexpectedly (${signal ?? `exit ${exitCode}`})\n`);
+      if (code === undefined) {
+        const how = signal ?? `exit ${exitCode}`;
+        // The tunnel went with the worker: the last --json line must not go on saying "online".
+        if (json) io.stdout(`${JSON.stringify({ ...(tunnel ? { tunnel } : {}), state: 'error', code: 'INTERNAL', message: `Porthole's tunnel process ended unexpectedly (${how}); the tunnel is down.` })}\n`);
+        io.stderr(`porthole share: the worker process ended unexpectedly (${how}); the tunnel is down\n`);
+      }
       resolve(code ?? 1);
     });
     send({ type: 'run', argv });

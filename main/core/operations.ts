@@ -2,19 +2,24 @@
 // and what the tray's menu items do. Each throws OpError for an expected refusal, never a secret.
 import type { TunnelView } from '../../common/types.js';
 import type {
-  AppSettingsPatch, CredentialsPatch, ListeningPort, PortProbe, PreflightRequest, PreflightResult,
+  AppSettingsPatch, CredentialsPatch, ListeningPort, PortProbe, PreflightRequest, PreflightResult, ReenterIntent,
   SecretStorageInfo, SettingsView, StateSnapshot, TunnelDraft, TunnelEntry, TunnelExtras, TunnelTextKind,
+  FusionAuthApplied, FusionAuthApplyRequest, FusionAuthOutcome, FusionAuthPlanView, FusionAuthSetupRequest, ShareMinutes, VisitsView,
 } from '../../common/contract.js';
 import { invalidInput } from '../../common/errors.js';
 import { SECRET_KEYS } from '../settings/secrets.js';
-import type { CoreDeps } from '../ports.js';
+import type { AppCoreDeps } from './deps.js';
+import { applyFusionAuthSetup, planFusionAuthSetup, type FusionAuthSetupDeps } from './fusionauth.js';
+import { createShares } from './shares.js';
 import { createEngineSync } from './engine-sync.js';
 import { fail, OpError } from './op-error.js';
 import { createSecretKeeper } from './secret-keeper.js';
+import { createSerial } from './queue.js';
 import { importAuthtoken, saveCredentials, saveSettings, settingsView } from './settings.js';
 import * as tunnels from './tunnels.js';
 
 export { OpError } from './op-error.js';
+export type { AppCoreDeps } from './deps.js';
 export { isWeakBackend } from './secret-keeper.js';
 export { SECRET_PLACEHOLDER } from './tunnels.js';
 
@@ -46,6 +51,28 @@ export interface Operations {
   openUrl(url: string): Promise<null>;
   /** Start every tunnel marked "start with Porthole"; failures show in their views. */
   startAll(): Promise<void>;
+  /** The stored secrets that can no longer be read, as the window intent that opens each one's field. */
+  toReenter(): ReenterIntent[];
+  /** "Set up FusionAuth for me": what applying would change (writes nothing). */
+  planFusionAuthSetup(req: FusionAuthSetupRequest): Promise<FusionAuthOutcome<FusionAuthPlanView>>;
+  /** Apply it (in the queue: it writes the settings and the secrets). */
+  applyFusionAuthSetup(req: FusionAuthApplyRequest): Promise<FusionAuthOutcome<FusionAuthApplied>>;
+  listVisits(name: string): VisitsView;
+  /** Start the tunnel if stopped; set its deadline `minutes` from now (null: until stopped). */
+  shareFor(name: string, minutes: ShareMinutes): Promise<TunnelView>;
+  /** Look at the wall clock now (on resume): shares past their deadline stop. */
+  checkShares(): void;
+  /** True when some tunnel is shared until a deadline. */
+  hasDeadlines(): boolean;
+  /** Forget every deadline (quit). */
+  cancelShares(): void;
+}
+
+/** The window intent for a secret key that must be entered again. */
+function reenterIntent(key: string): ReenterIntent | undefined {
+  if (key === SECRET_KEYS.ngrokAuthtoken) return 'reenter:authtoken';
+  const m = /^client-secret-(.+)$/.exec(key);
+  return m ? `reenter:client-secret:${m[1]!}` : undefined;
 }
 
 /** Only web pages open in the browser: never a file:, javascript: or app-specific URL. */
@@ -62,27 +89,43 @@ function httpUrl(text: string): string {
   return url.href;
 }
 
-export function createOperations(deps: CoreDeps): Operations {
+export function createOperations(deps: AppCoreDeps): Operations {
   const log = deps.log ?? (() => {});
-  const secrets = createSecretKeeper(deps.secrets);
-  const core: tunnels.Core = { deps, secrets, sync: createEngineSync(deps.engine, deps.store, secrets) };
+  const secrets = createSecretKeeper(deps.secrets, (key) => {
+    log(`stored secret ${key} cannot be read: it must be entered again`);
+    deps.onChange?.();
+  });
+  // At a deadline the tunnel stops as if by hand, then the app says why.
+  const expire = (name: string): void => {
+    void tunnels.stopTunnel(core, name)
+      .then(() => deps.onShareEnded?.(name))
+      .catch((e: unknown) => log(`share of ${name} ended but it did not stop: ${e instanceof OpError ? e.error.code : 'error'}`));
+  };
+  const core: tunnels.Core = { deps, secrets, sync: createEngineSync(deps.engine, deps.store, secrets), shares: createShares(expire, deps.clock, deps.shareCheckEveryMs) };
+  // Every read-modify-write of the settings, the secrets or the engine's tunnels runs in this one queue.
+  const serial = createSerial();
+  const fa: FusionAuthSetupDeps = { store: deps.store, secrets, sync: core.sync, preflight: deps.preflight, ...(deps.fusionauthApi ? { api: deps.fusionauthApi } : {}) };
   const ops: Operations = {
-    async init() {
+    init: () => serial(async () => {
       await secrets.load([SECRET_KEYS.ngrokAuthtoken, ...deps.store.read().tunnels.map((t) => SECRET_KEYS.clientSecret(t.name))]);
       await core.sync.ensureSession().catch((e: unknown) => {
         if (!(e instanceof OpError)) throw e;
         log(`no ngrok session yet: ${e.error.code}`);
       });
-      for (const t of deps.store.read().tunnels) {
-        // A tunnel whose secret went missing stays out of the engine until it is saved again.
-        await core.sync.register(t).catch((e: unknown) => log(`tunnel ${t.name} not loaded: ${e instanceof OpError ? e.error.message : 'error'}`));
-      }
-    },
+      // Tunnels join the engine when started or saved, not here: the engine announces each addition to
+      // every subscriber with the whole list, so adding thousands at launch would cost the square.
+      // Their client secrets are read once, so one that can no longer be decrypted is asked for now.
+      for (const t of deps.store.read().tunnels) if (t.fusionauth) await secrets.get(SECRET_KEYS.clientSecret(t.name));
+    }),
     snapshot: () => ({ tunnels: tunnels.tunnelEntries(core), settings: settingsView(core) }),
     entries: () => tunnels.tunnelEntries(core),
-    saveTunnel: (draft) => tunnels.saveTunnel(core, draft),
-    removeTunnel: (name) => tunnels.removeTunnel(core, name),
-    startTunnel: (name) => tunnels.startTunnel(core, name),
+    saveTunnel: (draft) => serial(() => tunnels.saveTunnel(core, draft)),
+    removeTunnel: (name) => serial(() => tunnels.removeTunnel(core, name)),
+    async startTunnel(name) {
+      // Registering is queued; the start itself (seconds, on a slow network) is not, so it blocks no save.
+      await serial(() => tunnels.prepareStart(core, name));
+      return tunnels.startPrepared(core, name);
+    },
     stopTunnel: (name) => tunnels.stopTunnel(core, name),
     verifyTunnel: (name) => tunnels.verifyTunnel(core, name),
     tunnelExtras: (name) => tunnels.tunnelExtras(core, name),
@@ -93,9 +136,9 @@ export function createOperations(deps: CoreDeps): Operations {
     },
     runPreflight: (req) => tunnels.runPreflight(core, req),
     settingsView: () => settingsView(core),
-    saveSettings: (patch) => saveSettings(core, patch),
-    saveCredentials: (patch) => saveCredentials(core, patch),
-    importAuthtoken: (allow) => importAuthtoken(core, allow),
+    saveSettings: (patch) => serial(() => saveSettings(core, patch)),
+    saveCredentials: (patch) => serial(() => saveCredentials(core, patch)),
+    importAuthtoken: (allow) => serial(() => importAuthtoken(core, allow)),
     secretStorage: () => secrets.storage(),
     listPorts: () => deps.listPorts(),
     probePort: async (port) => ({ port, listening: await deps.probePort(port) }),
@@ -112,6 +155,18 @@ export function createOperations(deps: CoreDeps): Operations {
         await ops.startTunnel(t.name).catch((e: unknown) => log(`tunnel ${t.name} did not start: ${e instanceof OpError ? e.error.code : 'error'}`));
       }
     },
+    toReenter: () => secrets.toReenter().flatMap((k) => reenterIntent(k) ?? []),
+    planFusionAuthSetup: (req) => planFusionAuthSetup(fa, req),
+    applyFusionAuthSetup: (req) => serial(async () => {
+      const r = await applyFusionAuthSetup(fa, req);
+      if (r.ok) deps.onChange?.();
+      return r;
+    }),
+    listVisits: (name) => tunnels.listVisits(core, name),
+    shareFor: (name, minutes) => tunnels.shareFor(core, name, minutes, (n) => ops.startTunnel(n)),
+    checkShares: () => core.shares.check(),
+    hasDeadlines: () => core.shares.any(),
+    cancelShares: () => core.shares.cancelAll(),
   };
   return ops;
 }

@@ -6,16 +6,16 @@ import { fieldOf, sessionSpecSchema } from '../tunnel/validate.js';
 import { SECRET_KEYS } from '../settings/secrets.js';
 import type { Settings } from '../settings/schema.js';
 import { fail, failAll } from './op-error.js';
-import type { Core } from './tunnels.js';
+import { storedSecret, type Core } from './tunnels.js';
 
 export function settingsView(core: Core): SettingsView {
   const { store } = core.deps;
   const s = store.read();
-  const ngrok: SettingsView['ngrok'] = { authtoken: { stored: core.secrets.has(SECRET_KEYS.ngrokAuthtoken) } };
+  const ngrok: SettingsView['ngrok'] = { authtoken: storedSecret(core, SECRET_KEYS.ngrokAuthtoken) };
   if (s.ngrok.serverAddr) ngrok.serverAddr = s.ngrok.serverAddr;
   if (s.ngrok.caPem) ngrok.caPem = s.ngrok.caPem;
-  const problems = store.problems.map((p) => ({ kind: p.kind, movedTo: p.movedTo, keptTunnels: p.keptTunnels }));
-  return { startAtLogin: s.startAtLogin, ngrok, secretStorage: core.secrets.storage(), problems };
+  const problems = store.problems.map((p) => ({ kind: p.kind, ...(p.issue ? { issue: p.issue } : {}), movedTo: p.movedTo, keptTunnels: p.keptTunnels, reason: p.reason }));
+  return { startAtLogin: s.startAtLogin, notifyNewVisitors: s.notifyNewVisitors !== false, ngrok, secretStorage: core.secrets.storage(), problems };
 }
 
 /** The ingress settings after `patch` (`null` or blank clears a value), validated. */
@@ -38,6 +38,7 @@ export async function saveSettings(core: Core, patch: AppSettingsPatch): Promise
   const { store, loginItem } = core.deps;
   const s = store.read();
   const next: Settings = { ...s, ngrok: ngrokAfter(s, patch) };
+  if (patch.notifyNewVisitors !== undefined) next.notifyNewVisitors = patch.notifyNewVisitors;
   if (patch.startAtLogin !== undefined) {
     loginItem.set(patch.startAtLogin);
     // The OS has the last word (a read-only autostart folder, a policy): store what it says now.

@@ -1,7 +1,7 @@
 // core: the tunnel operations shared by the settings window (through main/ipc/) and the tray.
 // They throw OpError for an expected refusal; the stored settings never hold a secret.
 import type { FusionAuthSettings, TunnelSpec, TunnelView } from '../../common/types.js';
-import type { FusionAuthDraft, PreflightRequest, PreflightResult, TunnelDraft, TunnelEntry, TunnelExtras, TunnelTextKind } from '../../common/contract.js';
+import { LIMITS, type FusionAuthDraft, type PreflightRequest, type StoredSecret, type PreflightResult, type TunnelDraft, type TunnelEntry, type TunnelExtras, type TunnelTextKind, type VisitsView } from '../../common/contract.js';
 import { invalidInput, portholeError } from '../../common/errors.js';
 import { fieldFix } from '../../common/fields.js';
 import { parseTunnelSpec } from '../tunnel/validate.js';
@@ -10,16 +10,19 @@ import { policyYaml, scopesFor, VAULT_SECRET_REF } from '../tunnel/policy.js';
 import { redirectUriFor } from '../oidc/preflight.js';
 import { SECRET_KEYS } from '../settings/secrets.js';
 import type { StoredTunnel } from '../settings/schema.js';
-import type { CoreDeps } from '../ports.js';
+import { trayLine } from '../visits/visitors.js';
+import type { AppCoreDeps } from './deps.js';
+import type { Shares } from './shares.js';
 import type { EngineSync } from './engine-sync.js';
 import { fail, failAll } from './op-error.js';
 import type { SecretKeeper } from './secret-keeper.js';
 
 /** What every operation works on. */
 export interface Core {
-  deps: CoreDeps;
+  deps: AppCoreDeps;
   secrets: SecretKeeper;
   sync: EngineSync;
+  shares: Shares;
 }
 
 /** Where a client secret would go in a spec built for the window; no output shows it (see ngrokCommandFor, policyYaml). */
@@ -36,18 +39,30 @@ export function viewOf(core: Core, name: string): TunnelView {
   return core.deps.engine.get(name) ?? stoppedView(findTunnel(core, name));
 }
 
-function entryOf(core: Core, t: StoredTunnel, views: Map<string, TunnelView>): TunnelEntry {
-  const e: TunnelEntry = { name: t.name, target: t.target, mode: t.mode, startWithPorthole: t.startWithPorthole, view: views.get(t.name) ?? stoppedView(t) };
+function entryOf(core: Core, t: StoredTunnel, views: Map<string, TunnelView>, now = nowOf(core)): TunnelEntry {
+  const e: TunnelEntry = { name: t.name, target: t.target, mode: t.mode, startWithPorthole: t.startWithPorthole, record: t.record !== false, view: views.get(t.name) ?? stoppedView(t) };
   if (t.domain) e.domain = t.domain;
-  if (t.fusionauth) e.fusionauth = { ...t.fusionauth, clientSecret: { stored: core.secrets.has(SECRET_KEYS.clientSecret(t.name)) } };
+  const deadline = core.shares.deadline(t.name);
+  if (deadline !== undefined) e.deadline = deadline;
+  const summary = core.deps.visits?.summary(t.name);
+  const line = summary ? trayLine(summary, now) : null;
+  if (line) e.visitorsLine = line;
+  if (t.fusionauth) e.fusionauth = { ...t.fusionauth, clientSecret: storedSecret(core, SECRET_KEYS.clientSecret(t.name)) };
   return e;
 }
 
+export const nowOf = (core: Core): number => core.deps.clock?.now() ?? Date.now();
+
+/** A secret as the window sees it: stored or not, and whether the stored one must be entered again. */
+export function storedSecret(core: Core, key: string): StoredSecret {
+  return core.secrets.mustReenter(key) ? { stored: false, mustReenter: true } : { stored: core.secrets.has(key) };
+}
 const liveViews = (core: Core): Map<string, TunnelView> => new Map(core.deps.engine.list().map((v) => [v.name, v]));
 
 export function tunnelEntries(core: Core): TunnelEntry[] {
   const views = liveViews(core);
-  return core.deps.store.read().tunnels.map((t) => entryOf(core, t, views));
+  const now = nowOf(core);
+  return core.deps.store.read().tunnels.map((t) => entryOf(core, t, views, now));
 }
 
 /** The checks no schema can make: the previous name exists, the new one is free, public is confirmed. */
@@ -58,6 +73,9 @@ function checkDraft(core: Core, draft: TunnelDraft): StoredTunnel | undefined {
   const name = draft.name.trim();
   if (current.tunnels.some((t) => t.name === name && t.name !== draft.previousName)) {
     fail(invalidInput('name', `A tunnel named "${name}" already exists.`, 'Choose another name.'));
+  }
+  if (!prev && current.tunnels.length >= LIMITS.tunnels) {
+    fail(invalidInput('name', `Porthole keeps at most ${LIMITS.tunnels} tunnels, and ${current.tunnels.length} are saved.`, 'Remove a tunnel you no longer use, then add this one.'));
   }
   if (draft.mode === 'public' && !draft.confirmPublic) fail(portholeError('CONFIRM_PUBLIC', { field: 'confirmPublic' }));
   return prev;
@@ -94,6 +112,7 @@ export async function saveTunnel(core: Core, draft: TunnelDraft): Promise<Tunnel
   const prev = checkDraft(core, draft);
   const spec = await specOfDraft(core, draft, prev);
   const next = storedOf(spec, !!draft.startWithPorthole);
+  if ((draft.record ?? prev?.record) === false) next.record = false;
   const renamed = !!prev && prev.name !== spec.name;
   // The secret first: if the keychain refuses, nothing else has changed.
   const newKey = SECRET_KEYS.clientSecret(spec.name);
@@ -101,6 +120,7 @@ export async function saveTunnel(core: Core, draft: TunnelDraft): Promise<Tunnel
     await core.secrets.put(newKey, spec.fusionauth.clientSecret, draft.allowInsecureStorage, 'fusionauth.clientSecret');
   }
   if (prev && renamed) {
+    core.shares.clear(prev.name);
     await core.sync.unregister(prev.name);
     await core.secrets.drop(SECRET_KEYS.clientSecret(prev.name));
   }
@@ -117,6 +137,7 @@ export async function saveTunnel(core: Core, draft: TunnelDraft): Promise<Tunnel
 
 export async function removeTunnel(core: Core, name: string): Promise<null> {
   findTunnel(core, name);
+  core.shares.clear(name);
   await core.sync.unregister(name);
   await core.secrets.drop(SECRET_KEYS.clientSecret(name));
   core.deps.store.update((s) => ({ ...s, tunnels: s.tunnels.filter((t) => t.name !== name) }));
@@ -124,18 +145,50 @@ export async function removeTunnel(core: Core, name: string): Promise<null> {
   return null;
 }
 
-export async function startTunnel(core: Core, name: string): Promise<TunnelView> {
+/** The part of a start that reads the settings and changes the engine's tunnels (run in the operations' queue). */
+export async function prepareStart(core: Core, name: string): Promise<void> {
   const t = findTunnel(core, name);
   await core.sync.ensureSession();
   await core.sync.register(t);
+}
+
+/** The start itself; a tunnel removed meanwhile is NOT_FOUND, never started behind the settings' back. */
+export async function startPrepared(core: Core, name: string): Promise<TunnelView> {
+  findTunnel(core, name);
+  if (!core.sync.knows(name)) fail(portholeError('NOT_FOUND', { field: 'name', message: `There is no tunnel named "${name}".` }));
   await core.deps.engine.start(name);
   return viewOf(core, name);
 }
 
+export async function startTunnel(core: Core, name: string): Promise<TunnelView> {
+  await prepareStart(core, name);
+  return startPrepared(core, name);
+}
+
 export async function stopTunnel(core: Core, name: string): Promise<TunnelView> {
   findTunnel(core, name);
+  // Stopped by hand (or at its deadline): a later start is shared until stopped again.
+  core.shares.clear(name);
   if (core.sync.knows(name)) await core.deps.engine.stop(name);
   return viewOf(core, name);
+}
+
+/** Share for a set time: start the tunnel if it is stopped, then set its deadline (`null`: until stopped). */
+export async function shareFor(core: Core, name: string, minutes: number | null, start: (name: string) => Promise<TunnelView>): Promise<TunnelView> {
+  findTunnel(core, name);
+  const running = core.deps.engine.get(name);
+  if (!running || running.state === 'stopped' || running.state === 'error') await start(name);
+  if (minutes === null) core.shares.clear(name);
+  else core.shares.set(name, minutes * 60_000);
+  core.deps.onChange?.();
+  return viewOf(core, name);
+}
+
+/** The tunnel's kept requests and who visited it. */
+export function listVisits(core: Core, name: string): VisitsView {
+  findTunnel(core, name);
+  const v = core.deps.visits;
+  return { requests: v?.list(name) ?? [], visitors: v?.summary(name) ?? { visitors: [], anonymous: 0 } };
 }
 
 export async function verifyTunnel(core: Core, name: string): Promise<TunnelView> {

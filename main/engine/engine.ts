@@ -7,6 +7,7 @@
 import type { PortholeError, ProtectionResult, RunPreflight, SessionSpec, TunnelSpec, TunnelView, VerifyProtection } from '../../common/types.js';
 import { invalidInput } from '../errors.js';
 import { connectSession as realConnect } from '../tunnel/ngrok.js';
+import { createVisitRecorder, type Visits } from '../visits/recorder.js';
 import type { ConnectSession } from '../tunnel/ngrok.js';
 import { createRegistry, type Registry, type Subscriber, type TunnelRecord } from './registry.js';
 import { SessionRunner, type SessionRunnerOptions } from './session-runner.js';
@@ -14,6 +15,7 @@ import { isActive, initialState } from './state.js';
 import { TunnelRunner } from './tunnel-runner.js';
 
 export type { Subscriber } from './registry.js';
+export type { Visits } from '../visits/recorder.js';
 
 export type Result<T> = { ok: true; value: T } | { ok: false; errors: PortholeError[] };
 
@@ -65,6 +67,8 @@ export interface Engine {
   subscribe(fn: Subscriber): () => void;
   /** Replaces the authtoken / ingress; running tunnels move to a new session. */
   setSession(spec: SessionSpec): Promise<Result<SessionSpec>>;
+  /** Who visited each recording tunnel (TunnelSpec.record): request logs, visitors, live events. */
+  readonly visits: Visits;
 }
 
 function timingsFrom(r: RecoveryOptions = {}): SessionRunnerOptions {
@@ -90,8 +94,9 @@ export function createEngine(opts: EngineOptions): Engine {
     failOn: (c, error) => tunnels.failOn(c, error),
     failRunning: (error) => tunnels.failRunning(error),
   });
-  tunnels = new TunnelRunner(reg, sessions, { preflight: opts.preflight, verify: opts.verify, closeTimeoutMs: timings.closeTimeoutMs });
-  const parts: Parts = { reg, sessions, tunnels };
+  const recorder = createVisitRecorder();
+  tunnels = new TunnelRunner(reg, sessions, { preflight: opts.preflight, verify: opts.verify, closeTimeoutMs: timings.closeTimeoutMs, visitLog: recorder.log });
+  const parts: Parts = { reg, sessions, tunnels, visits: recorder.visits };
   const { records } = reg;
   return {
     add: (spec) => add(parts, spec),
@@ -115,6 +120,7 @@ export function createEngine(opts: EngineOptions): Engine {
       return () => void reg.subscribers.delete(fn);
     },
     setSession: (spec) => setSession(parts, spec),
+    visits: recorder.visits,
   };
 }
 
@@ -122,6 +128,7 @@ interface Parts {
   reg: Registry;
   sessions: SessionRunner;
   tunnels: TunnelRunner;
+  visits: Visits;
 }
 
 function add({ reg }: Parts, spec: TunnelSpec): Result<TunnelView> {
@@ -145,11 +152,12 @@ async function update({ reg, tunnels }: Parts, spec: TunnelSpec): Promise<Result
   return { ok: true, value: reg.view(r) };
 }
 
-async function remove({ reg, tunnels }: Parts, name: string): Promise<boolean> {
+async function remove({ reg, tunnels, visits }: Parts, name: string): Promise<boolean> {
   const r = reg.records.get(name);
   if (!r) return false;
   await tunnels.stop(name);
   reg.records.delete(name);
+  visits.clear(name); // a later tunnel of the same name starts with nobody seen
   reg.publish(reg.view(r));
   return true;
 }

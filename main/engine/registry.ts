@@ -5,6 +5,7 @@ import type { PortholeError, SessionSpec, TunnelSpec, TunnelView } from '../../c
 import { scrub } from '../errors.js';
 import { NgrokFailure } from '../tunnel/ngrok.js';
 import type { NgrokListener, NgrokSession } from '../tunnel/ngrok.js';
+import type { VisitProxy } from '../visits/proxy.js';
 import { isActive, next, type TunnelEvent, type TunnelState } from './state.js';
 
 /** One dialed ngrok agent session (session.ts numbers them; `id` is that number). */
@@ -28,6 +29,8 @@ export interface TunnelRecord {
   listener?: NgrokListener;
   /** The connection `listener` lives on. */
   connection?: AgentConnection;
+  /** The recording proxy the listener forwards to (main/visits/), while recording; lives as long as the run. */
+  proxy?: VisitProxy;
   /** The start in progress, awaited by stop(). */
   task?: Promise<void>;
   /** The result start() resolves with. */

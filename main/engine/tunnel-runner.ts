@@ -2,9 +2,11 @@
 // the protection check, binding again after a rebuild — and stops it without leaving a listener behind.
 import type { PortholeError, ProtectionResult, RunPreflight, TunnelSpec, TunnelView, VerifyProtection } from '../../common/types.js';
 import { portholeError, scrub } from '../errors.js';
-import { forwardConfigFor } from '../tunnel/forward-config.js';
-import { scopesFor } from '../tunnel/policy.js';
+import { forwardConfigFor, upstreamUrlFor } from '../tunnel/forward-config.js';
+import { recordsVisits, scopesFor, wantsIdentity } from '../tunnel/policy.js';
 import type { NgrokListener } from '../tunnel/ngrok.js';
+import type { VisitLog } from '../visits/log.js';
+import { startVisitProxy } from '../visits/proxy.js';
 import { bounded, sleep, within } from './async.js';
 import type { AgentConnection, Registry, TunnelRecord } from './registry.js';
 import type { SessionRunner, TunnelHooks } from './session-runner.js';
@@ -14,6 +16,8 @@ export interface TunnelRunnerOptions {
   preflight?: RunPreflight;
   verify?: VerifyProtection;
   closeTimeoutMs: number;
+  /** Where the recording proxies write; without it no tunnel records. */
+  visitLog?: VisitLog;
 }
 
 /** ngrok may hold an endpoint of a dead session for a few seconds: a rebind retries this often, once a second. */
@@ -37,6 +41,7 @@ export class TunnelRunner implements TunnelHooks {
     if (!reg.dispatch(r, { type: 'startRequested', at: reg.now() })) return r.state.kind === 'starting' && r.done ? r.done : Promise.resolve(reg.view(r));
     const run = r.state.run;
     const task = this.runStart(r, run).catch((err) => {
+      void this.dropProxy(r);
       if (!reg.isStale(r, run)) reg.dispatch(r, { type: 'failed', run, at: reg.now(), error: reg.toError(err) });
     });
     r.task = task;
@@ -62,6 +67,7 @@ export class TunnelRunner implements TunnelHooks {
       if (c && (!closed || lost)) sessions.stray(c, l);
     }
     if (task) await task; // a start in flight unbinds what it bound late
+    await this.dropProxy(r); // after the listener: nothing arrives at it any more
     return reg.view(r);
   }
 
@@ -125,8 +131,8 @@ export class TunnelRunner implements TunnelHooks {
     if (!preflight || (spec.mode !== 'oidc' && spec.mode !== 'oidc-legacy') || !spec.fusionauth) return true;
     let failed: { message: string; fix?: string } | undefined;
     try {
-      // Check what will really be requested: the policy adds `email` whenever an allow-list is set.
-      const report = await preflight({ ...spec.fusionauth, scopes: scopesFor(spec.fusionauth) });
+      // Check what will really be requested: the policy adds `email` for an allow-list, `email profile` while recording.
+      const report = await preflight({ ...spec.fusionauth, scopes: scopesFor(spec.fusionauth, { identity: wantsIdentity(spec) }) });
       failed = report.checks.find((c) => c.status === 'fail') ?? (report.ok ? undefined : { message: 'The FusionAuth check failed.' });
     } catch (err) {
       failed = { message: `The FusionAuth check could not run: ${this.text(err)}` };
@@ -141,6 +147,8 @@ export class TunnelRunner implements TunnelHooks {
   private async runStart(r: TunnelRecord, run: number): Promise<void> {
     const { reg, sessions } = this;
     if (!(await this.preflightPasses(r, run))) return;
+    const upstream = await this.openProxy(r, run);
+    if (upstream === null) return;
     for (;;) {
       let c: AgentConnection;
       try {
@@ -152,10 +160,11 @@ export class TunnelRunner implements TunnelHooks {
       if (reg.isStale(r, run)) return;
       let l: NgrokListener;
       try {
-        l = await c.session!.listen(forwardConfigFor(r.spec), metadataFor(r.spec));
+        l = await c.session!.listen(forwardConfigFor(r.spec, upstream), metadataFor(r.spec));
       } catch (err) {
         if (reg.isStale(r, run)) return;
         if (!sessions.isCurrent(c)) continue; // the session went away under us: bind on the next one
+        void this.dropProxy(r);
         return void reg.dispatch(r, { type: 'failed', run, at: reg.now(), error: reg.toError(err) });
       }
       if (reg.isStale(r, run)) return void (await this.closeQuietly(l)); // stopped meanwhile: unbind
@@ -172,11 +181,40 @@ export class TunnelRunner implements TunnelHooks {
     }
   }
 
+  /**
+   * While recording, starts this run's recording proxy in front of the app: its URL is what the
+   * tunnel forwards to. undefined: not recording, forward to the app itself. null: the run ended
+   * meanwhile, or the proxy could not start (the tunnel is then in error, with the fix).
+   */
+  private async openProxy(r: TunnelRecord, run: number): Promise<string | undefined | null> {
+    const { reg } = this;
+    await this.dropProxy(r); // a previous run's, left by a failure
+    const log = this.opts.visitLog;
+    if (!log || !recordsVisits(r.spec)) return undefined;
+    const started = await startVisitProxy({ tunnel: r.spec.name, target: upstreamUrlFor(r.spec.target), log, trustIdentity: r.spec.mode === 'oidc' });
+    if (!started.ok) {
+      if (!reg.isStale(r, run)) reg.dispatch(r, { type: 'failed', run, at: reg.now(), error: started.errors[0]! });
+      return null;
+    }
+    if (reg.isStale(r, run)) {
+      await started.value.close();
+      return null;
+    }
+    r.proxy = started.value;
+    return started.value.url;
+  }
+
+  private async dropProxy(r: TunnelRecord): Promise<void> {
+    const p = r.proxy;
+    r.proxy = undefined;
+    if (p) await p.close();
+  }
+
   /** Binds a tunnel again on a rebuilt connection. */
   private async rebindOne(r: TunnelRecord, c: AgentConnection, run: number, attempt: number): Promise<void> {
     const { reg, sessions } = this;
     try {
-      const l = await c.session!.listen(forwardConfigFor(r.spec), metadataFor(r.spec));
+      const l = await c.session!.listen(forwardConfigFor(r.spec, r.proxy?.url), metadataFor(r.spec));
       if (reg.isStale(r, run) || !sessions.isCurrent(c)) return void this.closeQuietly(l);
       const prevUrl = r.state.url;
       r.listener = l;

@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BrowserWindow, nativeTheme, session, type WebContents } from 'electron';
-import { CHANNELS, type StateSnapshot, type WindowIntent } from '../../common/contract.js';
+import { CHANNELS, type StateSnapshot, type VisitRecorded, type WindowIntent } from '../../common/contract.js';
 import type { WindowPort } from '../ports.js';
 import { settingsWindowOptions } from '../window-options.js';
 
@@ -18,6 +18,8 @@ export interface SettingsWindowPaths {
 export interface SettingsWindow extends WindowPort {
   /** The exact URL the window loads: the only trusted IPC sender (PortholeDeps.trustedSender). */
   readonly url: string;
+  /** The `visitRecorded` push (a batch of completed requests) if the window is open. */
+  pushVisits(batch: VisitRecorded[]): void;
 }
 
 /** Denies every permission (camera, notifications, clipboard-read, …) to every page of the session. */
@@ -67,6 +69,9 @@ export function createSettingsWindow(opts: SettingsWindowPaths): SettingsWindow 
     },
     pushState(state: StateSnapshot): void {
       send(CHANNELS.stateChanged, state);
+    },
+    pushVisits(batch: VisitRecorded[]): void {
+      send(CHANNELS.visitRecorded, batch);
     },
   };
 }

@@ -4,30 +4,47 @@
 
 import { z } from 'zod';
 import type { PortholeError } from '../../common/types.js';
-import { INVOKE_KEYS, type Handlers, type InvokeKey, type IpcResult, type Payloads, type Results } from '../../common/contract.js';
+import { INVOKE_KEYS, LIMITS, type Handlers, type InvokeKey, type IpcResult, type Payloads, type Results } from '../../common/contract.js';
 import { invalidInput, portholeError, scrub } from '../../common/errors.js';
 import { fieldFix } from '../../common/fields.js';
 import { authModeSchema, fieldOf, nameSchema } from '../tunnel/validate.js';
-import type { CoreDeps, LogPort } from '../ports.js';
-import { createOperations, OpError, type Operations } from '../core/operations.js';
+import type { LogPort } from '../ports.js';
+import { createOperations, OpError, type AppCoreDeps, type Operations } from '../core/operations.js';
 
-export interface HandlerDeps extends CoreDeps {
+export interface HandlerDeps extends AppCoreDeps {
   /** The settings window's URL (compared without query and hash), or a predicate. */
   trustedSender: string | ((senderUrl: string) => boolean);
 }
 
 // ---- payload schemas: the shape of each channel's payload; the field rules are the engine's ----
 
-const strings = z.array(z.string()).default([]);
+/** Text of at most `max` characters; the error names the limit (the field is prefixed by payloadErrors). */
+const text = (max: number) => z.string().max(max, { error: `is longer than ${max} characters` });
+const strings = z
+  .array(text(LIMITS.text))
+  .max(LIMITS.listEntries, { error: `has more than ${LIMITS.listEntries} entries` })
+  .default([]);
+/** A tunnel name, its length checked before the name rules run on it. */
+const boundedName = z.string({ error: 'is required' }).max(LIMITS.text, { error: `is longer than ${LIMITS.text} characters` }).pipe(nameSchema);
 const fusionAuthDraftPayload = z.object({
-  issuer: z.string().default(''),
-  clientId: z.string().default(''),
-  clientSecret: z.string().optional(),
+  issuer: text(LIMITS.url).default(''),
+  clientId: text(LIMITS.text).default(''),
+  clientSecret: text(LIMITS.secret).optional(),
   allowEmails: strings,
   allowDomains: strings,
   scopes: strings,
 });
-const tunnelRef = z.object({ name: nameSchema });
+const tunnelRef = z.object({ name: boundedName });
+const fusionAuthSetup = {
+  url: text(LIMITS.url),
+  apiKey: text(LIMITS.secret).optional(),
+  tenantId: text(LIMITS.text).optional(),
+  appName: text(LIMITS.text).optional(),
+  fixIssuer: z.boolean().optional(),
+  requireRegistration: z.boolean().optional(),
+  register: z.array(text(LIMITS.text)).max(LIMITS.listEntries, { error: `has more than ${LIMITS.listEntries} entries` }).optional(),
+  tunnel: boundedName,
+};
 const noPayload = z.union([z.undefined(), z.null(), z.object({}).strict()]).transform((): undefined => undefined);
 
 /** A schema whose output is the channel's payload type: the contract and the check cannot drift. */
@@ -37,13 +54,14 @@ const PAYLOADS: PayloadSchemas = {
   getState: noPayload,
   listTunnels: noPayload,
   saveTunnel: z.object({
-    previousName: nameSchema.optional(),
-    name: z.string({ error: 'is required' }),
-    target: z.union([z.string(), z.number()], { error: 'is required' }).transform(String),
+    previousName: boundedName.optional(),
+    name: z.string({ error: 'is required' }).max(LIMITS.text, { error: `is longer than ${LIMITS.text} characters` }),
+    target: z.union([text(LIMITS.text), z.number()], { error: 'is required' }).transform(String),
     mode: authModeSchema,
-    domain: z.string().optional(),
+    domain: text(LIMITS.text).optional(),
     startWithPorthole: z.boolean().default(false),
     fusionauth: fusionAuthDraftPayload.optional(),
+    record: z.boolean().optional(),
     confirmPublic: z.boolean().optional(),
     allowInsecureStorage: z.boolean().optional(),
   }),
@@ -52,23 +70,36 @@ const PAYLOADS: PayloadSchemas = {
   stopTunnel: tunnelRef,
   verifyTunnel: tunnelRef,
   tunnelExtras: tunnelRef,
-  copyTunnelText: z.object({ name: nameSchema, kind: z.enum(['url', 'ngrok-command', 'traffic-policy'], { error: 'must be url, ngrok-command or traffic-policy' }) }),
+  copyTunnelText: z.object({ name: boundedName, kind: z.enum(['url', 'ngrok-command', 'traffic-policy'], { error: 'must be url, ngrok-command or traffic-policy' }) }),
   runPreflight: z
-    .object({ tunnel: nameSchema.optional(), fusionauth: fusionAuthDraftPayload.optional() })
+    .object({ tunnel: boundedName.optional(), fusionauth: fusionAuthDraftPayload.optional() })
     .refine((r) => r.tunnel !== undefined || r.fusionauth !== undefined, { error: 'give a tunnel or FusionAuth settings', path: ['fusionauth'] }),
   getSettings: noPayload,
   saveSettings: z.object({
     startAtLogin: z.boolean().optional(),
-    serverAddr: z.string().nullable().optional(),
-    caPem: z.string().max(100_000).nullable().optional(),
+    notifyNewVisitors: z.boolean().optional(),
+    serverAddr: text(LIMITS.text).nullable().optional(),
+    caPem: text(LIMITS.pem).nullable().optional(),
   }),
-  saveCredentials: z.object({ ngrokAuthtoken: z.string().max(4096).optional(), allowInsecureStorage: z.boolean().optional() }),
+  saveCredentials: z.object({ ngrokAuthtoken: text(LIMITS.secret).optional(), allowInsecureStorage: z.boolean().optional() }),
   importNgrokAuthtoken: z.object({ allowInsecureStorage: z.boolean().optional() }).default({}),
   listListeningPorts: noPayload,
   probePort: z.object({ port: z.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).min(1, { error: 'must be 1–65535' }).max(65535, { error: 'must be 1–65535' }) }),
-  copyText: z.object({ text: z.string().max(100_000, { error: 'is too long' }) }),
-  openExternal: z.object({ url: z.string() }),
+  copyText: z.object({ text: text(LIMITS.clipboard) }),
+  openExternal: z.object({ url: text(LIMITS.url) }),
   secretStorageInfo: noPayload,
+  planFusionAuthSetup: z.object(fusionAuthSetup),
+  applyFusionAuthSetup: z.object({
+    ...fusionAuthSetup,
+    target: text(LIMITS.text).optional(),
+    rememberApiKey: z.boolean().optional(),
+    allowInsecureStorage: z.boolean().optional(),
+  }),
+  listVisits: tunnelRef,
+  shareFor: z.object({
+    name: boundedName,
+    minutes: z.union([z.literal(15), z.literal(60), z.literal(240), z.null()], { error: 'must be 15, 60, 240 or null (until stopped)' }),
+  }),
 };
 
 /** What each channel does, on its parsed payload. */
@@ -93,6 +124,10 @@ function routes(ops: Operations): { [K in InvokeKey]: (p: Payloads[K]) => Promis
     copyText: (p) => ops.copyText(p.text),
     openExternal: (p) => ops.openUrl(p.url),
     secretStorageInfo: async () => ops.secretStorage(),
+    planFusionAuthSetup: (p) => ops.planFusionAuthSetup(p),
+    applyFusionAuthSetup: (p) => ops.applyFusionAuthSetup(p),
+    listVisits: async (p) => ops.listVisits(p.name),
+    shareFor: (p) => ops.shareFor(p.name, p.minutes),
   };
 }
 
@@ -113,8 +148,8 @@ export function senderCheck(trusted: HandlerDeps['trustedSender']): (url: string
 
 /** Every text value submitted in a payload that is a secret, so no answer can echo one back. */
 function payloadSecrets(payload: unknown): string[] {
-  const p = payload as { fusionauth?: { clientSecret?: unknown }; ngrokAuthtoken?: unknown } | null | undefined;
-  return [p?.fusionauth?.clientSecret, p?.ngrokAuthtoken].filter((s): s is string => typeof s === 'string' && s.length >= 4);
+  const p = payload as { fusionauth?: { clientSecret?: unknown }; ngrokAuthtoken?: unknown; apiKey?: unknown } | null | undefined;
+  return [p?.fusionauth?.clientSecret, p?.ngrokAuthtoken, p?.apiKey].filter((s): s is string => typeof s === 'string' && s.length >= 4);
 }
 
 /** Deep-replace any occurrence of the given secrets in a JSON-able value (as JSON escapes them). */

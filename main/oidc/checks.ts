@@ -2,15 +2,18 @@
 // No I/O. Every message is built here from non-secret parts; the fixes use FusionAuth's own screen names.
 import type { FusionAuthSettings, PreflightCheck } from '../../common/types.js';
 import { isLoopbackHost } from '../../common/view-rules.js';
-import { scrub } from '../../common/errors.js';
+import { scrub } from '../../common/scrub.js';
 
 /** The Authorized redirect URL that ngrok's edge uses for every OpenID Connect endpoint. */
 export const NGROK_REDIRECT_URI = 'https://idp.ngrok.com/oauth2/callback';
 
 /** Order of the report; every report lists all of them (see `skipped`). */
 export const CHECK_IDS: readonly PreflightCheck['id'][] = [
-  'issuer-url', 'discovery', 'issuer-match', 'grants', 'scopes', 'client-credentials', 'redirect-uri',
+  'issuer-url', 'discovery', 'issuer-match', 'grants', 'scopes', 'token-endpoint', 'client-credentials', 'redirect-uri',
 ];
+
+/** Largest answer Porthole reads from the provider (discovery, token), counted after decompression. */
+export const MAX_ANSWER_KB = 128;
 
 const TENANT_ISSUER = 'Tenants > Your Tenant > General > Issuer';
 const APP_OAUTH = 'Applications > Your App > OAuth';
@@ -56,6 +59,7 @@ export type DiscoveryFailure =
   | { kind: 'refused'; host: string }
   | { kind: 'tls'; host: string; code: string }
   | { kind: 'timeout'; seconds: number }
+  | { kind: 'too-large'; kb: number }
   | { kind: 'status'; status: number; location?: string }
   | { kind: 'not-json'; contentType: string }
   | { kind: 'no-issuer' }
@@ -96,10 +100,13 @@ export function discoveryCheck(url: string, failure?: DiscoveryFailure): Preflig
       return fail(`TLS error talking to ${failure.host} (${failure.code}): ${what}.`, fix);
     }
     case 'timeout':
-      return fail(`No answer from ${url} within ${failure.seconds} s (timeout).`, 'Check that FusionAuth is running and reachable from this network (a firewall or VPN may be in the way).');
+      return fail(`No complete answer from ${url} within ${failure.seconds} s (timeout).`, 'Check that FusionAuth is running and reachable from this network (a firewall or VPN may be in the way).');
+    case 'too-large':
+      return fail(`The provider's answer is larger than ${failure.kb} KB: ${url} does not serve an OpenID configuration (FusionAuth's is a few KB).`,
+        `The issuer does not lead to FusionAuth. ${base}`);
     case 'status':
       if (failure.status >= 300 && failure.status < 400) {
-        return fail(`${url} redirected (HTTP ${failure.status}${failure.location ? ` to ${failure.location}` : ''}) instead of answering with the OpenID configuration.`,
+        return fail(`${url} redirected (HTTP ${failure.status}${failure.location ? ` to ${clip(failure.location, 200)}` : ''}) instead of answering with the OpenID configuration.`,
           `Enter FusionAuth's final address as the issuer (e.g. https:// rather than http://). ${base}`);
       }
       if (failure.status === 404) {
@@ -112,19 +119,29 @@ export function discoveryCheck(url: string, failure?: DiscoveryFailure): Preflig
       return fail(`${url} answered HTTP ${failure.status} instead of the OpenID configuration.`,
         failure.status >= 500 ? 'FusionAuth (or a proxy in front of it) is failing: check its health on System > About in the admin UI, then try again.' : `Check the issuer. ${base}`);
     case 'not-json':
-      return fail(`${url} did not answer with JSON (content type "${failure.contentType || 'none'}"): this is not an OpenID configuration.`,
+      return fail(`${url} did not answer with JSON (content type "${clip(failure.contentType, 80) || 'none'}"): this is not an OpenID configuration.`,
         `The issuer leads to a web page, not to FusionAuth (a login proxy in front of it?). ${base}`);
     case 'no-issuer':
       return fail(`The OpenID configuration at ${url} has no "issuer".`, `In FusionAuth, set ${TENANT_ISSUER} to FusionAuth's own URL, then try again.`);
     case 'network':
-      return fail(`Could not read ${url} (${failure.code}).`, `Check the network connection and that FusionAuth is reachable. ${base}`);
+      return fail(`Could not read ${url} (${clip(failure.code, 80)}).`, `Check the network connection and that FusionAuth is reachable. ${base}`);
   }
 }
 
 /** `issuer-match`: ngrok compares the discovered issuer with the configured one character for character. */
-export function checkIssuerMatch(configured: string, discovered: string): PreflightCheck {
-  if (configured === discovered) return { id: 'issuer-match', status: 'pass', message: `FusionAuth's issuer is exactly ${configured}.` };
+export function checkIssuerMatch(configured: string, rawDiscovered: string): PreflightCheck {
+  if (configured === rawDiscovered) return { id: 'issuer-match', status: 'pass', message: `FusionAuth's issuer is exactly ${configured}.` };
   const strip = (s: string) => s.replace(/\/+$/, '');
+  // A provider's issuer is never offered as "enter exactly …" advice while it hides non-ASCII characters.
+  const odd = nonAscii(rawDiscovered);
+  const discovered = clip(rawDiscovered, 200);
+  if (odd.length) {
+    return {
+      id: 'issuer-match', status: 'fail',
+      message: `FusionAuth's issuer "${discovered}" holds non-ASCII characters (${odd.join(', ')}): it only looks like ${configured}, and ngrok compares them character for character.`,
+      fix: `In FusionAuth, open ${TENANT_ISSUER}, type the issuer again in plain ASCII as ${strip(configured)} (don't paste it) and save. Don't copy FusionAuth's value into Porthole.`,
+    };
+  }
   let discoveredIsUrl = true;
   try {
     new URL(discovered);
@@ -204,9 +221,43 @@ export function checkScopes(scopesSupported: unknown, input: Pick<FusionAuthSett
 export type CredentialsProbe =
   | { kind: 'error'; error: string; reason?: string; description?: string; status: number }
   | { kind: 'tokens' }
-  | { kind: 'missing'; field: 'clientId' | 'clientSecret' | 'token_endpoint' }
+  | { kind: 'missing'; field: 'clientId' | 'clientSecret' }
   | { kind: 'unreachable'; detail: string }
+  | { kind: 'too-large'; kb: number }
   | { kind: 'no-method'; advertised: string[] };
+
+/**
+ * `token-endpoint`: the client secret goes only to the issuer's own origin (FusionAuth serves every
+ * endpoint from there). A discovery document naming another host or port, or another scheme such as
+ * `file:`, would otherwise receive the secret. Returns the URL when the secret may be sent to it.
+ */
+export function checkTokenEndpoint(issuer: URL, tokenEndpoint: unknown): { check: PreflightCheck; url?: URL } {
+  const id = 'token-endpoint' as const;
+  const fix = `Check that the issuer is your FusionAuth itself (not a proxy or a look-alike host): FusionAuth names its token endpoint ${issuer.origin}/oauth2/token.`;
+  if (typeof tokenEndpoint !== 'string' || !tokenEndpoint) {
+    return { check: { id, status: 'fail', message: "FusionAuth's configuration has no token endpoint.", fix: `Check the issuer: ${TENANT_ISSUER} must be your FusionAuth URL.` } };
+  }
+  const shown = clip(tokenEndpoint, 200);
+  let url: URL;
+  try {
+    url = new URL(tokenEndpoint);
+  } catch {
+    return { check: { id, status: 'fail', message: `FusionAuth's configuration names a token endpoint that is not a URL ("${shown}").`, fix } };
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    return { check: { id, status: 'fail', message: `FusionAuth's configuration names a ${clip(url.protocol, 20)} token endpoint ("${shown}"), not an https one: Porthole sends the client secret nowhere else.`, fix } };
+  }
+  if (url.origin !== issuer.origin) {
+    return {
+      check: {
+        id, status: 'fail',
+        message: `The token endpoint is on ${url.origin}, not on the issuer's origin ${issuer.origin}: Porthole does not send the client secret to another origin, so the client id and secret were not checked.`,
+        fix,
+      },
+    };
+  }
+  return { check: { id, status: 'pass', message: `The token endpoint ${shown} is on the issuer's origin.` }, url };
+}
 
 /** `client-credentials`: invalid_grant means the client authenticated; invalid_client means it did not. */
 export function checkCredentials(probe: CredentialsProbe, method: string): PreflightCheck {
@@ -214,12 +265,13 @@ export function checkCredentials(probe: CredentialsProbe, method: string): Prefl
   const id = 'client-credentials' as const;
   switch (probe.kind) {
     case 'missing':
-      if (probe.field === 'token_endpoint') return { id, status: 'fail', message: "FusionAuth's configuration has no token endpoint.", fix: `Check the issuer: ${TENANT_ISSUER} must be your FusionAuth URL.` };
       return { id, status: 'fail', message: `The ${probe.field === 'clientId' ? 'client id' : 'client secret'} is empty.`, fix: copyFix };
     case 'no-method':
       return { id, status: 'fail', message: `FusionAuth's token endpoint accepts none of client_secret_basic and client_secret_post (it lists ${probe.advertised.join(', ') || 'nothing'}).`, fix: `In FusionAuth, open ${APP_OAUTH} and set Client Authentication to Required (client secret).` };
     case 'unreachable':
       return { id, status: 'fail', message: `FusionAuth's token endpoint could not be reached (${probe.detail}).`, fix: 'Check that FusionAuth is reachable, then try again.' };
+    case 'too-large':
+      return { id, status: 'fail', message: `The provider's answer is larger than ${probe.kb} KB: its token endpoint does not behave like FusionAuth's.`, fix: `Check the issuer: ${TENANT_ISSUER} must be your FusionAuth URL.` };
     case 'tokens':
       return { id, status: 'warn', message: 'FusionAuth issued tokens for a made-up authorization code: the client id and secret were accepted, but the token endpoint behaves oddly.' };
     case 'error': {
@@ -239,65 +291,36 @@ export function checkCredentials(probe: CredentialsProbe, method: string): Prefl
   }
 }
 
-/** `redirect-uri`: can't be probed from outside FusionAuth, so it is always listed, as a passed note. */
+/** `redirect-uri`: can't be probed from outside FusionAuth, so it is always listed, as one to do by hand. */
 export function redirectCheck(): PreflightCheck {
   return {
-    id: 'redirect-uri', status: 'pass',
+    id: 'redirect-uri', status: 'manual',
     message: `Not checkable from here: FusionAuth must list ${NGROK_REDIRECT_URI} as an Authorized redirect URL of the application, or sign-in ends on a FusionAuth error page.`,
     fix: `In FusionAuth, open ${APP_OAUTH}, add ${NGROK_REDIRECT_URI} under Authorized redirect URLs, and save.`,
   };
 }
 
-/** A check that could not run because an earlier one failed: reported as a failure, never omitted. */
+/** A check that could not run because an earlier one failed: listed as not checked, never omitted. */
 export function skipped(id: PreflightCheck['id'], because: PreflightCheck['id']): PreflightCheck {
-  return { id, status: 'fail', message: `Not checked: the ${because} check failed.`, fix: `Fix the ${because} check first.` };
+  return { id, status: 'skip', message: `Not checked: the ${because} check failed.`, fix: `Fix the ${because} check first.` };
+}
+
+/** `U+0430 at character 12`, for each character outside printable ASCII (at most five). */
+function nonAscii(s: string): string[] {
+  const out: string[] = [];
+  [...s].forEach((c, i) => {
+    if (/[^\x20-\x7e]/.test(c)) out.push(`U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} at character ${i + 1}`);
+  });
+  return out.length > 5 ? [...out.slice(0, 5), `${out.length - 5} more`] : out;
 }
 
 function clip(s: string, max: number): string {
   return s.length > max ? `${s.slice(0, max - 1)}…` : s;
 }
 
-/** oauth4webapi's form-urlencoding of client credentials (RFC 6749 §2.3.1), for the Basic header. */
-function formUrlEncode(s: string): string {
-  return encodeURIComponent(s).replace(/[-_.!~*'()]|%20/g, (c) => (c === '%20' ? '+' : `%${c.charCodeAt(0).toString(16).toUpperCase()}`));
-}
-
-/**
- * Every form in which the secret travels to the token endpoint, so that a provider echoing the
- * request (the form body, the Authorization header, as JSON) can't carry it into a message.
- */
-export function secretForms(secret: string, clientId = ''): string[] {
-  if (secret.length < 4) return [];
-  const forms = new Set([
-    secret,
-    encodeURIComponent(secret),
-    formUrlEncode(secret),
-    new URLSearchParams({ s: secret }).toString().slice(2),
-    JSON.stringify(secret).slice(1, -1),
-  ]);
-  for (const [id, pw] of [[clientId, secret], [formUrlEncode(clientId), formUrlEncode(secret)]] as const) {
-    let basic: string;
-    try {
-      basic = btoa(`${id}:${pw}`);
-    } catch {
-      continue; // not Latin-1: the client never sends it that way (oauth4webapi encodes first)
-    }
-    forms.add(basic);
-    forms.add(basic.replace(/=+$/, ''));
-  }
-  // Longest first, so a form that contains another is replaced whole.
-  return [...forms].filter((f) => f.length >= 4).sort((a, b) => b.length - a.length);
-}
-
-/** Replaces every one of `forms` (see secretForms) in a text. */
-export function scrubForms(text: string, forms: readonly string[]): string {
-  return scrub(text, forms);
-}
-
-/** Replaces every form of the secret (belt and braces: the adapter scrubs the provider's words first). */
-export function redact(checks: PreflightCheck[], secret: string, clientId = ''): PreflightCheck[] {
-  const forms = secretForms(secret, clientId);
-  if (!forms.length) return checks;
-  const scrub = (s: string) => scrubForms(s, forms);
-  return checks.map((c) => ({ ...c, message: scrub(c.message), ...(c.fix !== undefined ? { fix: scrub(c.fix) } : {}) }));
+/** Replaces every form of the secret in the report (belt and braces: the adapter scrubs the provider's words first). */
+export function redact(checks: PreflightCheck[], secret: string): PreflightCheck[] {
+  if (secret.length < 4) return checks;
+  const clean = (t: string) => scrub(t, [secret]);
+  return checks.map((c) => ({ ...c, message: clean(c.message), ...(c.fix !== undefined ? { fix: clean(c.fix) } : {}) }));
 }

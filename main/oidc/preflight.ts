@@ -4,10 +4,12 @@ import type * as OC from 'openid-client';
 import { openidClient, type OpenidClient } from './openid.js';
 import { scopesFor } from '../tunnel/policy.js';
 import type { FusionAuthSettings, PreflightCheck, PreflightReport, RunPreflight } from '../../common/types.js';
+import { scrub } from '../../common/scrub.js';
 import {
-  NGROK_REDIRECT_URI, checkCredentials, checkGrants, checkIssuerMatch, checkIssuerUrl, checkScopes,
-  discoveryCheck, discoveryUrlFor, isLoopbackHost, redact, redirectCheck, scrubForms, secretForms, skipped,
+  MAX_ANSWER_KB, NGROK_REDIRECT_URI, checkCredentials, checkGrants, checkIssuerMatch, checkIssuerUrl, checkScopes,
+  checkTokenEndpoint, discoveryCheck, discoveryUrlFor, isLoopbackHost, redact, redirectCheck, skipped,
 } from './checks.js';
+import { AnswerTooLarge, cappedFetch } from './capped-fetch.js';
 import type { CredentialsProbe, DiscoveryFailure } from './checks.js';
 
 export { NGROK_REDIRECT_URI } from './checks.js';
@@ -40,11 +42,21 @@ function systemCode(err: unknown): string | undefined {
   return undefined;
 }
 
+/** The first error in the `cause` chain for which `pred` holds. */
+function inCauses(err: unknown, pred: (e: { code?: unknown; name?: unknown }) => boolean): boolean {
+  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 6; e = (e as { cause?: unknown }).cause, depth++) {
+    if (pred(e as { code?: unknown; name?: unknown })) return true;
+  }
+  return false;
+}
+
 function classifyTransport(err: unknown, url: URL, timeoutMs: number): DiscoveryFailure {
-  const code = (err as { code?: unknown })?.code;
-  if (code === 'OAUTH_TIMEOUT' || (err as Error)?.name === 'TimeoutError' || code === 'OAUTH_ABORT') {
+  // Checked before anything else: a cut-off body must not read as "not JSON".
+  if (inCauses(err, (e) => e instanceof AnswerTooLarge)) return { kind: 'too-large', kb: MAX_ANSWER_KB };
+  if (inCauses(err, (e) => e.code === 'OAUTH_TIMEOUT' || e.code === 'OAUTH_ABORT' || e.name === 'TimeoutError')) {
     return { kind: 'timeout', seconds: Math.round(timeoutMs / 100) / 10 };
   }
+  const code = (err as { code?: unknown })?.code;
   const sys = systemCode(err);
   const host = url.host;
   if (sys === 'ENOTFOUND' || sys === 'EAI_AGAIN' || sys === 'EAI_NONAME') return { kind: 'dns', host: url.hostname };
@@ -83,6 +95,8 @@ async function discover(url: URL, input: FusionAuthSettings, timeoutMs: number):
   try {
     const config = await client.discovery(url, input.clientId || 'porthole-preflight', undefined, client.None(), {
       timeout: timeoutMs / 1000,
+      // A hostile or broken provider may answer without end, or with a gzip bomb.
+      [client.customFetch]: cappedFetch,
       ...(insecure ? { execute: [client.allowInsecureRequests] } : {}),
     });
     return { config, metadata: config.serverMetadata() };
@@ -100,55 +114,50 @@ function pickAuth(advertised: unknown): 'client_secret_basic' | 'client_secret_p
   return undefined;
 }
 
-async function probeCredentials(metadata: OC.ServerMetadata, input: FusionAuthSettings, timeoutMs: number): Promise<{ probe: CredentialsProbe; method: string }> {
+/** What the token endpoint's refusal says, with every form of the secret scrubbed before anything is shortened. */
+function probeFromError(client: OpenidClient, err: unknown, input: FusionAuthSettings, tokenUrl: URL, timeoutMs: number): CredentialsProbe {
+  // The provider's words may echo the request (form body, Authorization header).
+  const clean = (t: string) => scrub(t, [input.clientSecret]);
+  if (err instanceof client.ResponseBodyError) {
+    const body = err.cause as { error_reason?: unknown };
+    return {
+      kind: 'error', error: clean(err.error), status: err.status,
+      ...(typeof body?.error_reason === 'string' ? { reason: clean(body.error_reason) } : {}),
+      ...(err.error_description ? { description: clean(err.error_description) } : {}),
+    };
+  }
+  if (err instanceof client.WWWAuthenticateChallengeError) {
+    const challenge = (err.cause as { parameters?: { error?: string } }[] | undefined)?.[0];
+    return { kind: 'error', error: clean(challenge?.parameters?.error ?? 'invalid_client'), status: err.status };
+  }
+  if (err instanceof client.ClientError && err.code === 'OAUTH_HTTP_REQUEST_FORBIDDEN') {
+    return { kind: 'unreachable', detail: 'the token endpoint is plain http' };
+  }
+  const failure = classifyTransport(err, tokenUrl, timeoutMs);
+  if (failure.kind === 'too-large') return { kind: 'too-large', kb: failure.kb };
+  return { kind: 'unreachable', detail: failure.kind === 'timeout' ? `timeout after ${failure.seconds} s` : failure.kind === 'network' ? failure.code : failure.kind };
+}
+
+/** Sends the secret with a deliberately invalid code; `tokenUrl` has passed checkTokenEndpoint (the issuer's origin). */
+async function probeCredentials(metadata: OC.ServerMetadata, tokenUrl: URL, input: FusionAuthSettings, timeoutMs: number): Promise<{ probe: CredentialsProbe; method: string }> {
   const method = pickAuth(metadata.token_endpoint_auth_methods_supported) ?? 'none';
   if (!input.clientId) return { probe: { kind: 'missing', field: 'clientId' }, method };
   if (!input.clientSecret) return { probe: { kind: 'missing', field: 'clientSecret' }, method };
-  if (!metadata.token_endpoint) return { probe: { kind: 'missing', field: 'token_endpoint' }, method };
   if (method === 'none') {
     return { probe: { kind: 'no-method', advertised: (metadata.token_endpoint_auth_methods_supported ?? []).map(String) }, method };
   }
   const client = await openidClient();
   const auth = method === 'client_secret_basic' ? client.ClientSecretBasic(input.clientSecret) : client.ClientSecretPost(input.clientSecret);
-  const config = new client.Configuration(metadata, input.clientId, undefined, auth);
+  // Only the validated endpoint: nothing else in the document can redirect where the secret goes.
+  const config = new client.Configuration({ ...metadata, token_endpoint: tokenUrl.href }, input.clientId, undefined, auth);
   config.timeout = timeoutMs / 1000;
-  let tokenUrl: URL;
-  try {
-    tokenUrl = new URL(metadata.token_endpoint);
-  } catch {
-    return { probe: { kind: 'unreachable', detail: 'the token endpoint is not a URL' }, method };
-  }
+  config[client.customFetch] = cappedFetch;
   if (tokenUrl.protocol === 'http:' && isLoopbackHost(tokenUrl.hostname)) client.allowInsecureRequests(config);
   try {
     await client.genericGrantRequest(config, 'authorization_code', { code: PROBE_CODE, redirect_uri: NGROK_REDIRECT_URI });
     return { probe: { kind: 'tokens' }, method };
   } catch (err) {
-    if (err instanceof client.ResponseBodyError) {
-      // The provider's words may echo the request (form body, Authorization header): scrub every
-      // form of the secret now, before anything is shortened and a partial form could slip through.
-      const forms = secretForms(input.clientSecret, input.clientId);
-      const scrub = (s: string) => scrubForms(s, forms);
-      const body = err.cause as { error_reason?: unknown };
-      return {
-        probe: {
-          kind: 'error', error: scrub(err.error), status: err.status,
-          ...(typeof body?.error_reason === 'string' ? { reason: scrub(body.error_reason) } : {}),
-          ...(err.error_description ? { description: scrub(err.error_description) } : {}),
-        },
-        method,
-      };
-    }
-    if (err instanceof client.WWWAuthenticateChallengeError) {
-      const challenge = (err.cause as { parameters?: { error?: string } }[] | undefined)?.[0];
-      const error = scrubForms(challenge?.parameters?.error ?? 'invalid_client', secretForms(input.clientSecret, input.clientId));
-      return { probe: { kind: 'error', error, status: err.status }, method };
-    }
-    if (err instanceof client.ClientError && err.code === 'OAUTH_HTTP_REQUEST_FORBIDDEN') {
-      return { probe: { kind: 'unreachable', detail: 'the token endpoint is plain http' }, method };
-    }
-    const failure = classifyTransport(err, tokenUrl, timeoutMs);
-    const detail = failure.kind === 'timeout' ? `timeout after ${failure.seconds} s` : failure.kind === 'network' ? failure.code : failure.kind;
-    return { probe: { kind: 'unreachable', detail }, method };
+    return { probe: probeFromError(client, err, input, tokenUrl, timeoutMs), method };
   }
 }
 
@@ -165,11 +174,11 @@ export function createPreflight(opts: PreflightOptions = {}): RunPreflight {
       checks = [
         checkIssuerUrl(input.issuer ?? '').check,
         { id: 'discovery', status: 'fail', message: `The check stopped on an unexpected ${name}.`, fix: 'Try again; if it persists, report it.' },
-        ...(['issuer-match', 'grants', 'scopes', 'client-credentials'] as const).map((id) => skipped(id, 'discovery')),
+        ...(['issuer-match', 'grants', 'scopes', 'token-endpoint', 'client-credentials'] as const).map((id) => skipped(id, 'discovery')),
         redirectCheck(),
       ];
     }
-    checks = redact(checks, input.clientSecret ?? '', input.clientId ?? '');
+    checks = redact(checks, input.clientSecret ?? '');
     const report: PreflightReport = { ok: checks.every((c) => c.status !== 'fail'), checks };
     return report;
   };
@@ -178,12 +187,12 @@ export function createPreflight(opts: PreflightOptions = {}): RunPreflight {
 /** The FusionAuth preflight with the default 5 s timeout per request. */
 export const runPreflight: RunPreflight = createPreflight();
 
-// Every report lists all seven checks in CHECK_IDS order. A check that can't run after an earlier
-// failure is reported `fail` with "Not checked: …" (never omitted), so the first failure is the cause.
+// Every report lists all checks in CHECK_IDS order. A check that can't run after an earlier failure
+// is reported `skip` ("Not checked: …", never omitted), so the first failure is the cause.
 async function runChecks(input: FusionAuthSettings, timeoutMs: number): Promise<PreflightCheck[]> {
   const issuer = input.issuer ?? '';
   const { check: issuerCheck, url } = checkIssuerUrl(issuer);
-  const dependent = ['discovery', 'issuer-match', 'grants', 'scopes', 'client-credentials'] as const;
+  const dependent = ['discovery', 'issuer-match', 'grants', 'scopes', 'token-endpoint', 'client-credentials'] as const;
   if (!url) return [issuerCheck, ...dependent.map((id) => skipped(id, 'issuer-url')), redirectCheck()];
 
   const docUrl = new URL(discoveryUrlFor(issuer));
@@ -195,14 +204,24 @@ async function runChecks(input: FusionAuthSettings, timeoutMs: number): Promise<
   // Scopes are judged on what the tunnel will really request: Porthole adds email itself
   // whenever an allow-list is set (see tunnel/policy.ts).
   const allow = { scopes: input.scopes ?? [], allowEmails: input.allowEmails ?? [], allowDomains: input.allowDomains ?? [] };
-  const { probe, method } = await probeCredentials(metadata, input, timeoutMs);
+  const match = checkIssuerMatch(issuer, String(metadata.issuer));
+  const token = checkTokenEndpoint(url, metadata.token_endpoint);
+  // The secret leaves only for the issuer's own origin, and only once the provider is the one configured.
+  let credentials: PreflightCheck;
+  if (match.status === 'fail') credentials = skipped('client-credentials', 'issuer-match');
+  else if (!token.url) credentials = skipped('client-credentials', 'token-endpoint');
+  else {
+    const { probe, method } = await probeCredentials(metadata, token.url, input, timeoutMs);
+    credentials = checkCredentials(probe, method);
+  }
   return [
     issuerCheck,
     discoveryCheck(docUrl.href),
-    checkIssuerMatch(issuer, String(metadata.issuer)),
+    match,
     checkGrants(metadata.grant_types_supported),
     checkScopes(metadata.scopes_supported, { scopes: scopesFor(allow), allowEmails: allow.allowEmails, allowDomains: allow.allowDomains }),
-    checkCredentials(probe, method),
+    token.check,
+    credentials,
     redirectCheck(),
   ];
 }

@@ -11,6 +11,7 @@ import {
 import { invalidInput } from '../errors.js';
 import type { AuthMode, PortholeError } from '../../common/types.js';
 import { needsFusionAuth } from '../../common/view-rules.js';
+import { LIMITS } from '../../common/contract.js';
 
 /** FusionAuth settings as stored: everything but the client secret (kept in the SecretStore). */
 export interface StoredFusionAuth {
@@ -30,6 +31,8 @@ export interface StoredTunnel {
   /** Start it when Porthole launches. */
   startWithPorthole: boolean;
   fusionauth?: StoredFusionAuth;
+  /** Record who visits (main/visits/); absent means true. */
+  record?: boolean;
 }
 
 /** The whole settings file (without conf's `__internal__`). */
@@ -39,6 +42,8 @@ export interface Settings {
   startAtLogin: boolean;
   /** How to reach ngrok; the authtoken lives in the SecretStore. Both absent means ngrok's own ingress. */
   ngrok: { serverAddr?: string; caPem?: string };
+  /** Notify when someone signs in to a tunnel for the first time; absent means true. */
+  notifyNewVisitors?: boolean;
 }
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({ tunnels: [], startAtLogin: false, ngrok: {} });
@@ -70,6 +75,7 @@ export const SETTINGS_JSON_SCHEMA = {
         mode: { enum: ['oidc', 'oidc-legacy', 'internal', 'public'] },
         domain: { type: 'string' },
         startWithPorthole: { type: 'boolean', default: false },
+        record: { type: 'boolean' },
         fusionauth: {
           type: 'object',
           required: ['issuer', 'clientId'],
@@ -88,6 +94,7 @@ export const SETTINGS_JSON_SCHEMA = {
     },
   },
   startAtLogin: { type: 'boolean', default: false },
+  notifyNewVisitors: { type: 'boolean' },
   ngrok: {
     type: 'object',
     default: {},
@@ -160,11 +167,13 @@ const storedFusionAuthDraftSchema = fusionAuthDraftSchema.omit({ clientSecret: t
 export const storedTunnelSchema = tunnelBaseSchema
   .extend({
     startWithPorthole: z.boolean().default(false),
+    record: z.boolean().optional(),
     fusionauth: z.unknown().optional(),
   })
   .transform((t, ctx): StoredTunnel => {
     const out: StoredTunnel = { name: t.name, target: t.target, mode: t.mode, startWithPorthole: t.startWithPorthole };
     if (t.domain) out.domain = t.domain;
+    if (t.record === false) out.record = false;
     const needsFa = needsFusionAuth(t.mode);
     if (t.fusionauth === undefined || t.fusionauth === null) {
       if (needsFa) ctx.issues.push({ code: 'custom', message: `fusionauth settings are required for the ${t.mode} mode`, input: t, path: ['fusionauth'] });
@@ -205,7 +214,10 @@ export function parseSettings(input: unknown): ParsedSettings {
     if (!Array.isArray(input.tunnels)) errors.push(invalidInput('tunnels', 'tunnels must be a list'));
     else {
       const names = new Set<string>();
-      input.tunnels.forEach((t, i) => {
+      if (input.tunnels.length > LIMITS.tunnels) {
+        errors.push(invalidInput('tunnels', `tunnels holds ${input.tunnels.length} tunnels; Porthole keeps at most ${LIMITS.tunnels}, so the first ${LIMITS.tunnels} were kept`));
+      }
+      input.tunnels.slice(0, LIMITS.tunnels).forEach((t, i) => {
         const r = storedTunnelSchema.safeParse(t);
         if (!r.success) {
           for (const issue of r.error.issues) {
@@ -224,6 +236,10 @@ export function parseSettings(input: unknown): ParsedSettings {
   if (input.startAtLogin !== undefined) {
     if (typeof input.startAtLogin === 'boolean') value.startAtLogin = input.startAtLogin;
     else errors.push(invalidInput('startAtLogin', 'startAtLogin must be true or false'));
+  }
+  if (input.notifyNewVisitors !== undefined) {
+    if (typeof input.notifyNewVisitors === 'boolean') value.notifyNewVisitors = input.notifyNewVisitors;
+    else errors.push(invalidInput('notifyNewVisitors', 'notifyNewVisitors must be true or false'));
   }
   if (input.ngrok !== undefined) {
     const n = ngrokSettingsSchema.safeParse(input.ngrok);

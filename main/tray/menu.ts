@@ -2,7 +2,8 @@
 // No electron, no closures: each item carries an id that tray.ts maps back to app.onMenuItem(id).
 
 import type { TunnelView } from '../../common/types.js';
-import { isHttpUrl, isOpenByMistake, isRunning } from '../../common/view-rules.js';
+import { isHttpUrl, isInternalUrl, isOpenByMistake, isRunning } from '../../common/view-rules.js';
+import { formatRemaining } from '../visits/share-timer.js';
 
 /** One menu entry. `id` is what the click reports; separators and info lines have none. */
 export interface MenuItemSpec {
@@ -17,7 +18,29 @@ export interface MenuItemSpec {
 /** The overall state the tray icon shows (assets/tray-<name>.png, @2x, macOS template images). */
 export type TrayIconName = 'idle' | 'connecting' | 'online' | 'error';
 
-export type TunnelAction = 'copy-url' | 'open' | 'start' | 'stop' | 'verify';
+/** `details`: open the window at the tunnel; `copy-snippet`: an internal tunnel's forward-internal rule. */
+export type TunnelAction = 'copy-url' | 'open' | 'start' | 'stop' | 'verify' | 'details' | 'copy-snippet' | ShareAction;
+/** "Share for 15 min / 1 h / 4 h / until I stop". */
+export type ShareAction = 'share-15' | 'share-60' | 'share-240' | 'share-until-stopped';
+/** The minutes of a share action (null: until stopped). */
+export const SHARE_ACTION_MINUTES: Record<ShareAction, 15 | 60 | 240 | null> = { 'share-15': 15, 'share-60': 60, 'share-240': 240, 'share-until-stopped': null };
+const SHARE_LABELS: Record<ShareAction, string> = { 'share-15': 'Share for 15 min', 'share-60': 'Share for 1 h', 'share-240': 'Share for 4 h', 'share-until-stopped': 'Share until I stop' };
+
+/** What the tray shows of a tunnel beyond its view: who looked, and when its share ends. */
+export interface TunnelTrayDetails {
+  visitorsLine?: string;
+  /** ms since the epoch */
+  deadline?: number;
+}
+export interface TrayMenuOptions {
+  startAtLogin: boolean;
+  /** Per tunnel name. */
+  details?: Record<string, TunnelTrayDetails>;
+  /** The wall clock for the time left (ms since the epoch). */
+  now?: number;
+  /** Show "Open log folder" (when there is a log file). */
+  logFolder?: boolean;
+}
 
 /** What a clicked id means. */
 export type MenuAction =
@@ -26,9 +49,10 @@ export type MenuAction =
   | { kind: 'settings' }
   | { kind: 'start-at-login' }
   | { kind: 'quit' }
+  | { kind: 'open-log-folder' }
   | { kind: 'tunnel'; name: string; action: TunnelAction };
 
-const TUNNEL_ACTIONS: readonly TunnelAction[] = ['copy-url', 'open', 'start', 'stop', 'verify'];
+const TUNNEL_ACTIONS: readonly TunnelAction[] = ['copy-url', 'open', 'start', 'stop', 'verify', 'details', 'copy-snippet', 'share-15', 'share-60', 'share-240', 'share-until-stopped'];
 
 /** The id of a tunnel's menu action: `tunnel:<name>:<action>` (names are `[a-z0-9-]`, so no colon). */
 export const tunnelItemId = (name: string, action: TunnelAction): string => `tunnel:${name}:${action}`;
@@ -41,9 +65,10 @@ export function parseMenuId(id: string): MenuAction | undefined {
     case 'settings':
     case 'start-at-login':
     case 'quit':
+    case 'open-log-folder':
       return { kind: id };
   }
-  const m = /^tunnel:([a-z0-9][a-z0-9-]*):([a-z-]+)$/.exec(id);
+  const m = /^tunnel:([a-z0-9][a-z0-9-]*):([a-z0-9-]+)$/.exec(id);
   if (!m || !(TUNNEL_ACTIONS as readonly string[]).includes(m[2]!)) return undefined;
   return { kind: 'tunnel', name: m[1]!, action: m[2] as TunnelAction };
 }
@@ -66,48 +91,95 @@ export function protectionLabel(v: TunnelView): string {
   return v.mode === 'internal' ? 'internal endpoint' : 'FusionAuth sign-in';
 }
 
-/** The first online tunnel with a URL: what "Copy URL" on top copies. */
+/**
+ * The first online tunnel whose URL is worth sharing: what "Copy URL" on top copies. Not one found open
+ * (its alarm goes on top instead), nor an internal one (no browser reaches it).
+ */
 export function firstOnline(views: TunnelView[]): TunnelView | undefined {
-  return views.find((v) => v.state === 'online' && !!v.url);
+  return views.find((v) => v.state === 'online' && !!v.url && !isOpenByMistake(v) && !isInternalUrl(v.url));
 }
 
-function tunnelItem(v: TunnelView): MenuItemSpec {
-  const info: MenuItemSpec[] = [{ label: v.url ?? 'No public URL yet', enabled: false }];
-  if (v.state === 'error' && v.error) info.push({ label: truncate(`${v.error.message}`, 80), enabled: false });
+/** The URL's own lines and actions: an internal URL is only good for a Cloud Endpoint's forward-internal. */
+function urlItems(v: TunnelView): { info: MenuItemSpec[]; actions: MenuItemSpec[] } {
+  if (v.mode === 'internal' || isInternalUrl(v.url)) {
+    return {
+      info: [{ label: v.url ? `${v.url} (internal)` : 'No internal URL yet', enabled: false }, { label: 'For a Cloud Endpoint’s forward-internal, not a browser', enabled: false }],
+      actions: [{ id: tunnelItemId(v.name, 'copy-snippet'), label: 'Copy forward-internal snippet', enabled: isInternalUrl(v.url) }],
+    };
+  }
+  return {
+    info: [{ label: v.url ?? 'No public URL yet', enabled: false }],
+    actions: [
+      { id: tunnelItemId(v.name, 'copy-url'), label: 'Copy URL', enabled: !!v.url },
+      { id: tunnelItemId(v.name, 'open'), label: 'Open in browser', enabled: isHttpUrl(v.url) },
+    ],
+  };
+}
+
+/** The who-looked line, the time left, and the share-for choices (the current one checked). */
+function shareItems(v: TunnelView, d: TunnelTrayDetails, now: number): { info: MenuItemSpec[]; share: MenuItemSpec } {
+  const info: MenuItemSpec[] = [];
+  if (d.visitorsLine) info.push({ label: d.visitorsLine, enabled: false });
+  const timed = d.deadline !== undefined && isRunning(v.state);
+  if (timed) info.push({ label: formatRemaining(d.deadline! - now), enabled: false });
+  const current: ShareAction | undefined = timed ? undefined : isRunning(v.state) ? 'share-until-stopped' : undefined;
+  const submenu = (Object.keys(SHARE_LABELS) as ShareAction[]).map((a): MenuItemSpec => ({
+    id: tunnelItemId(v.name, a), label: SHARE_LABELS[a], type: 'checkbox', checked: a === current, enabled: true,
+  }));
+  return { info, share: { label: timed ? `Share for… (${formatRemaining(d.deadline! - now)})` : 'Share for…', type: 'submenu', submenu } };
+}
+
+function tunnelItem(v: TunnelView, d: TunnelTrayDetails = {}, now = 0): MenuItemSpec {
+  const { info, actions } = urlItems(v);
+  const shared = shareItems(v, d, now);
+  info.push(...shared.info);
+  // The tray has no room for a whole error and its fix: one line, and the way to the window that has both.
+  if (v.state === 'error' && v.error) info.push({ label: truncate(`${v.error.message}`, 80), enabled: false }, { id: tunnelItemId(v.name, 'details'), label: 'Show details and fix…', enabled: true });
   if (isOpenByMistake(v)) {
     info.push({ label: 'Anyone with the URL gets in', enabled: false });
   }
+  const left = d.deadline !== undefined && isRunning(v.state) ? ` · ${formatRemaining(d.deadline - now)}` : '';
   return {
-    label: `${v.name} — ${STATE_LABEL[v.state]}, ${protectionLabel(v)}`,
+    label: `${v.name} — ${STATE_LABEL[v.state]}, ${protectionLabel(v)}${left}`,
     type: 'submenu',
     submenu: [
       ...info,
       { type: 'separator' },
-      { id: tunnelItemId(v.name, 'copy-url'), label: 'Copy URL', enabled: !!v.url },
-      { id: tunnelItemId(v.name, 'open'), label: 'Open in browser', enabled: isHttpUrl(v.url) },
+      ...actions,
       isRunning(v.state)
         ? { id: tunnelItemId(v.name, 'stop'), label: 'Stop', enabled: true }
         : { id: tunnelItemId(v.name, 'start'), label: 'Start', enabled: true },
+      shared.share,
       { id: tunnelItemId(v.name, 'verify'), label: 'Verify protection', enabled: v.state === 'online' && !!v.url },
     ],
   };
 }
 
+/** A tunnel found open is the first thing in the menu, one click from stopping it. */
+function openAlarms(views: TunnelView[]): MenuItemSpec[] {
+  const open = views.filter((v) => isOpenByMistake(v) && isRunning(v.state));
+  if (open.length === 0) return [];
+  return [...open.map((v) => ({ id: tunnelItemId(v.name, 'stop'), label: `⚠ ${v.name} is OPEN to anyone — Stop it`, enabled: true })), { type: 'separator' }];
+}
+
 /** The whole tray menu, top to bottom, as the issue lays it out. */
-export function trayMenu(views: TunnelView[], opts: { startAtLogin: boolean }): MenuItemSpec[] {
+export function trayMenu(views: TunnelView[], opts: TrayMenuOptions): MenuItemSpec[] {
   const first = firstOnline(views);
   const items: MenuItemSpec[] = [
+    ...openAlarms(views),
     first
       ? { id: 'copy-first-url', label: `Copy URL of ${first.name}`, enabled: true }
       : { id: 'copy-first-url', label: 'Copy URL (no tunnel online)', enabled: false },
     { type: 'separator' },
   ];
   if (views.length === 0) items.push({ label: 'No tunnels yet', enabled: false });
-  for (const v of views) items.push(tunnelItem(v));
+  const now = opts.now ?? 0;
+  for (const v of views) items.push(tunnelItem(v, opts.details?.[v.name], now));
   items.push(
     { type: 'separator' },
     { id: 'new-tunnel', label: 'New tunnel…', enabled: true },
     { id: 'settings', label: 'Settings…', enabled: true },
+    ...(opts.logFolder ? [{ id: 'open-log-folder', label: 'Open log folder', enabled: true }] : []),
     { type: 'separator' },
     { id: 'start-at-login', label: 'Start at login', type: 'checkbox', checked: opts.startAtLogin, enabled: true },
     { id: 'quit', label: 'Quit Porthole', enabled: true },

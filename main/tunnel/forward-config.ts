@@ -3,7 +3,7 @@
 import type { Config } from '@ngrok/ngrok';
 import { toYaml } from './yaml.js';
 import type { SessionSpec, TunnelSpec } from '../../common/types.js';
-import { internalUrlFor, scopesFor, trafficPolicyFor, VAULT_HOWTO, VAULT_SECRET_REF } from './policy.js';
+import { identityHeadersOnlyPolicy, internalUrlFor, scopesFor, trafficPolicyFor, VAULT_HOWTO, VAULT_SECRET_REF, wantsIdentity } from './policy.js';
 
 /** The listener half of ngrok's Config that Porthole sets. */
 export type ListenerConfig = Pick<
@@ -36,15 +36,18 @@ export function internalDomainFor(spec: TunnelSpec): string {
 /**
  * The listener config for each mode: `oidc` → a traffic_policy JSON string; `oidc-legacy` → the
  * agent's oidc_* options; `internal` → binding 'internal' on `<name>.internal`; `public` → nothing.
+ * `public` and `oidc-legacy` also get a policy that only removes visitors' identity headers: nobody
+ * signs them in, so no X-Forwarded-Email may reach the app. `upstream` replaces the app's URL (the
+ * recording proxy's, main/visits/proxy.ts).
  */
-export function forwardConfigFor(spec: TunnelSpec): ListenerConfig {
-  const cfg: ListenerConfig = { addr: upstreamUrlFor(spec.target) };
+export function forwardConfigFor(spec: TunnelSpec, upstream?: string): ListenerConfig {
+  const cfg: ListenerConfig = { addr: upstream ?? upstreamUrlFor(spec.target) };
   if (spec.domain && spec.mode !== 'internal') cfg.domain = spec.domain;
   const fa = spec.fusionauth;
   switch (spec.mode) {
     case 'oidc':
       if (!fa) throw new Error('oidc mode needs FusionAuth settings (validate first)');
-      cfg.traffic_policy = JSON.stringify(trafficPolicyFor(fa));
+      cfg.traffic_policy = JSON.stringify(trafficPolicyFor(fa, { identity: wantsIdentity(spec) }));
       break;
     case 'oidc-legacy':
       if (!fa) throw new Error('oidc-legacy mode needs FusionAuth settings (validate first)');
@@ -54,12 +57,14 @@ export function forwardConfigFor(spec: TunnelSpec): ListenerConfig {
       if (fa.allowEmails.length) cfg.oidc_allow_emails = [...fa.allowEmails];
       if (fa.allowDomains.length) cfg.oidc_allow_domains = [...fa.allowDomains];
       cfg.oidc_scopes = scopesFor(fa);
+      cfg.traffic_policy = JSON.stringify(identityHeadersOnlyPolicy());
       break;
     case 'internal':
       cfg.binding = 'internal';
       cfg.domain = internalDomainFor(spec);
       break;
     case 'public':
+      cfg.traffic_policy = JSON.stringify(identityHeadersOnlyPolicy());
       break;
   }
   return cfg;
@@ -107,7 +112,7 @@ export function ngrokCommandFor(spec: TunnelSpec): string {
     // The policy file reads the client secret from an ngrok vault, so the file holds no secret.
     const file = `porthole-${spec.name}.policy.yml`;
     args.push('--traffic-policy-file', file);
-    return `cat > ${file} <<'${HEREDOC_END}'\n${policyHeredocBody(spec.name, trafficPolicyFor({ ...fa, clientSecret: VAULT_SECRET_REF }))}${HEREDOC_END}\n${args.join(' ')}`;
+    return `cat > ${file} <<'${HEREDOC_END}'\n${policyHeredocBody(spec.name, trafficPolicyFor({ ...fa, clientSecret: VAULT_SECRET_REF }, { identity: wantsIdentity(spec) }))}${HEREDOC_END}\n${args.join(' ')}`;
   }
   return args.join(' ');
 }

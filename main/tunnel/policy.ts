@@ -63,10 +63,29 @@ export function celString(s: string): string {
   return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r')}'`;
 }
 
-/** The scopes the openid-connect action requests: openid, email when an allow-list is set, then the user's, de-duplicated. */
-export function scopesFor(fa: Pick<FusionAuthSettings, 'scopes' | 'allowEmails' | 'allowDomains'>): string[] {
+/** The scopes a visitor's identity needs: the email and name the identity headers carry (issue 11). */
+export const IDENTITY_SCOPES = ['email', 'profile'] as const;
+
+/** Whether a tunnel records its visitors (main/visits/): on unless switched off. */
+export function recordsVisits(spec: Pick<TunnelSpec, 'record'>): boolean {
+  return spec.record !== false;
+}
+
+/**
+ * Whether the tunnel's policy should ask for the visitor's identity: in the `oidc` mode while
+ * recording, so the identity headers (and the visitor list) have an email and a name to carry.
+ */
+export function wantsIdentity(spec: Pick<TunnelSpec, 'mode' | 'record'>): boolean {
+  return spec.mode === 'oidc' && recordsVisits(spec);
+}
+
+/**
+ * The scopes the openid-connect action requests: openid, email when an allow-list is set, email and
+ * profile when the identity is wanted (wantsIdentity), then the user's, de-duplicated.
+ */
+export function scopesFor(fa: Pick<FusionAuthSettings, 'scopes' | 'allowEmails' | 'allowDomains'>, opts: { identity?: boolean } = {}): string[] {
   const allowList = fa.allowEmails.length > 0 || fa.allowDomains.length > 0;
-  return [...new Set(['openid', ...(allowList ? ['email'] : []), ...fa.scopes])];
+  return [...new Set(['openid', ...(allowList ? ['email'] : []), ...(opts.identity ? IDENTITY_SCOPES : []), ...fa.scopes])];
 }
 
 /** The deny expression for everyone outside the allow-list, or undefined when anyone signed in may enter. */
@@ -80,16 +99,17 @@ export function denyExpression(fa: FusionAuthSettings): string | undefined {
 /**
  * The Traffic Policy for the `oidc` mode: an `openid-connect` action with the FusionAuth issuer and
  * client, then, when emails or domains are allowed, a 403 `deny` for everyone else.
- * Around the sign-in, forged identity headers are removed and the signed-in identity's are added.
+ * Around the sign-in, forged identity headers are removed and the signed-in identity's are added;
+ * `identity` also requests the scopes that identity needs (wantsIdentity).
  */
-export function trafficPolicyFor(fa: FusionAuthSettings): TrafficPolicy {
+export function trafficPolicyFor(fa: FusionAuthSettings, opts: { identity?: boolean } = {}): TrafficPolicy {
   const rules: PolicyRule[] = [
     {
       actions: [
         removeIdentityHeaders(),
         {
           type: 'openid-connect',
-          config: { issuer_url: fa.issuer, client_id: fa.clientId, client_secret: fa.clientSecret, scopes: scopesFor(fa) },
+          config: { issuer_url: fa.issuer, client_id: fa.clientId, client_secret: fa.clientSecret, scopes: scopesFor(fa, opts) },
         },
         addIdentityHeaders(),
       ],
@@ -121,7 +141,7 @@ export function policyYaml(spec: TunnelSpec, opts: { secret?: string } = {}): st
     case 'oidc':
     case 'oidc-legacy':
       head = `# Traffic Policy for tunnel "${spec.name}": FusionAuth sign-in in front of it.\n`;
-      policy = fa ? trafficPolicyFor(fa) : { on_http_request: [] };
+      policy = fa ? trafficPolicyFor(fa, { identity: wantsIdentity(spec) }) : { on_http_request: [] };
       break;
     case 'internal':
       head = `# Traffic Policy for the Cloud Endpoint in front of "${spec.name}" (ngrok dashboard > Endpoints).\n# The agent serves ${internalUrlFor(spec.name)}; this policy signs users in, then forwards to it.\n`;

@@ -34,19 +34,19 @@ export function isTarget(s: string): boolean {
   return !!m && isHost(m[1]!) && isPort(m[2]!);
 }
 
-export const nameSchema = z.string({ error: 'is required' }).trim().regex(NAME_RE, { error: 'must be 1–63 lowercase letters, digits or dashes, starting with a letter or digit' });
+export const nameSchema = z.string({ error: 'is required' }).trim().regex(NAME_RE, { error: 'not a tunnel name: use 1–63 lowercase letters, digits or dashes, starting with a letter or digit (e.g. web)' });
 
 export const targetSchema = z
   .union([z.number(), z.string()], { error: 'is required' })
   .transform((v) => String(v).trim())
-  .refine(isTarget, { error: 'must be a port from 1 to 65535 or host:port' });
+  .refine(isTarget, { error: 'not a port from 1 to 65535 or host:port (e.g. 3000 or 127.0.0.1:8080)' });
 
 /** A hostname; tolerates a pasted `https://…/` around it. */
 export const hostnameSchema = z
   .string()
   .trim()
   .transform((s) => s.replace(/^https?:\/\//i, '').replace(/\/$/, '').toLowerCase())
-  .refine((s) => HOST_LABELS_RE.test(s), { error: 'must be a hostname such as demo.ngrok.app' });
+  .refine((s) => HOST_LABELS_RE.test(s), { error: 'not a hostname (e.g. demo.ngrok.app)' });
 
 export const issuerSchema = z
   .string({ error: 'is required' })
@@ -59,30 +59,30 @@ export const issuerSchema = z
     } catch {
       return void ctx.addIssue({
         code: 'custom',
-        message: `must be an absolute https URL such as https://auth.example.com${/^acme\.com\/?$/i.test(s) ? '; "acme.com" is FusionAuth\'s default issuer, not a URL' : ''}`,
+        message: `not an absolute https URL (e.g. https://auth.example.com)${/^acme\.com\/?$/i.test(s) ? '; "acme.com" is FusionAuth\'s default issuer, not a URL' : ''}`,
       });
     }
-    if (u.protocol !== 'https:' && u.protocol !== 'http:') return void ctx.addIssue({ code: 'custom', message: 'must be an absolute https URL' });
-    if (!u.hostname) return void ctx.addIssue({ code: 'custom', message: 'must name a host' });
-    if (u.protocol === 'http:' && !isLoopbackHost(u.hostname)) return void ctx.addIssue({ code: 'custom', message: 'must use https (plain http only for localhost)' });
-    if (u.username || u.password) return void ctx.addIssue({ code: 'custom', message: 'must not carry a user name or password' });
-    if (u.search || u.hash) return void ctx.addIssue({ code: 'custom', message: 'must not carry a query or fragment' });
+    if (u.protocol !== 'https:' && u.protocol !== 'http:') return void ctx.addIssue({ code: 'custom', message: 'not an https URL (e.g. https://auth.example.com)' });
+    if (!u.hostname) return void ctx.addIssue({ code: 'custom', message: 'names no host (e.g. https://auth.example.com)' });
+    if (u.protocol === 'http:' && !isLoopbackHost(u.hostname)) return void ctx.addIssue({ code: 'custom', message: 'not https: plain http is allowed only for localhost' });
+    if (u.username || u.password) return void ctx.addIssue({ code: 'custom', message: 'carries a user name or password: give the URL without them' });
+    if (u.search || u.hash) return void ctx.addIssue({ code: 'custom', message: 'carries a query or fragment: give the URL without them' });
   });
 
 export const emailSchema = z
   .string()
   .trim()
   .toLowerCase()
-  .pipe(z.email({ error: 'must be an email address such as alice@example.com' }));
+  .pipe(z.email({ error: 'not an email address (e.g. alice@example.com)' }));
 
 /** An email domain; a leading `@` is tolerated and dropped. */
 export const emailDomainSchema = z
   .string()
   .trim()
   .transform((s) => s.replace(/^@/, '').toLowerCase())
-  .refine((s) => HOST_LABELS_RE.test(s), { error: 'must be an email domain such as example.com' });
+  .refine((s) => HOST_LABELS_RE.test(s), { error: 'not an email domain (e.g. example.com)' });
 
-export const scopeSchema = z.string().trim().regex(SCOPE_RE, { error: 'must be a scope name without spaces' });
+export const scopeSchema = z.string().trim().regex(SCOPE_RE, { error: 'not a scope name: no spaces or quotes (e.g. profile)' });
 
 const dedupe = <T>(xs: T[]): T[] => [...new Set(xs)];
 
@@ -106,7 +106,7 @@ export const fusionAuthDraftSchema = z.object({
   scopes: z.array(z.string().trim()).default([]),
 });
 
-export const authModeSchema = z.enum(AUTH_MODES as [AuthMode, ...AuthMode[]], { error: `must be one of ${AUTH_MODES.join(', ')}` });
+export const authModeSchema = z.enum(AUTH_MODES as [AuthMode, ...AuthMode[]], { error: `not a mode: use one of ${AUTH_MODES.join(', ')}` });
 
 /** The tunnel fields other than the FusionAuth settings. */
 export const tunnelBaseSchema = z.object({
@@ -121,18 +121,18 @@ export const tunnelBaseSchema = z.object({
 });
 
 export const sessionSpecSchema = z.object({
-  authtoken: z.string({ error: 'is required' }).trim().min(1, { error: 'is required', abort: true }).regex(/^\S+$/, { error: 'must not contain spaces' }),
+  authtoken: z.string({ error: 'is required' }).trim().min(1, { error: 'is required', abort: true }).regex(/^\S+$/, { error: 'contains spaces: copy the authtoken alone' }),
   serverAddr: z
     .string()
     .trim()
     .optional()
     .transform((s) => (s ? s : undefined))
-    .refine((s) => s === undefined || isTarget(s) && !isPort(s), { error: 'must be host:port' }),
+    .refine((s) => s === undefined || isTarget(s) && !isPort(s), { error: 'not host:port (e.g. connect.example.com:443)' }),
   caPem: z
     .string()
     .optional()
     .transform((s) => (s && s.trim() ? s : undefined))
-    .refine((s) => s === undefined || s.includes('-----BEGIN CERTIFICATE-----'), { error: 'must be a PEM certificate' }),
+    .refine((s) => s === undefined || s.includes('-----BEGIN CERTIFICATE-----'), { error: 'not a PEM certificate (it starts with -----BEGIN CERTIFICATE-----)' }),
 });
 
 /** Formats a zod path: ['fusionauth','allowEmails',1] → "fusionauth.allowEmails[1]". */

@@ -13,6 +13,7 @@ export function wireAuthtoken(nav: Nav, form: HTMLFormElement, token: HTMLInputE
     clearErrors(form);
     toast(note);
     nav.renderAuthtokenStatus();
+    nav.renderBanner();
     nav.renderMain();
   };
   form.addEventListener('submit', async (ev) => {

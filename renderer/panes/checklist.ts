@@ -1,23 +1,25 @@
 // browser: the FusionAuth preflight's result as a checklist, each failed check with its fix, and the
 // redirect URL to add in FusionAuth.
 
-import type { PreflightResult } from '../../common/contract.js';
-import type { PreflightCheck } from '../../common/types.js';
+import type { PreflightCheck, PreflightReport } from '../../common/types.js';
 import { api } from '../api.js';
 import { h } from '../dom.js';
 import { CHECK_LABEL } from '../labels.js';
 import { toast } from '../ui.js';
 
-const ICON = { pass: '✓', warn: '!', fail: '✕', info: 'i' } as const;
+const ICON = { pass: '✓', warn: '!', fail: '✕', skip: '–', manual: 'i' } as const;
+const kind = (c: PreflightCheck): keyof typeof ICON => c.status;
 
-// The redirect URL can't be probed from outside: it is shown as information, not as a pass.
-const kind = (c: PreflightCheck): keyof typeof ICON => (c.id === 'redirect-uri' && c.status === 'pass' ? 'info' : c.status);
+const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
 
-function summary(report: PreflightResult): string {
-  const failed = report.checks.filter((c) => c.status === 'fail').length;
-  const warned = report.checks.filter((c) => c.status === 'warn').length;
-  if (!report.ok) return `${failed} check${failed > 1 ? 's' : ''} failed: the tunnel would not start.`;
-  return warned ? `FusionAuth is ready, with ${warned} warning${warned > 1 ? 's' : ''}.` : 'FusionAuth is ready for this tunnel.';
+/** "1 failed, 5 not checked, 1 to do by hand": a check never run is not counted as failed. */
+function summary(report: PreflightReport): string {
+  const count = (s: PreflightCheck['status']): number => report.checks.filter((c) => c.status === s).length;
+  const [failed, skipped, manual, warned] = [count('fail'), count('skip'), count('manual'), count('warn')];
+  const rest = [skipped ? `${skipped} not checked` : '', manual ? `${manual} to do by hand` : ''].filter(Boolean);
+  if (!report.ok) return `${[`${failed} failed`, ...rest].join(', ')}: the tunnel would not start.`;
+  const head = warned ? `FusionAuth is ready, with ${plural(warned, 'warning', 'warnings')}` : 'FusionAuth is ready for this tunnel';
+  return `${head}${manual ? ` (${manual} to do by hand)` : ''}.`;
 }
 
 const checkItem = (c: PreflightCheck): HTMLElement =>
@@ -30,7 +32,7 @@ const checkItem = (c: PreflightCheck): HTMLElement =>
       { class: 'check-body' },
       h('strong', {}, CHECK_LABEL[c.id] ?? c.id),
       h('p', {}, c.message),
-      c.fix && c.status !== 'pass' ? h('p', { class: 'fix' }, h('span', { class: 'fix-label' }, 'Fix: '), c.fix) : null,
+      c.fix && c.status !== 'pass' && c.status !== 'skip' ? h('p', { class: 'fix' }, h('span', { class: 'fix-label' }, 'Fix: '), c.fix) : null,
     ),
   );
 
@@ -47,12 +49,13 @@ function redirect(uri: string): HTMLElement {
   );
 }
 
-export function renderChecklist(report: PreflightResult): HTMLElement {
+/** Without a redirect URL (after "Set up FusionAuth for me", which added it), no "add this" block. */
+export function renderChecklist(report: PreflightReport & { redirectUri?: string }): HTMLElement {
   return h(
     'div',
     { class: `checklist ${report.ok ? 'ok' : 'failed'}`, 'data-ok': String(report.ok) },
     h('p', { class: 'checklist-summary' }, summary(report)),
     h('ul', {}, ...report.checks.map(checkItem)),
-    redirect(report.redirectUri),
+    report.redirectUri ? redirect(report.redirectUri) : null,
   );
 }

@@ -2,6 +2,7 @@
 // what comes next.
 
 import { h } from '../dom.js';
+import { reenterLine } from '../labels.js';
 import { state, type Nav } from '../state.js';
 import { wireAuthtoken } from './authtoken.js';
 
@@ -18,7 +19,12 @@ function authtokenStep(nav: Nav, tokenStored: boolean): HTMLElement {
     h('p', { class: 'hint' }, 'From dashboard.ngrok.com › Getting Started › Your Authtoken. Stored encrypted, never shown again. ', importBtn),
   );
   wireAuthtoken(nav, form, token, importBtn);
-  return h('li', { class: 'todo', 'data-step': 'authtoken' }, h('div', { class: 'step-body' }, h('span', { class: 'step-title' }, 'Paste your ngrok authtoken'), form));
+  const again = !!state.settings?.ngrok.authtoken.mustReenter;
+  return h(
+    'li',
+    { class: 'todo', 'data-step': 'authtoken' },
+    h('div', { class: 'step-body' }, h('span', { class: 'step-title' }, again ? 'Paste your ngrok authtoken again' : 'Paste your ngrok authtoken'), again ? h('p', { class: 'reenter-line', 'data-role': 'reenter-line' }, reenterLine('ngrok authtoken')) : null, form),
+  );
 }
 
 export function emptyPane(nav: Nav): HTMLElement {
@@ -36,8 +42,13 @@ export function emptyPane(nav: Nav): HTMLElement {
       h(
         'li',
         { class: tokenStored ? 'todo' : '', 'data-step': 'tunnel' },
-        h('div', { class: 'step-body' }, h('span', { class: 'step-title' }, 'Add a tunnel'), h('p', { class: 'hint' }, 'Pick the local port, paste your FusionAuth application’s client id and secret, and run the check.')),
-        h('button', { class: `btn${tokenStored ? ' primary' : ''}`, type: 'button', id: 'first-tunnel', onclick: () => nav.show({ kind: 'form' }) }, 'Add a tunnel'),
+        h('div', { class: 'step-body' }, h('span', { class: 'step-title' }, 'Add a tunnel'), h('p', { class: 'hint' }, 'Pick the local port, paste your FusionAuth application’s client id and secret, and run the check. With a FusionAuth API key, Porthole can set the application up for you.')),
+        h(
+          'div',
+          { class: 'step-actions' },
+          h('button', { class: `btn${tokenStored ? ' primary' : ''}`, type: 'button', id: 'first-tunnel', onclick: () => nav.show({ kind: 'form' }) }, 'Add a tunnel'),
+          h('button', { class: 'btn', type: 'button', id: 'first-fa-setup', 'data-action': 'fa-setup', onclick: () => nav.show({ kind: 'fa-setup' }) }, 'Set up FusionAuth for me'),
+        ),
       ),
       h('li', { 'data-step': 'start' }, h('div', { class: 'step-body' }, h('span', { class: 'step-title' }, 'Start it and share its URL'), h('p', { class: 'hint' }, 'Only people who sign in with FusionAuth (and are on the allow-list) get through.'))),
     ),

@@ -2,15 +2,19 @@
 // and its "Check FusionAuth" button.
 
 import type { FusionAuthDraft, TunnelEntry } from '../../common/contract.js';
+import { APP_OAUTH_PATH, TENANT_ISSUER_PATH } from '../../common/fields.js';
+import { secretStorageWords } from '../../common/view-rules.js';
 import { api } from '../api.js';
 import { h } from '../dom.js';
 import { clearErrors, field, showErrors } from '../fields.js';
+import { MUST_REENTER, reenterLine } from '../labels.js';
 import { state } from '../state.js';
 import { renderChecklist } from './checklist.js';
 
 export interface FusionAuthFields {
   section: HTMLElement;
   scopes: HTMLInputElement;
+  clientSecret: HTMLInputElement;
   /** What is typed now, as the draft main takes (the secret only when one was typed). */
   draft(): FusionAuthDraft;
 }
@@ -24,17 +28,24 @@ export const splitList = (s: string): string[] =>
 function inputs(existing: TunnelEntry | undefined) {
   const fa = existing?.fusionauth;
   const secretStored = !!fa?.clientSecret.stored;
+  const mustReenter = !!fa?.clientSecret.mustReenter;
   const issuer = h('input', { id: 'f-issuer', type: 'url', autocomplete: 'off', spellcheck: 'false', placeholder: 'https://auth.example.com', value: fa?.issuer ?? '' });
-  const clientId = h('input', { id: 'f-client-id', type: 'text', autocomplete: 'off', spellcheck: 'false', placeholder: 'e.g. 85a03867-dccf-4882-adde-1a79aeec50df', value: fa?.clientId ?? '' });
-  const clientSecret = h('input', { id: 'f-client-secret', type: 'password', autocomplete: 'new-password', spellcheck: 'false', placeholder: secretStored ? 'Stored — leave empty to keep it' : 'Paste the client secret' });
+  const clientId = h('input', { id: 'f-client-id', type: 'text', autocomplete: 'off', spellcheck: 'false', placeholder: 'The Client Id, a UUID', value: fa?.clientId ?? '' });
+  const clientSecret = h('input', { id: 'f-client-secret', type: 'password', autocomplete: 'new-password', spellcheck: 'false', placeholder: secretStored ? 'Stored — leave empty to keep it' : mustReenter ? 'Paste the client secret again' : 'Paste the client secret' });
   const emails = h('textarea', { id: 'f-emails', rows: 2, spellcheck: 'false', placeholder: 'alice@example.com, bob@example.com' });
   emails.value = (fa?.allowEmails ?? []).join(', ');
   const domains = h('input', { id: 'f-domains', type: 'text', spellcheck: 'false', placeholder: 'example.com', value: (fa?.allowDomains ?? []).join(', ') });
   const scopes = h('input', { id: 'f-scopes', type: 'text', spellcheck: 'false', placeholder: 'email profile', value: (fa?.scopes ?? []).join(' ') });
-  return { secretStored, issuer, clientId, clientSecret, emails, domains, scopes };
+  return { secretStored, mustReenter, issuer, clientId, clientSecret, emails, domains, scopes };
 }
 
-export function fusionAuthFields(existing: TunnelEntry | undefined, form: () => HTMLElement): FusionAuthFields {
+function secretBadge(i: { secretStored: boolean; mustReenter: boolean }): HTMLElement | null {
+  if (i.mustReenter) return h('span', { class: 'badge badge-danger', 'data-role': 'secret-reenter' }, MUST_REENTER);
+  return i.secretStored ? h('span', { class: 'badge badge-ok', 'data-role': 'secret-stored' }, 'stored') : null;
+}
+
+/** `onSetup`: the "Set up FusionAuth for me" path beside these paste fields. */
+export function fusionAuthFields(existing: TunnelEntry | undefined, form: () => HTMLElement, onSetup?: () => void): FusionAuthFields {
   const i = inputs(existing);
   const draft = (): FusionAuthDraft => {
     const d: FusionAuthDraft = { issuer: i.issuer.value.trim(), clientId: i.clientId.value.trim(), allowEmails: splitList(i.emails.value), allowDomains: splitList(i.domains.value), scopes: splitList(i.scopes.value) };
@@ -61,12 +72,21 @@ export function fusionAuthFields(existing: TunnelEntry | undefined, form: () => 
       checkBtn.classList.remove('busy');
     }
   });
-  const weak = state.settings?.secretStorage.weak;
+  const storage = state.settings?.secretStorage;
+  const weak = storage?.weak;
   const section = h(
     'fieldset',
     { class: 'group', id: 'fusionauth-group' },
     h('legend', {}, 'FusionAuth application'),
-    h('p', { class: 'group-hint' }, 'From FusionAuth: Tenants › Your Tenant › Issuer, and Applications › Your App › OAuth.'),
+    onSetup
+      ? h(
+          'div',
+          { class: 'setup-offer' },
+          h('p', {}, h('strong', {}, 'Have a FusionAuth API key?'), ' Porthole can create or repair the application for you, with your consent for each change.'),
+          h('button', { class: 'btn small', type: 'button', 'data-action': 'fa-setup', onclick: onSetup }, 'Set up FusionAuth for me'),
+        )
+      : null,
+    h('p', { class: 'group-hint', 'data-role': 'fusionauth-where' }, `Or paste them from FusionAuth: ${TENANT_ISSUER_PATH}, and ${APP_OAUTH_PATH}.`),
     field({ key: 'issuer', label: 'Issuer URL', control: i.issuer, hint: 'Your FusionAuth address, exactly as the tenant’s Issuer setting.' }),
     h(
       'div',
@@ -76,8 +96,9 @@ export function fusionAuthFields(existing: TunnelEntry | undefined, form: () => 
         key: 'clientSecret',
         label: 'Client secret',
         control: i.clientSecret,
-        badge: i.secretStored ? h('span', { class: 'badge badge-ok', 'data-role': 'secret-stored' }, 'stored') : null,
-        hint: weak ? 'No OS keychain on this system: you will be asked before it is stored.' : 'Write-only: stored encrypted in the OS keychain, never shown again.',
+        badge: secretBadge(i),
+        extra: i.mustReenter ? h('p', { class: 'reenter-line', 'data-role': 'reenter-line' }, reenterLine('client secret')) : null,
+        hint: weak ? 'No keyring on this system: you will be asked before it is stored (see ngrok & app settings).' : `Write-only: stored encrypted by ${storage ? secretStorageWords(storage).where : 'your system’s keyring'}, never shown again.`,
       }),
     ),
     h(
@@ -89,5 +110,5 @@ export function fusionAuthFields(existing: TunnelEntry | undefined, form: () => 
     h('div', { class: 'check-row' }, checkBtn, h('span', { class: 'muted small' }, 'Runs the same checks as before every start: discovery, issuer, grants, scopes, client credentials.')),
     checklist,
   );
-  return { section, scopes: i.scopes, draft };
+  return { section, scopes: i.scopes, clientSecret: i.clientSecret, draft };
 }

@@ -14,6 +14,7 @@ import { confirmDialog, toast } from '../ui.js';
 import { fusionAuthFields } from './form-fusionauth.js';
 import { targetFields } from './form-target.js';
 import { forgetExtras } from './tunnel.js';
+import { forgetVisits } from './visits.js';
 
 /** Who may open the URL: a radio group; "public" asks for an explicit confirmation. */
 function modeFields(existing: TunnelEntry | undefined) {
@@ -48,6 +49,7 @@ async function removeTunnel(nav: Nav, name: string): Promise<void> {
   const r = await api().removeTunnel({ name });
   if (!r.ok) return toast(r.error.message, 'error');
   removeEntry(name);
+  forgetVisits(name);
   toast(`Removed ${name}`);
   nav.show({ kind: 'empty' });
 }
@@ -77,12 +79,14 @@ function footer(nav: Nav, existing: TunnelEntry | undefined): { el: HTMLElement;
   return { el: h('footer', { class: 'form-actions' }, remove, h('span', { class: 'spacer' }), cancel, save), save };
 }
 
-export function formPane(nav: Nav, existing: TunnelEntry | undefined): HTMLElement {
+/** `reenter`: main asked for this tunnel's client secret, which can no longer be read: open at that field. */
+export function formPane(nav: Nav, existing: TunnelEntry | undefined, reenter = false): HTMLElement {
   const tf = targetFields(existing);
   const mf = modeFields(existing);
-  const fa = fusionAuthFields(existing, () => form);
+  const fa = fusionAuthFields(existing, () => form, () => nav.show({ kind: 'fa-setup', ...(existing ? { tunnel: existing.name } : { name: tf.name.value.trim(), target: tf.target.value.trim() }) }));
   const domain = h('input', { id: 'f-domain', type: 'text', spellcheck: 'false', placeholder: 'demo.ngrok.app (optional)', value: existing?.domain ?? '' });
   const startWith = h('input', { id: 'f-start', type: 'checkbox', checked: existing?.startWithPorthole ?? false });
+  const record = h('input', { id: 'f-record', type: 'checkbox', checked: existing?.record ?? true });
   const foot = footer(nav, existing);
   const form = h(
     'form',
@@ -98,6 +102,7 @@ export function formPane(nav: Nav, existing: TunnelEntry | undefined): HTMLEleme
       h('summary', {}, 'More options'),
       field({ key: 'domain', label: 'Reserved ngrok domain', control: domain, hint: 'Leave empty for an address ngrok assigns.' }),
       field({ key: 'scopes', label: 'Extra scopes', control: fa.scopes, hint: 'openid is always requested, and email whenever an allow-list is set.' }),
+      h('label', { class: 'check' }, record, h('span', {}, 'Record requests (who visited, what and when; in memory only). Off: nothing but ngrok’s SDK is in the data path.')),
     ),
     h('label', { class: 'check start-with' }, startWith, ' Start this tunnel when Porthole starts'),
     h('p', { class: 'field-error form-error', 'data-error-for': 'form', hidden: true }),
@@ -116,7 +121,7 @@ export function formPane(nav: Nav, existing: TunnelEntry | undefined): HTMLEleme
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     const m = mf.current();
-    const draft: TunnelDraft = { name: tf.name.value.trim(), target: tf.target.value.trim(), mode: m, startWithPorthole: startWith.checked };
+    const draft: TunnelDraft = { name: tf.name.value.trim(), target: tf.target.value.trim(), mode: m, startWithPorthole: startWith.checked, record: record.checked };
     if (existing) draft.previousName = existing.name;
     if (domain.value.trim()) draft.domain = domain.value.trim();
     if (m === 'public') draft.confirmPublic = mf.confirmPublic.checked;
@@ -130,6 +135,10 @@ export function formPane(nav: Nav, existing: TunnelEntry | undefined): HTMLEleme
 
   void tf.fillPorts();
   if (existing) void tf.probe();
-  queueMicrotask(() => (existing ? tf.name : tf.target).focus());
+  queueMicrotask(() => {
+    const first = reenter && existing ? fa.clientSecret : existing ? tf.name : tf.target;
+    if (reenter) first.scrollIntoView({ block: 'center' });
+    first.focus();
+  });
   return form;
 }

@@ -2,44 +2,53 @@
 // a custom ngrok ingress.
 
 import type { SettingsView } from '../../common/contract.js';
+import { secretStorageWords } from '../../common/view-rules.js';
 import { api } from '../api.js';
 import { h } from '../dom.js';
 import { clearErrors, field, showErrors } from '../fields.js';
+import { MUST_REENTER, reenterLine } from '../labels.js';
 import { state, type Nav } from '../state.js';
 import { toast } from '../ui.js';
 import { wireAuthtoken } from './authtoken.js';
 
-function authtokenCard(nav: Nav, s: SettingsView): HTMLElement {
-  const stored = s.ngrok.authtoken.stored;
-  const token = h('input', { id: 's-authtoken', type: 'password', autocomplete: 'new-password', spellcheck: 'false', placeholder: stored ? 'Stored — paste a new one to replace it' : 'Paste your ngrok authtoken' });
+function authtokenBadge(s: SettingsView): HTMLElement {
+  const { stored, mustReenter } = s.ngrok.authtoken;
+  if (mustReenter) return h('span', { class: 'badge badge-danger', 'data-role': 'authtoken-reenter' }, MUST_REENTER);
+  return stored ? h('span', { class: 'badge badge-ok', 'data-role': 'authtoken-stored' }, 'stored') : h('span', { class: 'badge badge-warn' }, 'not set');
+}
+
+function authtokenCard(nav: Nav, s: SettingsView, reenter: boolean): HTMLElement {
+  const { stored, mustReenter } = s.ngrok.authtoken;
+  const token = h('input', { id: 's-authtoken', type: 'password', autocomplete: 'new-password', spellcheck: 'false', placeholder: stored ? 'Stored — paste a new one to replace it' : mustReenter ? 'Paste your ngrok authtoken again' : 'Paste your ngrok authtoken' });
   const saveToken = h('button', { class: 'btn primary', type: 'submit' }, 'Save authtoken');
   const importBtn = h('button', { class: 'btn', type: 'button', id: 'import-authtoken' }, 'Import from ngrok config');
   const form = h(
     'form',
-    { class: 'card', id: 'authtoken-form', novalidate: true },
-    h('h3', {}, 'ngrok authtoken ', stored ? h('span', { class: 'badge badge-ok', 'data-role': 'authtoken-stored' }, 'stored') : h('span', { class: 'badge badge-warn' }, 'not set')),
+    { class: `card${mustReenter ? ' card-warn' : ''}`, id: 'authtoken-form', novalidate: true },
+    h('h3', {}, 'ngrok authtoken ', authtokenBadge(s)),
+    mustReenter ? h('p', { class: 'reenter-line', 'data-role': 'reenter-line' }, reenterLine('ngrok authtoken')) : null,
     h('p', { class: 'hint' }, 'From dashboard.ngrok.com › Getting Started › Your Authtoken. Porthole uses one ngrok session for all its tunnels.'),
     field({ key: 'authtoken', label: 'Authtoken', control: token }),
     h('div', { class: 'row' }, saveToken, importBtn),
   );
   wireAuthtoken(nav, form, token, importBtn);
+  // main asked for this field (ReenterIntent): put the cursor there once the pane is in the page
+  if (reenter) queueMicrotask(() => (token.scrollIntoView({ block: 'center' }), token.focus()));
   return form;
 }
 
 function storageCard(s: SettingsView): HTMLElement {
   const storage = s.secretStorage;
+  const words = secretStorageWords(storage);
+  const weak = storage.weak || !storage.available;
   return h(
     'div',
-    { class: `card${storage.weak ? ' card-warn' : ''}`, id: 'secret-storage' },
+    { class: `card${weak ? ' card-warn' : ''}`, id: 'secret-storage' },
     h('h3', {}, 'Secret storage'),
-    storage.weak
-      ? h(
-          'p',
-          {},
-          h('strong', {}, 'No OS keychain is available '),
-          `(backend “${storage.backend}”). Secrets would be encrypted with a key kept on this computer, so anyone who can read your files could recover them. Porthole asks before storing one. Installing GNOME Keyring or KWallet and restarting Porthole fixes this.`,
-        )
-      : h('p', {}, `Secrets are encrypted by the OS keychain (${storage.backend}) and never shown again after saving.`),
+    weak
+      ? h('p', { 'data-role': 'storage-where' }, h('strong', {}, `${words.where.charAt(0).toUpperCase()}${words.where.slice(1)}.`), ' Anyone who can read your files could recover them, so Porthole asks before storing one.')
+      : h('p', { 'data-role': 'storage-where' }, `Secrets are encrypted by ${words.where} and never shown again after saving.`),
+    words.fix ? h('p', { 'data-role': 'storage-fix' }, h('span', { class: 'fix-label' }, 'What to do: '), words.fix) : null,
   );
 }
 
@@ -54,7 +63,19 @@ function appCard(s: SettingsView): HTMLElement {
     state.settings = r.value;
     toast(login.checked ? 'Porthole will start at login' : 'Porthole will not start at login');
   });
-  return h('div', { class: 'card' }, h('h3', {}, 'App'), h('label', { class: 'check' }, login, ' Start Porthole when I log in'));
+  const notify = h('input', { id: 's-notify-new', type: 'checkbox', checked: s.notifyNewVisitors !== false });
+  notify.addEventListener('change', async () => {
+    const r = await api().saveSettings({ notifyNewVisitors: notify.checked });
+    if (!r.ok) return ((notify.checked = !notify.checked), toast(r.error.message, 'error'));
+    state.settings = r.value;
+  });
+  return h(
+    'div',
+    { class: 'card' },
+    h('h3', {}, 'App'),
+    h('label', { class: 'check' }, login, ' Start Porthole when I log in'),
+    h('label', { class: 'check' }, notify, ' Notify me when someone new signs in to a tunnel'),
+  );
 }
 
 function ingressCard(s: SettingsView): HTMLElement {
@@ -83,10 +104,10 @@ function ingressCard(s: SettingsView): HTMLElement {
   return ingress;
 }
 
-export function settingsPane(nav: Nav): HTMLElement {
+export function settingsPane(nav: Nav, reenter = false): HTMLElement {
   const s = state.settings;
   const root = h('section', { class: 'pane settings' }, h('header', { class: 'pane-head' }, h('h2', {}, 'ngrok & app settings')));
   if (!s) root.append(h('p', { class: 'muted' }, 'Loading…'));
-  else root.append(authtokenCard(nav, s), storageCard(s), appCard(s), ingressCard(s));
+  else root.append(authtokenCard(nav, s, reenter), storageCard(s), appCard(s), ingressCard(s));
   return root;
 }

@@ -43,27 +43,58 @@ export function renderAuthtokenStatus(): void {
   const el = $('authtoken-status');
   const { settings } = state;
   if (!settings) return;
-  el.textContent = settings.ngrok.authtoken.stored ? 'Authtoken stored' : 'Add your ngrok authtoken';
-  el.className = `nav-settings-sub${settings.ngrok.authtoken.stored ? '' : ' attention'}`;
+  const { stored, mustReenter } = settings.ngrok.authtoken;
+  el.textContent = stored ? 'Authtoken stored' : mustReenter ? 'Authtoken must be entered again' : 'Add your ngrok authtoken';
+  el.className = `nav-settings-sub${stored ? '' : ' attention'}`;
 }
 
 /** Problems the user dismissed in this window (keyed by where the damaged file went). */
 const dismissedProblems = new Set<string>();
+/** What the banner shows now: a push that changes none of it leaves the DOM (and focus) alone. */
+let drawnBanner = '';
 
-/** A banner above every pane while a settings file found damaged at launch is not acknowledged. */
-export function renderProblems(): void {
+/** Starting a tunnel needs the authtoken: say so until it is stored, with the way to store it. */
+function authtokenBanner(nav: Nav): HTMLElement {
+  const add = (): void => {
+    nav.show({ kind: 'settings' });
+    document.getElementById('s-authtoken')?.focus();
+  };
+  return h(
+    'div',
+    { class: 'alert alert-warn', role: 'alert', 'data-role': 'authtoken-missing' },
+    h('div', { class: 'alert-text' }, h('strong', {}, 'No ngrok authtoken is stored, so no tunnel can start.'), h('p', {}, 'Porthole signs in to ngrok with your authtoken; copy it from dashboard.ngrok.com › Getting Started › Your Authtoken.')),
+    h('button', { class: 'btn primary small', type: 'button', 'data-action': 'add-authtoken', onclick: add }, 'Add your ngrok authtoken'),
+  );
+}
+
+/** A tunnel failed, or was refused, for want of an authtoken, and none is stored yet. */
+function authtokenMissing(): boolean {
+  if (!state.settings || state.settings.ngrok.authtoken.stored) return false;
+  return state.authtokenWanted || state.snapshot.tunnels.some((t) => t.view.error?.code === 'NO_AUTHTOKEN');
+}
+
+/**
+ * The banners above every pane: a settings file found damaged at launch (until dismissed), and a missing
+ * authtoken once a start needed it (until stored). They take room in the layout, so they cover nothing.
+ */
+export function renderBanner(nav: Nav): void {
   const host = $('banner');
-  const list = (state.settings?.problems ?? []).filter((p) => !dismissedProblems.has(p.movedTo));
+  const problems = (state.settings?.problems ?? []).filter((p) => !dismissedProblems.has(p.movedTo));
+  const missing = authtokenMissing();
+  const key = JSON.stringify([problems, missing]);
+  if (key === drawnBanner) return;
+  drawnBanner = key;
   host.replaceChildren(
-    ...list.map((p) => {
+    ...(missing ? [authtokenBanner(nav)] : []),
+    ...problems.map((p) => {
       const text = settingsProblemText(p);
       return h(
         'div',
         { class: 'alert alert-warn', role: 'alert', 'data-role': 'settings-problem' },
         h('div', { class: 'alert-text' }, h('strong', {}, `${text.title}.`), h('p', {}, text.body)),
-        h('button', { class: 'btn small', type: 'button', 'data-action': 'dismiss-problem', onclick: () => (dismissedProblems.add(p.movedTo), renderProblems()) }, 'Dismiss'),
+        h('button', { class: 'btn small', type: 'button', 'data-action': 'dismiss-problem', onclick: () => (dismissedProblems.add(p.movedTo), renderBanner(nav)) }, 'Dismiss'),
       );
     }),
   );
-  host.hidden = list.length === 0;
+  host.hidden = !missing && problems.length === 0;
 }

@@ -4,12 +4,14 @@
 import type { TunnelEntry, TunnelExtras } from '../../common/contract.js';
 import type { PortholeError } from '../../common/types.js';
 import { isNgrokCode } from '../../common/errors.js';
-import { isOpenByMistake, isRunning } from '../../common/view-rules.js';
+import { forwardInternalSnippet, INTERNAL_URL_PURPOSE, isInternalUrl, isOpenByMistake, isRunning } from '../../common/view-rules.js';
 import { act, api } from '../api.js';
 import { h } from '../dom.js';
-import { MODE_LABEL, STATE_LABEL, protectionText, sentence, targetLabel } from '../labels.js';
-import type { Nav } from '../state.js';
+import { MODE_LABEL, MUST_REENTER, STATE_LABEL, protectionText, reenterLine, sentence, targetLabel } from '../labels.js';
+import { state, type Nav } from '../state.js';
 import { toast } from '../ui.js';
+import { shareFor } from './share-for.js';
+import { visitsSection } from './visits.js';
 
 /**
  * What this pane remembers across state pushes, which rebuild it: the QR and "Show …" sections the user
@@ -35,9 +37,14 @@ export function forgetExtras(name: string): void {
 
 /** Draw the tunnel into `main` unless exactly this is already there. */
 export function renderTunnel(nav: Nav, main: HTMLElement, entry: TunnelEntry): void {
-  const key = JSON.stringify([entry, memory.qrOpen.has(entry.name)]);
+  // the visitors line changes with every request; the Visitors section follows the push itself
+  const { visitorsLine: _line, ...drawn } = entry;
+  const key = JSON.stringify([drawn, memory.qrOpen.has(entry.name)]);
   if (key === memory.rendered && main.querySelector(`section.tunnel[data-tunnel="${entry.name}"]`)) return;
+  // a filter of the request log being typed in keeps the cursor (that section is moved, not rebuilt)
+  const focused = document.activeElement instanceof HTMLElement && document.activeElement.closest('[data-role="visits"]') ? document.activeElement : undefined;
   main.replaceChildren(tunnelPane(nav, entry));
+  focused?.focus();
   memory.rendered = key;
 }
 
@@ -118,6 +125,15 @@ function errorAlert(nav: Nav, t: TunnelEntry, e: PortholeError): HTMLElement {
   );
 }
 
+/** The stored client secret can no longer be read: say so on the tunnel, with the way to its field. */
+const reenterAlert = (nav: Nav, t: TunnelEntry): HTMLElement =>
+  h(
+    'div',
+    { class: 'alert alert-warn', role: 'alert', 'data-role': 'secret-reenter' },
+    h('div', { class: 'alert-text' }, h('strong', {}, `The client secret ${MUST_REENTER}.`), h('p', {}, reenterLine('client secret'))),
+    h('button', { class: 'btn primary small', type: 'button', 'data-action': 'reenter-secret', onclick: () => nav.show({ kind: 'form', previousName: t.name, reenter: true }) }, 'Enter it again'),
+  );
+
 const reconnectingAlert = (): HTMLElement =>
   h(
     'div',
@@ -137,8 +153,32 @@ function header(nav: Nav, t: TunnelEntry): HTMLElement {
   );
 }
 
+/** An internal endpoint's URL: no browser reaches it, so no Open or QR; the rule a Cloud Endpoint needs instead. */
+function internalUrlCard(t: TunnelEntry): HTMLElement {
+  const url = isInternalUrl(t.view.url) ? t.view.url : undefined;
+  const copy = async (): Promise<void> => {
+    if (!url) return;
+    const r = await api().copyText({ text: forwardInternalSnippet(url) });
+    toast(r.ok ? 'forward-internal snippet copied' : r.error.message, r.ok ? 'ok' : 'error');
+  };
+  return h(
+    'div',
+    { class: 'url-card' },
+    h('div', { class: 'url-label' }, 'Internal URL'),
+    h(
+      'div',
+      { class: 'url-row' },
+      h('code', { class: `url${url ? '' : ' none'}`, 'data-role': 'url' }, url ?? (isRunning(t.view.state) ? 'Waiting for ngrok…' : 'Start the tunnel to get its internal URL')),
+      h('button', { class: 'btn small', type: 'button', 'data-action': 'copy-snippet', disabled: !url, onclick: () => void copy() }, 'Copy forward-internal snippet'),
+    ),
+    h('p', { class: 'small', 'data-role': 'internal-purpose' }, INTERNAL_URL_PURPOSE, ' Add this rule to the Cloud Endpoint’s Traffic Policy in the ngrok dashboard, after its sign-in rules:'),
+    url ? h('pre', { 'data-role': 'internal-snippet' }, forwardInternalSnippet(url)) : null,
+  );
+}
+
 function urlCard(nav: Nav, t: TunnelEntry): HTMLElement {
   const v = t.view;
+  if (t.mode === 'internal' || isInternalUrl(v.url)) return internalUrlCard(t);
   const url = v.url;
   const qrVisible = memory.qrOpen.has(t.name);
   const toggleQr = (): void => {
@@ -163,14 +203,22 @@ function urlCard(nav: Nav, t: TunnelEntry): HTMLElement {
   );
 }
 
-function actions(t: TunnelEntry): HTMLElement {
+/** A start refused for want of an authtoken: a banner that stays until one is stored, not a passing toast. */
+const authtokenBanner = (nav: Nav) => (e: PortholeError): boolean => {
+  if (e.code !== 'NO_AUTHTOKEN') return false;
+  state.authtokenWanted = true;
+  nav.renderBanner();
+  return true;
+};
+
+function actions(nav: Nav, t: TunnelEntry): HTMLElement {
   const v = t.view;
   const running = isRunning(v.state);
   const startStop = h('button', { class: `btn ${running ? '' : 'primary'}`, type: 'button', 'data-action': running ? 'stop' : 'start' }, running ? 'Stop' : 'Start');
-  startStop.addEventListener('click', () => void act(startStop, () => (running ? api().stopTunnel({ name: t.name }) : api().startTunnel({ name: t.name }))));
+  startStop.addEventListener('click', () => void act(startStop, () => (running ? api().stopTunnel({ name: t.name }) : api().startTunnel({ name: t.name })), undefined, authtokenBanner(nav)));
   const verify = h('button', { class: 'btn', type: 'button', 'data-action': 'verify', disabled: !(v.state === 'online' && v.url) }, 'Verify protection');
   verify.addEventListener('click', () => void act(verify, () => api().verifyTunnel({ name: t.name }), 'Protection checked'));
-  return h('div', { class: 'actions' }, startStop, verify);
+  return h('div', { class: 'actions' }, startStop, verify, shareFor(t));
 }
 
 function shareNote(t: TunnelEntry): string {
@@ -206,8 +254,10 @@ function tunnelPane(nav: Nav, t: TunnelEntry): HTMLElement {
     isOpenByMistake(v) && openAlert(t, isRunning(v.state)),
     v.state === 'error' && v.error && errorAlert(nav, t, v.error),
     v.state === 'reconnecting' && reconnectingAlert(),
+    !!t.fusionauth?.clientSecret.mustReenter && reenterAlert(nav, t),
     urlCard(nav, t),
-    actions(t),
+    actions(nav, t),
+    visitsSection(t),
     share(t),
   );
   void loadExtras(t, pane);

@@ -178,7 +178,8 @@ describe('startPorthole', { timeout: 60_000 }, () => {
       assert.deepEqual(d.rec.shown, ['settings']);
       const r = await d.app.handlers.getSettings(WINDOW, undefined);
       assert.ok(r.ok);
-      assert.deepEqual(r.value.problems, [{ kind: 'settings', movedTo: d.rec.notices[0]!.body.match(/as (\S+settings\.json\.corrupt-\S+?)\. /)![1], keptTunnels: 0 }]);
+      assert.deepEqual(r.value.problems, [{ kind: 'settings', movedTo: d.rec.notices[0]!.body.match(/as (\S+settings\.json\.corrupt-\S+?)\. /)![1], keptTunnels: 0, reason: r.value.problems[0]?.reason }]);
+      assert.match(r.value.problems[0]!.reason!, /JSON/);
     } finally {
       await d.close();
     }

@@ -13,9 +13,9 @@ import { buildRenderer } from '../../scripts/build.mjs';
 import { startPorthole, type Notice, type PortholeApp, type PortholeDeps, type TrayModel } from '../../main/app.js';
 import { openSettingsStore } from '../../main/settings/settings-store.js';
 import { createAesGcmEncryptor, createSecretStore } from '../../main/settings/secrets.js';
-import { INVOKE_KEYS, type StateSnapshot, type WindowIntent } from '../../common/contract.js';
+import { INVOKE_KEYS, type StateSnapshot, type VisitRecorded, type WindowIntent } from '../../common/contract.js';
 
-export { CHROMIUM, CHROMIUM_ARGS, launchChromium } from '../support/browser.js';
+export { CHROMIUM, CHROMIUM_ARGS, chromiumMissing, launchChromium } from '../support/browser.js';
 
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json' };
 
@@ -87,6 +87,8 @@ export async function openDesktop(
   const context = await browser.newContext({ viewport: { width: 960, height: 760 }, deviceScaleFactor: 1 });
   const page = await context.newPage();
   let pageReady = false;
+  /** What main asked the window to show before the page was up: sent once it is, as did-finish-load does in main/glue/window.ts. */
+  let pendingIntent: WindowIntent | undefined;
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => void pageErrors.push(e.message));
   page.on('console', (m) => {
@@ -101,7 +103,13 @@ export async function openDesktop(
       // as main/window.ts does for an open window: bring it up and tell the page what to show
       show: (intent) => {
         rec.shown.push(intent);
+        if (!pageReady) pendingIntent = intent ?? 'settings';
         if (pageReady) void page.evaluate((i) => (window as unknown as { __portholeEmit(c: string, d: unknown): void }).__portholeEmit('navigate', i), intent ?? 'settings').catch(() => undefined);
+      },
+      // as main/glue/window.ts does: the `visitRecorded` push, a batch per burst
+      pushVisits: (batch: VisitRecorded[]) => {
+        rec.pushes.push(JSON.stringify(batch));
+        if (pageReady) void page.evaluate((b) => (window as unknown as { __portholeEmit(c: string, d: unknown): void }).__portholeEmit('visits', b), batch).catch(() => undefined);
       },
       pushState: (state: StateSnapshot) => {
         rec.pushes.push(JSON.stringify(state));
@@ -129,12 +137,13 @@ export async function openDesktop(
   // A string, not a function: tsx would compile a function with helpers the page does not have.
   await page.addInitScript(`(() => {
     const keys = ${JSON.stringify([...INVOKE_KEYS])};
-    const listeners = { state: new Set(), navigate: new Set() };
+    const listeners = { state: new Set(), navigate: new Set(), visits: new Set() };
     const api = {};
     for (const k of keys) api[k] = (payload) => window.__portholeInvoke(k, payload);
     const on = (channel) => (fn) => { listeners[channel].add(fn); return () => listeners[channel].delete(fn); };
     api.onState = on('state');
     api.onNavigate = on('navigate');
+    api.onVisits = on('visits');
     window.porthole = Object.freeze(api);
     window.__portholeEmit = (channel, data) => listeners[channel] && listeners[channel].forEach((fn) => fn(data));
   })();`);
@@ -143,6 +152,7 @@ export async function openDesktop(
     throw new Error(`the window did not start: ${pageErrors.join(' | ') || e.message}`);
   });
   pageReady = true;
+  if (pendingIntent) await page.evaluate((i) => (window as unknown as { __portholeEmit(c: string, d: unknown): void }).__portholeEmit('navigate', i), pendingIntent);
 
   return {
     app,

@@ -35,7 +35,7 @@ test('a signed-in tunnel: starting, online with its target, protected, a drop an
   ]);
   assert.deepEqual(r.out, [
     'web: starting (checking FusionAuth, then connecting to ngrok)…',
-    `web: online at ${URL1} → 3000`,
+    `web: online at ${URL1} → 3000 (Ctrl-C to stop)`,
     "web: protected, visitors must sign in: redirects to FusionAuth's sign-in (https://auth.test/oauth2/authorize)",
     `web: connection to ngrok lost, reconnecting… (${URL1} is offline meanwhile)`,
     `web: back online at ${URL1}`,
@@ -57,7 +57,7 @@ test('OPEN although the mode signs people in: a loud warning on stderr naming UR
 
 test('public is open on purpose: the verdict in the lines, no alarm', () => {
   const r = replay([v({ mode: 'public', state: 'starting' }), v({ mode: 'public', state: 'online', url: URL1, protection: 'open' })]);
-  assert.deepEqual(r.out, ['web: starting…', `web: online at ${URL1} → 3000`, 'web: OPEN, anyone with the URL gets in']);
+  assert.deepEqual(r.out, ['web: starting…', `web: online at ${URL1} → 3000 (Ctrl-C to stop)`, 'web: OPEN, anyone with the URL gets in']);
   assert.deepEqual(r.err, []);
 });
 
@@ -80,7 +80,25 @@ test('errors go to stderr with their code and their fix; the field named for inp
   const pf = humanReport(undefined, v({ state: 'error', error: { code: 'PREFLIGHT_FAILED', message: 'The issuer does not match.' } }), '3000');
   assert.deepEqual(pf.err, ['web: failed: The issuer does not match. (PREFLIGHT_FAILED)']);
   const field = humanReport(undefined, v({ state: 'error', error: { code: 'INVALID_INPUT', field: 'target', message: 'target must be a port', fix: 'Give 3000.' } }), '3000');
-  assert.deepEqual(field.err, ['web: failed: target: target must be a port (INVALID_INPUT)', '  fix: Give 3000.']);
+  assert.deepEqual(field.err, ['web: failed: <port|host:port>: must be a port (INVALID_INPUT)', '  fix: Give 3000.']);
+});
+
+test("fixes in the CLI's words: flags and environment variables, never the window's Settings", () => {
+  const r = humanReport(undefined, v({ state: 'error', error: { code: 'NGROK_AUTHTOKEN', ngrokCode: 'ERR_NGROK_105', message: 'ngrok rejected the authtoken.', fix: 'Copy your authtoken again from https://dashboard.ngrok.com/get-started/your-authtoken and paste it in Settings; it may have been reset or revoked.' } }), '3000');
+  assert.equal(r.err[1], '  fix: Copy your authtoken again from https://dashboard.ngrok.com/get-started/your-authtoken and export it as NGROK_AUTHTOKEN (or name another variable with --authtoken-env); it may have been reset or revoked.');
+  const pf = humanReport(undefined, v({ state: 'error', error: { code: 'PREFLIGHT_FAILED', message: 'The issuer does not match.', fix: 'Enter exactly https://a.test here, or change Tenants > Your Tenant > General > Issuer in FusionAuth to https://b.test.' } }), '3000');
+  assert.equal(pf.err[1], '  fix: Give --issuer https://a.test, or change Tenants > Your Tenant > General > Issuer in FusionAuth to https://b.test.');
+  for (const l of [...r.err, ...pf.err]) assert.doesNotMatch(l, /Settings|here\b|paste/);
+});
+
+test('the OPEN line says "anyone with the URL gets in" once, even when the reason ends with it', () => {
+  const r = replay([v({ mode: 'public', state: 'online', url: URL1 }), v({ mode: 'public', state: 'online', url: URL1, protection: 'open', protectionReason: 'HTTP 200: the app answered without any sign-in; anyone with the URL gets in' })]);
+  assert.equal(r.out.at(-1), 'web: OPEN, anyone with the URL gets in: HTTP 200: the app answered without any sign-in');
+});
+
+test('the --json line carries "local" on online lines only', () => {
+  assert.equal(jsonLine(v({ state: 'online', url: URL1 }), 'unreachable'), `{"tunnel":"web","state":"online","url":"${URL1}","local":"unreachable"}`);
+  assert.equal(jsonLine(v({ state: 'starting' }), 'listening'), '{"tunnel":"web","state":"starting"}');
 });
 
 test('the --json line: the documented keys only, the ngrok code preferred', () => {

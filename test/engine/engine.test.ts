@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { startIngress, type Ingress } from '../support/ingress/index.js';
 import { startFusionAuth } from '../support/fusionauth.js';
 import { createEngine, type Engine } from '../../main/engine/engine.js';
-import { trafficPolicyFor } from '../../main/tunnel/policy.js';
+import { identityHeadersOnlyPolicy, trafficPolicyFor } from '../../main/tunnel/policy.js';
 import { createPreflight } from '../../main/oidc/preflight.js';
 import { verifyProtection } from '../../main/oidc/verify.js';
 import type { FusionAuthSettings } from '../../common/types.js';
@@ -67,13 +67,14 @@ test("each mode's Bind carries the right policy or options", async () => {
   const bindOf = (name: string) => ing.binds.find((b) => b.url === eng.get(name)!.url && !b.error)!;
 
   const oidc = bindOf('m-oidc');
-  assert.deepEqual(oidc.trafficPolicy, trafficPolicyFor(fa));
+  assert.deepEqual(oidc.trafficPolicy, trafficPolicyFor(fa, { identity: true }));
   assert.deepEqual(oidc.trafficPolicy.on_http_request[0]!.actions.find((x) => x.type === 'openid-connect')!.config, { issuer_url: 'https://auth.example.test', client_id: 'cid-1', client_secret: 'csecret-1', scopes: ['openid', 'email', 'profile'] });
   assert.equal(oidc.oidc, null);
 
   const legacy = bindOf('m-legacy');
   assert.deepEqual(legacy.oidc, { issuer_url: 'https://auth.example.test', client_id: 'cid-1', client_secret: 'csecret-1', allow_emails: ['alice@example.test'], allow_domains: ['corp.test'], scopes: ['openid', 'email', 'profile'] });
-  assert.equal(legacy.trafficPolicy, null);
+  // The SDK sends a traffic policy alongside the oidc_* options: only the forged identity headers' removal.
+  assert.deepEqual(legacy.trafficPolicy, identityHeadersOnlyPolicy());
 
   const internal = bindOf('m-internal');
   assert.deepEqual(internal.bindings, ['internal']);
@@ -82,7 +83,7 @@ test("each mode's Bind carries the right policy or options", async () => {
   assert.equal(internal.trafficPolicy, null);
 
   const pub = bindOf('m-public');
-  assert.equal(pub.trafficPolicy, null);
+  assert.deepEqual(pub.trafficPolicy, identityHeadersOnlyPolicy());
   assert.equal(pub.oidc, null);
   assert.deepEqual(pub.bindings, []);
   assert.deepEqual(JSON.parse(pub.metadata), { porthole: 'm-public' });

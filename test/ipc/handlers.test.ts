@@ -157,6 +157,13 @@ describe('IPC handlers', { timeout: 60_000 }, () => {
         ['listTunnels', { all: true }, ['payload']],
         ['getSettings', 42, ['payload']],
         ['secretStorageInfo', { backend: 'x' }, ['payload']],
+        ['planFusionAuthSetup', { url: 'https://a.example', tunnel: 'web', apiKey: 'k'.repeat(5000) }, ['apiKey']],
+        ['planFusionAuthSetup', { url: 'https://a.example' }, ['tunnel']],
+        ['applyFusionAuthSetup', { url: 'https://a.example', tunnel: 'web', register: Array(201).fill('a@b.c') }, ['register']],
+        ['applyFusionAuthSetup', { url: 'u'.repeat(3000), tunnel: 'web' }, ['url']],
+        ['listVisits', { name: 'Web Site' }, ['name']],
+        ['shareFor', { name: 'web', minutes: 30 }, ['minutes']],
+        ['shareFor', { name: 'web' }, ['minutes']],
         ['removeTunnel', { name: 1 }, ['name']],
         ['verifyTunnel', { name: '' }, ['name']],
         ['tunnelExtras', { name: 'Web Site' }, ['name']],
@@ -195,7 +202,7 @@ describe('IPC handlers', { timeout: 60_000 }, () => {
     try {
       assert.deepEqual(await r.h.saveCredentials(WINDOW, { ngrokAuthtoken: AUTHTOKEN }), {
         ok: true,
-        value: { startAtLogin: false, ngrok: { authtoken: { stored: true } }, secretStorage: { backend: 'keychain', available: true, weak: false }, problems: [] },
+        value: { startAtLogin: false, notifyNewVisitors: true, ngrok: { authtoken: { stored: true } }, secretStorage: { backend: 'keychain', available: true, weak: false }, problems: [] },
       });
       const saved = await r.h.saveTunnel(WINDOW, tunnel());
       assert.ok(saved.ok, JSON.stringify(saved));

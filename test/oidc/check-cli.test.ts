@@ -40,9 +40,9 @@ describe('porthole check', () => {
     const out = JSON.parse(r.stdout);
     assert.equal(out.ok, true);
     assert.deepEqual(out.checks.map((c: { id: string }) => c.id),
-      ['issuer-url', 'discovery', 'issuer-match', 'grants', 'scopes', 'client-credentials', 'redirect-uri']);
+      ['issuer-url', 'discovery', 'issuer-match', 'grants', 'scopes', 'token-endpoint', 'client-credentials', 'redirect-uri']);
     for (const c of out.checks) {
-      assert.equal(c.status, 'pass');
+      assert.equal(c.status, c.id === 'redirect-uri' ? 'manual' : 'pass');
       assert.equal(typeof c.message, 'string');
     }
     assert.ok(!r.stdout.includes(good.clientSecret) && !r.stderr.includes(good.clientSecret));
@@ -67,7 +67,8 @@ describe('porthole check', () => {
     assert.match(r.stdout, /^✗ client-credentials: /m);
     assert.match(r.stdout, /^ {4}fix: In FusionAuth, open Applications > Your App > OAuth/m);
     assert.match(r.stdout, /https:\/\/idp\.ngrok\.com\/oauth2\/callback/);
-    assert.match(r.stdout, /1 check failed\./);
+    assert.match(r.stdout, /^1 failed, 1 to do by hand\.$/m);
+    assert.match(r.stdout, /^☐ redirect-uri: /m, 'the redirect URL is to do by hand, not a pass');
     assert.ok(!r.stdout.includes(wrong.clientSecret));
   });
 
@@ -101,6 +102,55 @@ describe('porthole check', () => {
       assert.ok(!r.stderr.includes('hunter2'), 'a secret given in argv is not echoed');
     });
   }
+
+  test('statuses: acme.com fails one check; the rest are not checked or to do by hand, never counted as failed', async () => {
+    const r = await run(['--issuer', 'acme.com', '--client-id', 'x', '--client-secret-env', 'S', '--json'], { S: 'some-secret-value' });
+    assert.equal(r.code, 1);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.ok, false);
+    assert.deepEqual(out.checks.map((c: { status: string }) => c.status), ['fail', 'skip', 'skip', 'skip', 'skip', 'skip', 'skip', 'manual']);
+    const human = await run(['--issuer', 'acme.com', '--client-id', 'x', '--client-secret-env', 'S'], { S: 'some-secret-value' });
+    assert.match(human.stdout, /^1 failed, 6 not checked, 1 to do by hand\.$/m);
+    assert.match(human.stdout, /^✗ issuer-url: /m);
+    assert.match(human.stdout, /^- discovery: Not checked: the issuer-url check failed\.$/m);
+    assert.match(human.stdout, /^☐ redirect-uri: /m);
+    assert.doesNotMatch(human.stdout, /checks failed/);
+  });
+
+  test('a good provider with only the manual step left: ok true, exit 0, "to do by hand" said', async () => {
+    const r = await run(['--issuer', good.issuer, '--client-id', good.clientId, '--client-secret-file', secretFile]);
+    assert.equal(r.code, 0, r.stdout);
+    assert.match(r.stdout, /^All 7 checkable checks passed; 1 to do by hand\.$/m);
+  });
+
+  // Issue 8 item 3: a secret given where a flag expects a NAME or a PATH is never printed back.
+  const SECRETISH = 'q8Vh3kP2xZ7mN4bR9tL6wY1cF5gJ0sDa'; // what `--client-secret-env "$FA_CLIENT_SECRET"` passes
+  const misplaced: [string, string[], RegExp][] = [
+    ['--client-secret-env with the secret (not a name)', ['--client-secret-env', `${SECRETISH}-_+/=`], /--client-secret-env takes the NAME of an environment variable/],
+    ['--client-secret-env with the secret (name-shaped, unset)', ['--client-secret-env', SECRETISH], /--client-secret-env takes the NAME.*looks like a secret itself/],
+    ['--client-secret-file with the secret', ['--client-secret-file', SECRETISH], /--client-secret-file: cannot read the path given \(not shown: the value given looks like a secret itself/],
+  ];
+  for (const [name, flags, re] of misplaced) {
+    test(`${name}: exit 2, the flag and the rule named, the value never echoed`, async () => {
+      const r = await run(['--issuer', 'https://a.example', '--client-id', 'x', ...flags]);
+      assert.equal(r.code, 2);
+      assert.match(r.stderr, re);
+      assert.ok(!r.stderr.includes(SECRETISH.slice(0, 12)), r.stderr);
+    });
+  }
+
+  test('a name-shaped env var that is set is used, whatever it looks like', async () => {
+    const r = await run(['--issuer', good.issuer, '--client-id', good.clientId, '--client-secret-env', SECRETISH, '--json'], { [SECRETISH]: good.clientSecret });
+    assert.equal(r.code, 0, r.stderr);
+  });
+
+  test('--client-secret-file /dev/zero: the read is capped and the error says what is wrong', async () => {
+    const before = process.memoryUsage().rss;
+    const r = await run(['--issuer', 'https://a.example', '--client-id', 'x', '--client-secret-file', '/dev/zero']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--client-secret-file: \/dev\/zero is larger than 64 KB; it should hold only the client secret/);
+    assert.ok(process.memoryUsage().rss - before < 50 * 1024 * 1024, 'read no more than the cap');
+  });
 
   test('--help: usage on stdout, exit 0', async () => {
     const r = await run(['--help']);

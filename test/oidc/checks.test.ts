@@ -90,7 +90,7 @@ test('redact: also the encoded forms the secret travels in (form body, Basic hea
     `Authorization: Basic ${basic}`,
     `{"client_secret":${JSON.stringify(secret)}}`,
   ];
-  const out = redact(texts.map((message) => ({ id: 'client-credentials' as const, status: 'warn' as const, message })), secret, 'my id');
+  const out = redact(texts.map((message) => ({ id: 'client-credentials' as const, status: 'warn' as const, message })), secret);
   for (const c of out) {
     assert.match(c.message, /\[redacted\]/, c.message);
     assert.ok(!c.message.includes('a+b') && !c.message.includes('a%2Bb') && !c.message.includes(basic.slice(8, 20)), c.message);

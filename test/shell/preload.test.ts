@@ -68,7 +68,7 @@ test('the preload bundle is CommonJS and requires nothing but electron', () => {
 
 test('window.porthole has one method per invoke channel plus onState/onNavigate, and nothing else', () => {
   const { api } = load();
-  const expected = [...INVOKE_KEYS, 'onState', 'onNavigate'].sort();
+  const expected = [...INVOKE_KEYS, 'onState', 'onNavigate', 'onVisits'].sort();
   assert.deepEqual(Object.keys(api).sort(), expected);
   for (const key of expected) assert.equal(typeof (api as unknown as Record<string, unknown>)[key], 'function');
   // never ipcRenderer itself, nor a generic invoke/send

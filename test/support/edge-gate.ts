@@ -36,6 +36,8 @@ interface Pending {
 interface Session {
   endpointId: string;
   email: string | undefined;
+  /** The `name` claim (scope profile), for the policy's ${actions.ngrok.oidc.identity.name}. */
+  name: string | undefined;
   sub: string;
 }
 
@@ -118,8 +120,8 @@ export class EdgeAuth {
       return true;
     }
 
-    const session = this.sessions.get(cookies(req).get(name) ?? '');
-    if (session && session.endpointId === endpoint.id && url.pathname !== LOGIN_PATH) {
+    const session = this.sessionOf(endpoint.id, req);
+    if (session && url.pathname !== LOGIN_PATH) {
       if (endpoint.config.isAllowed(session.email)) return false;
       page(res, 403, 'Access denied', `${session.email ?? 'This account'} is not allowed on this endpoint.`);
       return true;
@@ -172,6 +174,7 @@ export class EdgeAuth {
       return;
     }
     let email: string | undefined;
+    let name: string | undefined;
     let sub: string;
     try {
       const current = new URL(this.callbackUrl);
@@ -185,10 +188,13 @@ export class EdgeAuth {
       const claims = tokens.claims()!;
       sub = claims.sub;
       email = typeof claims.email === 'string' ? claims.email : undefined;
-      if (email === undefined && tokens.access_token && p.gate.scopes.includes('email')) {
-        // Like ngrok, fall back to userinfo when the ID token carries no email.
+      name = typeof claims.name === 'string' ? claims.name : undefined;
+      const wantsInfo = (email === undefined && p.gate.scopes.includes('email')) || (name === undefined && p.gate.scopes.includes('profile'));
+      if (wantsInfo && tokens.access_token) {
+        // Like ngrok, fall back to userinfo when the ID token carries no email (or name).
         const info = await client.fetchUserInfo(p.config, tokens.access_token, sub);
-        email = typeof info.email === 'string' ? info.email : undefined;
+        email ??= typeof info.email === 'string' ? info.email : undefined;
+        name ??= typeof info.name === 'string' ? info.name : undefined;
       }
     } catch (err) {
       // ngrok's own error page for a token it cannot verify is ERR_NGROK_5204.
@@ -200,10 +206,26 @@ export class EdgeAuth {
       return;
     }
     const sessionId = randomBytes(24).toString('base64url');
-    this.sessions.set(sessionId, { endpointId: p.endpointId, email, sub });
+    this.sessions.set(sessionId, { endpointId: p.endpointId, email, name, sub });
     const ticket = randomBytes(24).toString('base64url');
     this.tickets.set(ticket, { endpointId: p.endpointId, sessionId, returnTo: p.returnTo });
     redirect(res, `${p.publicUrl.replace(/\/+$/, '')}${SESSION_PATH}?ticket=${ticket}`);
+  }
+
+  /**
+   * Who the visitor of a request is, when they hold a session for this endpoint (what ngrok's
+   * openid-connect action exposes as actions.ngrok.oidc.identity); undefined when they do not.
+   */
+  identityOf(endpointId: string, req: IncomingMessage): { email?: string; name?: string; sub?: string } | undefined {
+    const s = this.sessionOf(endpointId, req);
+    if (!s) return undefined;
+    return { ...(s.email !== undefined ? { email: s.email } : {}), ...(s.name !== undefined ? { name: s.name } : {}), sub: s.sub };
+  }
+
+  /** The session the request's cookie for this endpoint names; a session made for another endpoint does not count. */
+  private sessionOf(endpointId: string, req: IncomingMessage): Session | undefined {
+    const s = this.sessions.get(cookies(req).get(EdgeAuth.cookieName(endpointId)) ?? '');
+    return s && s.endpointId === endpointId ? s : undefined;
   }
 
   /** One openid-client Configuration per provider and client (discovery happens once). */

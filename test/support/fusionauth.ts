@@ -3,6 +3,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import Provider from 'oidc-provider';
 
 /** Where the ngrok edge sends users back after sign-in (FusionAuth: Authorized redirect URLs). */
@@ -11,7 +12,7 @@ export const NGROK_REDIRECT_URI = 'https://idp.ngrok.com/oauth2/callback';
 export type FusionAuthVariant =
   /** Everything set up as the guide says. */
   | 'good'
-  /** Tenants > Your Tenant > Issuer left at FusionAuth's default `acme.com`: discovery says
+  /** Tenants > Your Tenant > General > Issuer left at FusionAuth's default `acme.com`: discovery says
    *  `"issuer":"acme.com"` while the provider is reachable at the loopback URL. */
   | 'acme-issuer'
   /** The tenant issuer ends with '/' (`http://127.0.0.1:PORT/`, also the `iss` of its tokens)
@@ -36,6 +37,28 @@ export interface FusionAuthOptions {
   users?: { email: string; password: string }[];
   /** Lets the FusionAuth API stand-in (test/support/fusionauth-api/) share this server and its state. */
   hooks?: FusionAuthHooks;
+  /** A hostile or broken provider (see HostileBehaviour); the rest of the provider is as usual. */
+  hostile?: HostileBehaviour;
+  /** Rewrites the discovery document on its way out (a forged issuer, a `file:` token endpoint, …). */
+  rewriteDiscovery?: (doc: Record<string, unknown>) => void;
+  /** The token endpoint answers this instead of oidc-provider (e.g. an error_description echoing the request). */
+  tokenAnswer?: (req: SeenRequest) => { status: number; body: Record<string, unknown> };
+}
+
+export type HostileBehaviour =
+  /** Discovery answers `{"issuer":"…","x":"` and then keeps streaming forever. */
+  | 'endless-discovery'
+  /** Discovery answers a 2 MB gzip body that inflates to 2 GB. */
+  | 'gzip-bomb'
+  /** Discovery sends its headers and a first byte, then one byte a second: the body never completes in time. */
+  | 'slow-discovery'
+  /** Discovery names a token endpoint on another loopback port (`foreign`), which records what it got. */
+  | 'foreign-token-endpoint';
+
+/** A request as a hostile endpoint saw it. */
+export interface SeenRequest {
+  authorization?: string;
+  body: string;
 }
 
 /** How the API stand-in plugs into this provider: it answers `/api/` requests, supplies clients made
@@ -64,6 +87,8 @@ export interface FusionAuth {
   /** The application's secret; for 'wrong-secret' a wrong one. */
   clientSecret: string;
   users: { email: string; password: string }[];
+  /** 'foreign-token-endpoint': the other origin's token endpoint and every request it received. */
+  foreign?: { tokenEndpoint: string; requests: SeenRequest[] };
   close(): Promise<void>;
 }
 
@@ -256,7 +281,8 @@ export async function startFusionAuth(opts: FusionAuthOptions = {}): Promise<Fus
   provider.on('server_error', () => {});
 
   const served = opts.hooks?.servedIssuer;
-  if (variant === 'acme-issuer' || variant === 'grants-unlisted' || served) {
+  const foreign = opts.hostile === 'foreign-token-endpoint' ? await foreignTokenEndpoint() : undefined;
+  if (variant === 'acme-issuer' || variant === 'grants-unlisted' || served || foreign || opts.rewriteDiscovery) {
     // FusionAuth serves whatever the tenant's Issuer field says; oidc-provider refuses a non-URL
     // issuer, so the discovery document is rewritten on its way out.
     provider.use(async (ctx: { path: string; body: unknown }, next: () => Promise<void>) => {
@@ -266,6 +292,8 @@ export async function startFusionAuth(opts: FusionAuthOptions = {}): Promise<Fus
         if (variant === 'acme-issuer') doc.issuer = servedIssuer;
         if (served) doc.issuer = served();
         if (variant === 'grants-unlisted') delete doc.grant_types_supported;
+        if (foreign) doc.token_endpoint = foreign.tokenEndpoint;
+        opts.rewriteDiscovery?.(doc);
       }
     });
   }
@@ -273,6 +301,7 @@ export async function startFusionAuth(opts: FusionAuthOptions = {}): Promise<Fus
   const callback = provider.callback();
   server.on('request', (req, res) => {
     if (opts.hooks?.handle?.(req, res)) return;
+    if (hostileAnswer(req, res, opts)) return;
     const m = /^\/interaction\/([^/?]+)(\/login)?/.exec(req.url ?? '');
     if (!m) return void callback(req, res);
     interaction(req, res, m[2] === '/login').catch((err: unknown) => {
@@ -330,11 +359,90 @@ export async function startFusionAuth(opts: FusionAuthOptions = {}): Promise<Fus
     clientId,
     clientSecret: variant === 'wrong-secret' ? wrongSecret : realSecret,
     users,
+    ...(foreign ? { foreign: { tokenEndpoint: foreign.tokenEndpoint, requests: foreign.requests } } : {}),
     async close() {
       if (closed) return;
       closed = true;
+      await foreign?.close();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+async function seen(req: http.IncomingMessage): Promise<SeenRequest> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return { ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}), body: Buffer.concat(chunks).toString('utf8') };
+}
+
+// 2 MB of gzip members, each 16 MB of zeros: inflates to 2 GB. Built once per process.
+let bomb: Buffer | undefined;
+function gzipBomb(): Buffer {
+  if (!bomb) {
+    const member = gzipSync(Buffer.alloc(16 * 1024 * 1024), { level: 9 });
+    bomb = Buffer.concat(Array.from({ length: Math.ceil((2 * 1024 * 1024) / member.length) }, () => member));
+  }
+  return bomb;
+}
+
+/** Answers the hostile behaviours' requests itself; true when it did. */
+function hostileAnswer(req: http.IncomingMessage, res: http.ServerResponse, opts: FusionAuthOptions): boolean {
+  const path = (req.url ?? '').split('?')[0];
+  if (path === '/oauth2/token' && opts.tokenAnswer) {
+    void seen(req).then((r) => {
+      const { status, body } = opts.tokenAnswer!(r);
+      res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(JSON.stringify(body));
+    });
+    return true;
+  }
+  if (path !== '/.well-known/openid-configuration') return false;
+  switch (opts.hostile) {
+    case 'endless-discovery': {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"issuer":"http://127.0.0.1","x":"');
+      const chunk = 'A'.repeat(64 * 1024);
+      const more = () => { while (res.write(chunk)) { /* until the socket pushes back */ } };
+      res.on('drain', more);
+      res.on('close', () => res.off('drain', more));
+      more();
+      return true;
+    }
+    case 'gzip-bomb':
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+      res.end(gzipBomb());
+      return true;
+    case 'slow-discovery': {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{');
+      const t = setInterval(() => res.write(' '), 1000);
+      res.on('close', () => clearInterval(t));
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+/** A token endpoint on another loopback port that records each request and refuses it like invalid_grant. */
+async function foreignTokenEndpoint(): Promise<{ tokenEndpoint: string; requests: SeenRequest[]; close(): Promise<void> }> {
+  const requests: SeenRequest[] = [];
+  const srv = http.createServer((req, res) => {
+    void seen(req).then((r) => {
+      requests.push(r);
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end('{"error":"invalid_grant"}');
+    });
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const { port } = srv.address() as AddressInfo;
+  return {
+    tokenEndpoint: `http://127.0.0.1:${port}/oauth2/token`,
+    requests,
+    close: async () => {
+      srv.closeAllConnections();
+      await new Promise<void>((r) => srv.close(() => r()));
     },
   };
 }

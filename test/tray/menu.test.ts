@@ -3,9 +3,10 @@
 
 import { mock, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { coalesce, parseMenuId, TRAY_COALESCE_MS, trayIcon, trayMenu, trayTooltip, tunnelItemId, type MenuItemSpec } from '../../main/tray/menu.js';
+import { coalesce, firstOnline, parseMenuId, TRAY_COALESCE_MS, trayIcon, trayMenu, trayTooltip, tunnelItemId, type MenuItemSpec } from '../../main/tray/menu.js';
 import { noticesFor } from '../../main/tray/notices.js';
 import type { TunnelView } from '../../common/types.js';
+import { forwardInternalSnippet, isInternalUrl } from '../../common/view-rules.js';
 
 const view = (name: string, state: TunnelView['state'], extra: Partial<TunnelView> = {}): TunnelView => ({ name, state, mode: 'oidc', target: '3000', since: 1, ...extra });
 const URL_A = 'https://a1b2.ngrok.app';
@@ -57,7 +58,8 @@ test('starting and reconnecting: connecting icon, Stop offered', () => {
 
 test('online and protected: Copy URL of it on top, every action enabled, online icon, URL in the tooltip', () => {
   const v = view('web', 'online', { url: URL_A, protection: 'protected', protectionReason: 'redirects to FusionAuth' });
-  const menu = trayMenu([view('api', 'stopped'), v], { startAtLogin: false });
+  // 'zeta' before 'web': the engine's order differs from the sorted one, so a sort would fail this.
+  const menu = trayMenu([view('zeta', 'stopped'), v], { startAtLogin: false });
   assert.deepEqual(menu[0], { id: 'copy-first-url', label: 'Copy URL of web', enabled: true });
   const entry = tunnelEntry(menu, 'web')!;
   assert.equal(entry.label, 'web — Online, protected');
@@ -66,7 +68,7 @@ test('online and protected: Copy URL of it on top, every action enabled, online 
   assert.equal(trayIcon([v]), 'online');
   assert.equal(trayTooltip([v]), `Porthole\nweb: Online ${URL_A}`);
   // Tunnels are listed in the engine's order.
-  assert.deepEqual(menu.filter((m) => m.type === 'submenu').map((m) => m.label?.split(' ')[0]), ['api', 'web']);
+  assert.deepEqual(menu.filter((m) => m.type === 'submenu').map((m) => m.label?.split(' ')[0]), ['zeta', 'web']);
 });
 
 test('online but found open: error icon, loud label and warning line', () => {
@@ -175,4 +177,118 @@ test('the tray coalesces over one frame: a burst is one rebuild, TRAY_COALESCE_M
   } finally {
     mock.timers.reset();
   }
+});
+
+test('internal tunnel (9.6): no Copy URL or Open for https://name.internal; what it is for, and the forward-internal snippet to copy', () => {
+  const v = view('inner', 'online', { mode: 'internal', url: 'https://inner.internal', protection: 'unknown' });
+  const menu = trayMenu([v], { startAtLogin: false });
+  const entry = tunnelEntry(menu, 'inner')!;
+  assert.deepEqual(ids(entry.submenu), ['tunnel:inner:copy-snippet', 'tunnel:inner:stop', 'tunnel:inner:verify']);
+  assert.ok(!entry.submenu!.some((i) => /Open in browser|Copy URL/.test(i.label ?? '')), JSON.stringify(entry.submenu));
+  assert.deepEqual(entry.submenu!.slice(0, 2), [
+    { label: 'https://inner.internal (internal)', enabled: false },
+    { label: 'For a Cloud Endpoint’s forward-internal, not a browser', enabled: false },
+  ]);
+  assert.equal(entry.submenu!.find((i) => i.id === 'tunnel:inner:copy-snippet')?.label, 'Copy forward-internal snippet');
+  // Nothing to share on top either: no browser reaches it.
+  assert.deepEqual(menu[0], { id: 'copy-first-url', label: 'Copy URL (no tunnel online)', enabled: false });
+  assert.equal(firstOnline([v]), undefined);
+  // Stopped: the snippet waits for the URL.
+  const stopped = tunnelEntry(trayMenu([view('inner', 'stopped', { mode: 'internal' })], { startAtLogin: false }), 'inner')!;
+  assert.deepEqual(ids(stopped.submenu), ['tunnel:inner:copy-snippet (disabled)', 'tunnel:inner:start', 'tunnel:inner:verify (disabled)']);
+  assert.deepEqual(parseMenuId('tunnel:inner:copy-snippet'), { kind: 'tunnel', name: 'inner', action: 'copy-snippet' });
+  assert.equal(forwardInternalSnippet('https://inner.internal'), 'on_http_request:\n  - actions:\n      - type: forward-internal\n        config:\n          url: https://inner.internal\n');
+  assert.equal(isInternalUrl('https://inner.internal'), true);
+  assert.equal(isInternalUrl('https://inner.internal.ngrok.app'), false);
+});
+
+test('error (9.12): the submenu leads to the window at that tunnel with "Show details and fix…"', () => {
+  const long = 'ngrok refused the endpoint because the reserved domain belongs to another account in a different region, see the dashboard.';
+  const v = view('web', 'error', { error: { code: 'NGROK_ENDPOINT', message: long } as TunnelView['error'] });
+  const entry = tunnelEntry(trayMenu([v], { startAtLogin: false }), 'web')!;
+  const details = entry.submenu!.find((i) => i.id === 'tunnel:web:details');
+  assert.deepEqual(details, { id: 'tunnel:web:details', label: 'Show details and fix…', enabled: true });
+  // Right under the cut message it stands for.
+  const at = entry.submenu!.indexOf(details!);
+  assert.ok(entry.submenu![at - 1]!.label!.endsWith('…') && entry.submenu![at - 1]!.label!.length <= 80);
+  assert.deepEqual(parseMenuId('tunnel:web:details'), { kind: 'tunnel', name: 'web', action: 'details' });
+  // Only an error gets it.
+  const ok = tunnelEntry(trayMenu([view('web', 'online', { url: URL_A, protection: 'protected' })], { startAtLogin: false }), 'web')!;
+  assert.ok(!ids(ok.submenu).includes('tunnel:web:details'));
+});
+
+test('found open (9.12): a top-level warning with Stop above everything else; Copy URL on top skips it', () => {
+  const leaky = view('leaky', 'online', { url: 'https://leaky.ngrok.app', protection: 'open' });
+  const shop = view('shop', 'online', { url: URL_A, protection: 'protected' });
+  const menu = trayMenu([leaky, shop], { startAtLogin: false });
+  assert.deepEqual(menu.slice(0, 3), [
+    { id: 'tunnel:leaky:stop', label: '⚠ leaky is OPEN to anyone — Stop it', enabled: true },
+    { type: 'separator' },
+    { id: 'copy-first-url', label: 'Copy URL of shop', enabled: true },
+  ]);
+  assert.deepEqual(parseMenuId(menu[0]!.id!), { kind: 'tunnel', name: 'leaky', action: 'stop' });
+  assert.equal(firstOnline([leaky, shop])?.name, 'shop');
+  // Only the open one: nothing else to copy on top.
+  assert.deepEqual(trayMenu([leaky], { startAtLogin: false })[2], { id: 'copy-first-url', label: 'Copy URL (no tunnel online)', enabled: false });
+  // A public tunnel is open on purpose, and a stopped one is not reachable: no alarm.
+  const pub = view('demo', 'online', { url: URL_A, protection: 'open', mode: 'public' });
+  assert.equal(trayMenu([pub], { startAtLogin: false })[0]!.id, 'copy-first-url');
+  assert.equal(trayMenu([{ ...leaky, state: 'stopped' }], { startAtLogin: false })[0]!.id, 'copy-first-url');
+});
+
+test('the tray clicks reach the app (9.12, 9.6): details opens the window at the tunnel, copy-snippet copies the rule', async () => {
+  const { startPorthole } = await import('../../main/app.js');
+  const { openSettingsStore } = await import('../../main/settings/settings-store.js');
+  const { createAesGcmEncryptor, createSecretStore } = await import('../../main/settings/secrets.js');
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const cwd = mkdtempSync(join(tmpdir(), 'porthole-tray-'));
+  const { settings, secretsBackend } = openSettingsStore({ cwd });
+  const shown: unknown[] = [];
+  const clipboard: string[] = [];
+  const app = await startPorthole({
+    store: settings,
+    secrets: createSecretStore(secretsBackend, createAesGcmEncryptor(undefined, 'gnome_libsecret')),
+    tray: { render: () => {} },
+    window: { show: (i) => void shown.push(i), pushState: () => {} },
+    notifier: { notify: () => {} },
+    clipboard: { writeText: (t) => void clipboard.push(t) },
+    openExternal: async () => {},
+    loginItem: { get: () => false, set: () => {} },
+    trustedSender: 'http://x/',
+    env: {},
+    home: cwd,
+  });
+  try {
+    shown.length = 0;
+    app.onMenuItem('tunnel:web:details');
+    assert.deepEqual(shown, ['tunnel:web']);
+    // No such running tunnel: nothing is copied (never a stale or made-up URL).
+    app.onMenuItem('tunnel:web:copy-snippet');
+    assert.deepEqual(clipboard, []);
+  } finally {
+    await app.quit();
+    rmSync(cwd, { recursive: true, force: true });
+  }
+});
+
+test('a tunnel shows who looked and the time left of its share; share-for items map back to minutes', async () => {
+  const { trayMenu, parseMenuId, SHARE_ACTION_MINUTES } = await import('../../main/tray/menu.js');
+  const now = Date.parse('2025-01-01T12:00:00Z');
+  const view = { name: 'web', state: 'online' as const, mode: 'oidc' as const, target: '3000', url: 'https://web.example', protection: 'protected' as const, since: now };
+  const menu = trayMenu([view], { startAtLogin: false, now, logFolder: true, details: { web: { visitorsLine: '3 people viewed · last: alice@example.com, 2 min ago', deadline: now + 14 * 60_000 } } });
+  const web = menu.find((m) => m.label?.startsWith('web — '))!;
+  assert.equal(web.label, 'web — Online, protected · 14 min left');
+  assert.ok(web.submenu!.some((i) => i.label === '3 people viewed · last: alice@example.com, 2 min ago' && i.enabled === false));
+  const share = web.submenu!.find((i) => i.label?.startsWith('Share for…'))!;
+  assert.deepEqual(share.submenu!.map((i) => i.label), ['Share for 15 min', 'Share for 1 h', 'Share for 4 h', 'Share until I stop']);
+  const a = parseMenuId(share.submenu![1]!.id!);
+  assert.ok(a?.kind === 'tunnel' && SHARE_ACTION_MINUTES[a.action as keyof typeof SHARE_ACTION_MINUTES] === 60);
+  assert.ok(menu.some((m) => m.id === 'open-log-folder'));
+  assert.deepEqual(parseMenuId('open-log-folder'), { kind: 'open-log-folder' });
+  // Without a deadline nothing counts down, and no log folder item unless there is one.
+  const plain = trayMenu([view], { startAtLogin: false });
+  assert.equal(plain.find((m) => m.label?.startsWith('web — '))!.label, 'web — Online, protected');
+  assert.ok(!plain.some((m) => m.id === 'open-log-folder'));
 });

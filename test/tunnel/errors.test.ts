@@ -6,6 +6,26 @@ import net from 'node:net';
 import tls from 'node:tls';
 import ngrok from '@ngrok/ngrok';
 import { describe as describeCode, fromNgrokError, isFatalSessionError, scrub, type ErrorCode } from '../../main/errors.js';
+import { spawn } from 'node:child_process';
+import http from 'node:http';
+import { startIngress } from '../support/ingress/index.js';
+import { parseShareArgs } from '../../main/cli/args.js';
+import { asData } from '../../common/scrub.js';
+
+/** Every encoding in which a secret has come back in ngrok's and providers' messages (issue 8 item 4). */
+function encodings(secret: string): Record<string, string> {
+  return {
+    raw: secret,
+    upper: secret.toUpperCase(),
+    url: encodeURIComponent(secret),
+    base64: Buffer.from(secret).toString('base64'),
+    base64url: Buffer.from(secret).toString('base64url'),
+    hex: Buffer.from(secret).toString('hex'),
+    HEX: Buffer.from(secret).toString('hex').toUpperCase(),
+    html: secret.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!),
+    basicAfterId: Buffer.from(`some-client-id:${secret}`).toString('base64'),
+  };
+}
 
 function sdkError(message: string): Error {
   // What @ngrok/ngrok's trailer.js builds: the message, and errorCode parsed from its end.
@@ -103,4 +123,63 @@ test('the real SDK: a TLS handshake the agent refuses (certificate not trusted)'
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('the one scrubber: raw, upper-cased, URL-encoded, base64, base64url, hex, HTML-escaped, and inside a Basic header', () => {
+  const secret = 'tok/en+2abc&"<x>\'Zq9';
+  for (const [kind, form] of Object.entries(encodings(secret))) {
+    const out = scrub(`ngrok said: [${form}] end`, [secret]);
+    assert.match(out, /\[redacted\]/, kind);
+    // No run of 8 characters of the secret's part of the encoded form survives ("some-client-id:" is 20 base64 characters).
+    const part = kind === 'basicAfterId' ? form.slice(20) : form;
+    for (let i = 0; i + 8 <= part.length; i++) assert.ok(!out.includes(part.slice(i, i + 8)), `${kind}: ${out}`);
+  }
+  assert.equal(scrub('nothing to hide here', [secret]), 'nothing to hide here', 'other text is untouched');
+});
+
+test('asData: control characters escaped, one line, capped', () => {
+  assert.equal(asData('a\nb\u001b[2Jc\u200bd'), 'a\\nb\\u001b[2Jc\\u200bd');
+  assert.equal(asData('x'.repeat(500), 50).length, 50);
+});
+
+test('share --json: an unknown ngrok code whose message holds the authtoken in every encoding; none reaches stdout or stderr', async () => {
+  const token = 'cli-AUTHtoken/2abc+SECRET=9';
+  const ing = await startIngress();
+  const app = http.createServer((_q, r) => r.end('ok'));
+  await new Promise<void>((r) => app.listen(0, '127.0.0.1', r));
+  try {
+    const forms = encodings(token);
+    ing.failBind(() => true, 'ERR_NGROK_9999', `The frobnicator refused ${Object.values(forms).join(' | ')}.`);
+    const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli/index.ts', 'share', String((app.address() as net.AddressInfo).port), '--mode', 'public',
+      '--server-addr', ing.serverAddr, '--ca-file', ing.caFile, '--json'], {
+      cwd: new URL('../../', import.meta.url).pathname, env: { PATH: process.env.PATH ?? '', NGROK_AUTHTOKEN: token }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+    const code = await new Promise<number | null>((r) => child.on('exit', r));
+    assert.equal(code, 1, err);
+    const last = JSON.parse(out.trim().split('\n').at(-1)!);
+    assert.equal(last.state, 'error');
+    assert.equal(last.code, 'ERR_NGROK_9999');
+    assert.match(last.message, /frobnicator refused \[redacted\]/);
+    for (const [kind, form] of Object.entries(forms)) assert.ok(!out.includes(form) && !err.includes(form), `${kind} form printed:\n${out}\n${err}`);
+  } finally {
+    ing.failBind(null);
+    app.close();
+    await ing.close();
+  }
+});
+
+test('share --authtoken-env with the token itself: the flag and the rule named, the token never echoed', async () => {
+  const token = '2abcDEFghi3JKLmno4PQRstu5_vwxYZ6';
+  for (const value of [token, `${token}-x.y`]) {
+    await assert.rejects(parseShareArgs(['3000', '--mode', 'public', '--authtoken-env', value], {}), (e: Error) => {
+      assert.match(e.message, /--authtoken-env takes the NAME of an environment variable/);
+      assert.ok(!e.message.includes(token.slice(0, 10)), e.message);
+      return true;
+    });
+  }
+  await assert.rejects(parseShareArgs(['3000', '--mode', 'public', '--authtoken-env', token], {}), /looks like a secret itself/);
 });

@@ -7,15 +7,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { forwardConfigFor, ngrokCommandFor, sessionConfigFor, upstreamUrlFor } from '../../main/tunnel/forward-config.js';
-import { trafficPolicyFor, VAULT_SECRET_REF } from '../../main/tunnel/policy.js';
+import { identityHeadersOnlyPolicy, trafficPolicyFor, VAULT_SECRET_REF } from '../../main/tunnel/policy.js';
 import type { FusionAuthSettings, TunnelSpec } from '../../common/types.js';
 
 const fa: FusionAuthSettings = { issuer: 'https://auth.example.com', clientId: 'cid', clientSecret: 's3cr3t-value', allowEmails: ['a@x.test'], allowDomains: ['corp.test'], scopes: ['profile'] };
 const base = { name: 'web', target: '3000', fusionauth: fa };
 
-test('oidc: a traffic_policy JSON string', () => {
-  assert.deepEqual(forwardConfigFor({ ...base, mode: 'oidc' }), { addr: 'http://localhost:3000', traffic_policy: JSON.stringify(trafficPolicyFor(fa)) });
-  assert.deepEqual(forwardConfigFor({ ...base, mode: 'oidc', domain: 'demo.ngrok.app' }), { addr: 'http://localhost:3000', domain: 'demo.ngrok.app', traffic_policy: JSON.stringify(trafficPolicyFor(fa)) });
+test('oidc: a traffic_policy JSON string, asking for the identity while recording', () => {
+  const rec = JSON.stringify(trafficPolicyFor(fa, { identity: true }));
+  assert.deepEqual(forwardConfigFor({ ...base, mode: 'oidc' }), { addr: 'http://localhost:3000', traffic_policy: rec });
+  assert.deepEqual(forwardConfigFor({ ...base, mode: 'oidc', domain: 'demo.ngrok.app' }), { addr: 'http://localhost:3000', domain: 'demo.ngrok.app', traffic_policy: rec });
+  assert.deepEqual(forwardConfigFor({ ...base, mode: 'oidc', record: false }), { addr: 'http://localhost:3000', traffic_policy: JSON.stringify(trafficPolicyFor(fa)) });
+  const scopes = (s: TunnelSpec) => JSON.parse(forwardConfigFor(s).traffic_policy!).on_http_request[0].actions[1].config.scopes;
+  assert.deepEqual(scopes({ ...base, mode: 'oidc', fusionauth: { ...fa, allowEmails: [], allowDomains: [], scopes: [] } }), ['openid', 'email', 'profile']);
+  assert.deepEqual(scopes({ ...base, mode: 'oidc', record: false, fusionauth: { ...fa, allowEmails: [], allowDomains: [], scopes: [] } }), ['openid']);
+});
+
+test('the upstream (the recording proxy) replaces the app as the forward address, in every mode', () => {
+  for (const mode of ['oidc', 'oidc-legacy', 'internal', 'public'] as const) assert.equal(forwardConfigFor({ ...base, mode }, 'http://127.0.0.1:4567').addr, 'http://127.0.0.1:4567', mode);
 });
 
 test('oidc-legacy: the agent oidc_* options', () => {
@@ -27,6 +36,7 @@ test('oidc-legacy: the agent oidc_* options', () => {
     oidc_allow_emails: ['a@x.test'],
     oidc_allow_domains: ['corp.test'],
     oidc_scopes: ['openid', 'email', 'profile'],
+    traffic_policy: JSON.stringify(identityHeadersOnlyPolicy()),
   });
   assert.deepEqual(forwardConfigFor({ ...base, mode: 'oidc-legacy', fusionauth: { ...fa, allowEmails: [], allowDomains: [], scopes: [] } }), {
     addr: 'http://localhost:3000',
@@ -34,6 +44,7 @@ test('oidc-legacy: the agent oidc_* options', () => {
     oidc_client_id: 'cid',
     oidc_client_secret: 's3cr3t-value',
     oidc_scopes: ['openid'],
+    traffic_policy: JSON.stringify(identityHeadersOnlyPolicy()),
   });
 });
 
@@ -42,8 +53,8 @@ test('internal: binding internal on <name>.internal, no policy', () => {
   assert.deepEqual(forwardConfigFor({ ...base, mode: 'internal', domain: 'api.internal' }), { addr: 'http://localhost:3000', binding: 'internal', domain: 'api.internal' });
 });
 
-test('public: nothing but the address', () => {
-  assert.deepEqual(forwardConfigFor({ name: 'web', target: '127.0.0.1:8080', mode: 'public' }), { addr: 'http://127.0.0.1:8080' });
+test('public: the address, and a policy that only removes forged identity headers', () => {
+  assert.deepEqual(forwardConfigFor({ name: 'web', target: '127.0.0.1:8080', mode: 'public' }), { addr: 'http://127.0.0.1:8080', traffic_policy: JSON.stringify(identityHeadersOnlyPolicy()) });
   assert.equal(upstreamUrlFor('[::1]:3000'), 'http://[::1]:3000');
 });
 
@@ -96,7 +107,7 @@ test('ngrok command for oidc: sh, bash and an interactive bash write the policy 
     const { dir } = runCommand(cmd, shell, secret);
     try {
       const written = parseYaml(readFileSync(join(dir, 'porthole-web.policy.yml'), 'utf8'));
-      assert.deepEqual(written, trafficPolicyFor({ ...spec.fusionauth!, clientSecret: VAULT_SECRET_REF }), shell);
+      assert.deepEqual(written, trafficPolicyFor({ ...spec.fusionauth!, clientSecret: VAULT_SECRET_REF }, { identity: true }), shell);
       assert.ok(!readFileSync(join(dir, 'porthole-web.policy.yml'), 'utf8').includes(secret), `${shell}: no secret on disk`);
       assert.equal(written.on_http_request[0]!.actions[1]!.config?.issuer_url, 'https://auth.example.com/$HOME`id`', `${shell}: nothing else is expanded`);
       assert.deepEqual(readFileSync(join(dir, 'ngrok-argv.txt'), 'utf8').trim().split('\n'), ['http', '3000', '--traffic-policy-file', 'porthole-web.policy.yml'], shell);

@@ -30,6 +30,9 @@ test('emails and domains: email scope added, then a 403 deny for everyone else',
     ],
   });
   assert.deepEqual(scopesFor({ ...fa, allowDomains: ['x.test'] }), ['openid', 'email']);
+  // While recording in the oidc mode, the identity headers need an email and a name (issue 11).
+  assert.deepEqual(scopesFor(fa, { identity: true }), ['openid', 'email', 'profile']);
+  assert.deepEqual(scopesFor({ ...fa, scopes: ['profile', 'groups'] }, { identity: true }), ['openid', 'email', 'profile', 'groups']);
   assert.equal(denyExpression(fa), undefined);
 });
 
@@ -58,7 +61,8 @@ test('policyYaml: the same policy as YAML for each mode, the secret as a vault r
   const spec: TunnelSpec = { name: 'web', target: '3000', mode: 'oidc', fusionauth: { ...fa, allowEmails: ['a@x.test'] } };
   const vault = { ...spec.fusionauth!, clientSecret: VAULT_SECRET_REF };
   assert.equal(VAULT_SECRET_REF, "${secrets.get('porthole', 'fusionauth_client_secret')}");
-  assert.deepEqual(parseYaml(policyYaml(spec)), trafficPolicyFor(vault));
+  assert.deepEqual(parseYaml(policyYaml(spec)), trafficPolicyFor(vault, { identity: true }), 'what the recording tunnel binds');
+  assert.deepEqual(parseYaml(policyYaml({ ...spec, record: false })), trafficPolicyFor(vault));
   assert.deepEqual(parseYaml(policyYaml({ ...spec, mode: 'oidc-legacy' })), trafficPolicyFor(vault));
   const internal = parseYaml(policyYaml({ ...spec, mode: 'internal' }));
   assert.deepEqual(internal.on_http_request.at(-1), { actions: [{ type: 'forward-internal', config: { url: 'https://web.internal' } }] });

@@ -83,6 +83,9 @@ export class Edge {
     this.httpServer = http.createServer((req, res) => {
       this.onRequest(req, res).catch((err: unknown) => fail(res, 502, `edge error: ${String(err)}`));
     });
+    this.httpServer.on('upgrade', (req: IncomingMessage, socket: net.Socket, head: Buffer) => {
+      this.onUpgrade(req, socket, head).catch(() => socket.destroy());
+    });
   }
 
   /** `http://127.0.0.1:<port>`. */
@@ -150,6 +153,33 @@ export class Edge {
     const who = identity;
     proxyHttp(req, res, stream, gate.rewriteHeaders ? (h) => gate.rewriteHeaders!(h, who) : undefined);
   }
+
+  /**
+   * A WebSocket (or other) upgrade: like ngrok's edge, only a visitor who already holds a session gets
+   * through (nobody can be sent to sign in mid-handshake); the policy's header actions apply, then the
+   * handshake and every byte after it go over one proxy stream.
+   */
+  private async onUpgrade(req: IncomingMessage, socket: net.Socket, head: Buffer): Promise<void> {
+    const gate = this.gate;
+    if (!gate) return failRaw(socket, 500, 'edge has no gate');
+    const identity = standInOf(req) ?? (await this.hooks.edgeAuth())?.identityOf?.(this.tunnelId, req);
+    if (!identity) return failRaw(socket, 401, 'sign in before opening a WebSocket');
+    if (!gate.isAllowed(identity.email)) return failRaw(socket, 403, `${identity.email ?? 'This account'} is not allowed on this endpoint.`);
+    const stream = this.hooks.openProxy(this, `${socket.remoteAddress}:${socket.remotePort}`);
+    if (!stream) return failRaw(socket, 404, offlineText(this.tunnelId));
+    const headers: EdgeHeaders = {};
+    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = v;
+    gate.rewriteHeaders?.(headers, identity);
+    const lines = Object.entries(headers).flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x) => `${k}: ${x}`));
+    stream.write(`${req.method} ${req.url} HTTP/1.1\r\n${lines.join('\r\n')}\r\n\r\n`);
+    if (head.length) stream.write(head);
+    relay(socket, stream);
+  }
+}
+
+function failRaw(socket: net.Socket, status: number, text: string): void {
+  const body = text.endsWith('\n') ? text : `${text}\n`;
+  socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? ''}\r\ncontent-type: text/plain\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
 }
 
 function standInOf(req: IncomingMessage): EdgeIdentity | undefined {
@@ -160,21 +190,9 @@ function standInOf(req: IncomingMessage): EdgeIdentity | undefined {
   return undefined;
 }
 
-/**
- * The identity behind the session handle() accepted. edge-gate.ts has no accessor for it yet, so
- * its session map is read by the cookie it set, the same way its handle() does.
- */
+/** The identity behind the session handle() accepted ({} when the gate cannot tell). */
 function signedInIdentity(auth: EdgeAuthLike, endpointId: string, req: IncomingMessage): EdgeIdentity {
-  if (auth.identityOf) return auth.identityOf(endpointId, req) ?? {};
-  const sessions = (auth as { sessions?: Map<string, { endpointId: string; email?: string; sub?: string }> }).sessions;
-  const name = `ngrok_session_${endpointId.replace(/[^A-Za-z0-9_-]/g, '_')}`;
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const i = part.indexOf('=');
-    if (i < 0 || part.slice(0, i).trim() !== name) continue;
-    const s = sessions?.get(decodeURIComponent(part.slice(i + 1).trim()));
-    if (s && s.endpointId === endpointId) return { ...(s.email ? { email: s.email } : {}), ...(s.sub ? { sub: s.sub } : {}) };
-  }
-  return {};
+  return auth.identityOf?.(endpointId, req) ?? {};
 }
 
 /** Raw byte relay between a visitor socket and a proxy stream, FIN and errors carried both ways. */

@@ -1,7 +1,8 @@
 // test support: a loopback ngrok ingress that the REAL @ngrok/ngrok 1.7.0 connects to in tests.
 // It speaks the agent protocol (TLS, muxado, typed streams, Auth/Bind/Unbind RPCs, heartbeats,
 // proxy streams; docs/ngrok-agent-protocol.md), records what it receives, serves
-// each endpoint at its own 127.0.0.1 port, and can fail, drop and refuse on request.
+// each endpoint at its own 127.0.0.1 port, and can fail, drop and refuse on request,
+// and send ngrok's Stop command as the dashboard does.
 //
 // URLs: a Bind is answered `http://127.0.0.1:<edge port>`; an internal endpoint (Extra.Bindings has
 // 'internal') is answered `https://<Opts.Domain or tunnel id>.internal` (no second `.internal` when
@@ -89,6 +90,14 @@ export interface Ingress {
    * `drop()` destroys the frozen connections.
    */
   freeze(): { thaw(): void; drop(): void };
+  /**
+   * Send ngrok's Stop command (what the dashboard's or the API's "stop agent" does) on every agent
+   * connection open now, frozen ones excepted, or only on those of one session (AuthRecord.sessionId):
+   * a server-opened stream of type 5 carrying `{}`.
+   * Resolves with each agent's answer (`{}` when its handler ran, `{"Error":…}` without one). The
+   * connection stays open, as the agent is expected to end it; dropAll() plays the server ending it.
+   */
+  sendStop(opts?: { sessionId?: string; timeoutMs?: number }): Promise<any[]>;
   /** Agent TCP connections open now. */
   connections(): number;
   /** Loopback base URL serving tunnel id (== Bind URL, except internal endpoints); kept after Unbind. */
@@ -108,6 +117,7 @@ const T_AUTH = 0;
 const T_BIND = 1;
 const T_UNBIND = 2;
 const T_PROXY = 3;
+const T_STOP = 5;
 const T_LABELED_BIND = 7;
 const T_HEARTBEAT = 0xffffffff;
 
@@ -116,6 +126,8 @@ interface AgentConn {
   socket: tls.TLSSocket;
   /** freeze(): not read from, not used for visitors. */
   frozen: boolean;
+  /** The session id answered to this connection's last Auth ('' before one succeeds). */
+  sessionId: string;
 }
 
 interface Tunnel {
@@ -187,7 +199,7 @@ export async function startIngress(opts: { quickAck?: boolean } = {}): Promise<I
   // ---- the agent-facing TLS server ----
   const server = tls.createServer({ key: certs.keyPem, cert: certs.certPem }, (socket) => {
     socket.setNoDelay(true);
-    const conn: AgentConn = { mux: new MuxSession(socket, { quickAck }), socket, frozen: false };
+    const conn: AgentConn = { mux: new MuxSession(socket, { quickAck }), socket, frozen: false, sessionId: '' };
     conns.add(conn);
     conn.mux.on('stream', (s: MuxStream) => onAgentStream(conn, s));
     conn.mux.on('close', () => {
@@ -250,8 +262,11 @@ export async function startIngress(opts: { quickAck?: boolean } = {}): Promise<I
 
   async function rpc(conn: AgentConn, type: number, req: any): Promise<object> {
     switch (type) {
-      case T_AUTH:
-        return onAuth(req);
+      case T_AUTH: {
+        const resp = onAuth(req);
+        if (typeof resp.ClientId === 'string') conn.sessionId = resp.ClientId;
+        return resp;
+      }
       case T_BIND:
         return onBind(conn, req);
       case T_UNBIND:
@@ -262,7 +277,7 @@ export async function startIngress(opts: { quickAck?: boolean } = {}): Promise<I
     }
   }
 
-  function onAuth(req: any): object {
+  function onAuth(req: any): Record<string, unknown> {
     const extra = req?.Extra ?? {};
     const rec: AuthRecord = {
       at: Date.now(),
@@ -350,6 +365,38 @@ export async function startIngress(opts: { quickAck?: boolean } = {}): Promise<I
     return {};
   }
 
+  /** A server command (docs/ngrok-agent-protocol.md §3): type + JSON out, the agent's JSON answer back. */
+  function command(conn: AgentConn, type: number, body: object, timeoutMs: number): Promise<any> {
+    return new Promise((resolve, reject) => {
+      const s = conn.mux.open();
+      let text = '';
+      const done = (err: Error | null, answer?: any) => {
+        clearTimeout(timer);
+        if (!s.destroyed) s.destroy();
+        if (err) reject(err);
+        else resolve(answer);
+      };
+      const timer = setTimeout(() => done(new Error(`test ingress: no answer to command type ${type} within ${timeoutMs} ms`)), timeoutMs);
+      s.on('error', () => {});
+      s.on('close', () => done(new Error(`test ingress: the agent closed command stream type ${type} without an answer`)));
+      s.setEncoding('utf8');
+      // Like the RPCs the other way: answer parsed as soon as the bytes form valid JSON, no EOF needed.
+      s.on('data', (chunk: string) => {
+        text += chunk;
+        try {
+          done(null, JSON.parse(text));
+        } catch {
+          // not all of it yet
+        }
+      });
+      const json = Buffer.from(JSON.stringify(body));
+      const first = Buffer.allocUnsafe(4 + json.length);
+      first.writeUInt32BE(type, 0);
+      json.copy(first, 4);
+      s.write(first);
+    });
+  }
+
   function dropAll(): void {
     for (const c of [...conns]) c.mux.destroy();
     for (const s of [...rawSockets]) s.destroy();
@@ -397,6 +444,10 @@ export async function startIngress(opts: { quickAck?: boolean } = {}): Promise<I
           }
         },
       };
+    },
+    async sendStop({ sessionId, timeoutMs = 5000 } = {}) {
+      const live = [...conns].filter((c) => !c.mux.closed && !c.frozen && (sessionId === undefined || c.sessionId === sessionId));
+      return Promise.all(live.map((c) => command(c, T_STOP, {}, timeoutMs)));
     },
     connections: () => rawSockets.size,
     edgeUrl: (id) => edgeById.get(id)?.url,

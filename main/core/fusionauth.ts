@@ -1,0 +1,144 @@
+// core: "Set up FusionAuth for me" for the window — plan (nothing written), then apply: FusionAuth
+// is changed, the client id lands in the tunnel's settings and the client secret in the secret store.
+// Neither operation ever returns the client secret or the API key. Results are data: `{ ok, value }`
+// or `{ ok: false, error }` with a code and a fix (FUSIONAUTH_* codes: main/fusionauth/errors.ts).
+import type { RunPreflight } from '../../common/types.js';
+import type { FusionAuthApplied, FusionAuthApplyRequest, FusionAuthPlanView, FusionAuthSetupError, FusionAuthSetupRequest, PlanLine } from '../../common/contract.js';
+import type { FusionAuthApi } from '../fusionauth/client.js';
+import { prepareSetup, type SetupInput, type SetupResult } from '../fusionauth/setup.js';
+import { SECRET_KEYS } from '../settings/secrets.js';
+import type { StoredTunnel } from '../settings/schema.js';
+import type { SettingsStore } from '../settings/settings-store.js';
+import { scopesFor } from '../tunnel/policy.js';
+import { parseTunnelSpec } from '../tunnel/validate.js';
+import type { EngineSync } from './engine-sync.js';
+import { OpError } from './op-error.js';
+import type { SecretKeeper } from './secret-keeper.js';
+
+/** Where the API key is kept when the user asks Porthole to remember it (encrypted like every secret). */
+export const FUSIONAUTH_API_KEY_SECRET = 'fusionauth-api-key';
+
+/** The ports these operations work through (the same ones the other operations get from main/core). */
+export interface FusionAuthSetupDeps {
+  store: SettingsStore;
+  secrets: SecretKeeper;
+  /** Hands the engine the tunnel again once its client id changed (EngineSync.register). */
+  sync?: Pick<EngineSync, 'register'>;
+  preflight: RunPreflight;
+  /** Tests: a client with short timeouts. Default: main/fusionauth/client.ts's. */
+  api?: (input: SetupInput) => FusionAuthApi;
+}
+
+export type { FusionAuthApplied, FusionAuthApplyRequest, FusionAuthPlanView, FusionAuthSetupRequest, PlanLine } from '../../common/contract.js';
+/** A refusal in FusionAuth's words (the contract's FusionAuthSetupError). */
+export type SetupError = FusionAuthSetupError;
+export type SetupOutcome<T> = { ok: true; value: T } | { ok: false; error: SetupError };
+
+const refuse = (error: SetupError): { ok: false; error: SetupError } => ({ ok: false, error });
+
+async function apiKeyOf(deps: FusionAuthSetupDeps, req: FusionAuthSetupRequest): Promise<string | undefined> {
+  const typed = req.apiKey?.trim();
+  if (typed) return typed;
+  return deps.secrets.has(FUSIONAUTH_API_KEY_SECRET) ? deps.secrets.get(FUSIONAUTH_API_KEY_SECRET) : undefined;
+}
+
+/** The set-up input for `req`: the application found again by the client id this tunnel stores. */
+async function inputOf(deps: FusionAuthSetupDeps, req: FusionAuthSetupRequest, fixIssuer: boolean): Promise<SetupOutcome<SetupInput>> {
+  let url: URL;
+  try { url = new URL(req.url.trim()); } catch {
+    return refuse({ code: 'INVALID_INPUT', field: 'fusionauth.url', message: 'The FusionAuth URL is not a URL.', fix: 'Give the address of your FusionAuth, e.g. https://acme.fusionauth.io' });
+  }
+  const apiKey = await apiKeyOf(deps, req);
+  if (!apiKey) return refuse({ code: 'INVALID_INPUT', field: 'fusionauth.apiKey', message: 'A FusionAuth API key is needed to set FusionAuth up.', fix: 'Create one in FusionAuth under Settings > API Keys and paste it here.' });
+  const stored = deps.store.read().tunnels.find((t) => t.name === req.tunnel)?.fusionauth?.clientId;
+  return {
+    ok: true,
+    value: {
+      url: url.href.replace(/\/+$/, ''), apiKey, fixIssuer,
+      requireRegistration: req.requireRegistration === true, registerEmails: req.register ?? [],
+      ...(req.tenantId ? { tenantId: req.tenantId } : {}), ...(req.appName?.trim() ? { appName: req.appName.trim() } : {}),
+      // FusionAuth's client id is the application's id: what Porthole stored finds the application again.
+      ...(stored ? { applicationId: stored } : {}),
+    },
+  };
+}
+
+/** Reads FusionAuth and says what applying would change; writes nothing, anywhere. */
+export async function planFusionAuthSetup(deps: FusionAuthSetupDeps, req: FusionAuthSetupRequest): Promise<SetupOutcome<FusionAuthPlanView>> {
+  // Planned as if the issuer change were allowed, so the window can show it beside its checkbox.
+  const input = await inputOf(deps, req, true);
+  if (!input.ok) return input;
+  const prepared = await prepareSetup(input.value, deps.api?.(input.value));
+  if (!prepared.ok) return refuse({ ...prepared.error, ...(prepared.changes ? { changes: prepared.changes } : {}) });
+  const { plan } = prepared.value;
+  const lines = plan.changes.map((c): PlanLine => (c.kind === 'fix-issuer'
+    ? { kind: c.kind, text: c.text, consent: 'fixIssuer', consented: req.fixIssuer === true }
+    : { kind: c.kind, text: c.text, consented: true }));
+  return {
+    ok: true,
+    value: {
+      issuer: input.value.url, tenant: { id: plan.tenant.id ?? '', name: plan.tenant.name ?? '' }, applicationId: plan.applicationId,
+      creates: !plan.existing, lines, nothingToDo: lines.length === 0,
+    },
+  };
+}
+
+/** The tunnel as it will be stored: its FusionAuth settings pointing at the new client (allow-lists kept). */
+function tunnelWith(deps: FusionAuthSetupDeps, req: FusionAuthApplyRequest, r: SetupResult): SetupOutcome<StoredTunnel> {
+  const prev = deps.store.read().tunnels.find((t) => t.name === req.tunnel);
+  const fusionauth = { allowEmails: [], allowDomains: [], scopes: [], ...prev?.fusionauth, issuer: r.issuer, clientId: r.clientId };
+  const base: StoredTunnel = prev ? { ...prev } : { name: req.tunnel, target: req.target ?? '', mode: 'oidc' as const, startWithPorthole: false };
+  // The same rules as a saved tunnel; the secret stands in only for the check and is not kept here.
+  const parsed = parseTunnelSpec({ ...base, fusionauth: { ...fusionauth, clientSecret: r.clientSecret } });
+  if (!parsed.ok) return refuse({ ...parsed.errors[0]!, field: parsed.errors[0]!.field ?? 'name' });
+  return { ok: true, value: { ...base, fusionauth } };
+}
+
+/** Refuses before anything is written when the secrets could not be kept afterwards. */
+function storageProblem(deps: FusionAuthSetupDeps, req: FusionAuthApplyRequest): SetupError | undefined {
+  const info = deps.secrets.storage();
+  if (!info.available) return { code: 'SECRET_STORAGE_UNAVAILABLE', field: 'fusionauth.clientSecret', message: 'This system offers no way to encrypt the client secret, so Porthole cannot keep it.', fix: 'Use `porthole fusionauth setup --client-secret-out PATH` instead.' };
+  if (info.weak && !req.allowInsecureStorage) return { code: 'SECRET_STORAGE_WEAK', field: 'allowInsecureStorage', message: `No OS keychain is available (backend "${info.backend}"): the client secret would be encrypted with a key stored on this computer.`, fix: 'Tick "store anyway" to accept that, or set up a keychain.' };
+  const exists = deps.store.read().tunnels.some((t) => t.name === req.tunnel);
+  if (!exists && !req.target) return { code: 'INVALID_INPUT', field: 'target', message: `There is no tunnel named "${req.tunnel}" yet.`, fix: 'Give the local port (or host:port) to share, and Porthole creates the tunnel.' };
+  return undefined;
+}
+
+/** Applies the plan (with the consents given), stores the credentials, and runs the preflight with them. */
+export async function applyFusionAuthSetup(deps: FusionAuthSetupDeps, req: FusionAuthApplyRequest): Promise<SetupOutcome<FusionAuthApplied>> {
+  const early = storageProblem(deps, req);
+  if (early) return refuse(early);
+  const input = await inputOf(deps, req, req.fixIssuer === true);
+  if (!input.ok) return input;
+  const prepared = await prepareSetup(input.value, deps.api?.(input.value));
+  if (!prepared.ok) return refuse({ ...prepared.error, ...(prepared.changes ? { changes: prepared.changes } : {}) });
+  const applied = await prepared.value.apply();
+  if (!applied.ok) return refuse({ ...applied.error, changes: prepared.value.changes });
+  const r = applied.value;
+  const next = tunnelWith(deps, req, r);
+  if (!next.ok) return next;
+  try {
+    // The secret before the settings: if the keychain refuses, the tunnel still points at what works.
+    await deps.secrets.put(SECRET_KEYS.clientSecret(req.tunnel), r.clientSecret, req.allowInsecureStorage, 'fusionauth.clientSecret');
+    if (req.rememberApiKey) await deps.secrets.put(FUSIONAUTH_API_KEY_SECRET, input.value.apiKey, req.allowInsecureStorage, 'fusionauth.apiKey');
+    deps.store.update((s) => {
+      const at = s.tunnels.findIndex((t) => t.name === req.tunnel);
+      const tunnels = [...s.tunnels];
+      if (at < 0) tunnels.push(next.value); else tunnels[at] = next.value;
+      return { ...s, tunnels };
+    });
+    await deps.sync?.register(next.value);
+  } catch (err) {
+    if (err instanceof OpError) return refuse({ ...err.error, changes: r.changes });
+    throw err;
+  }
+  const fa = next.value.fusionauth!;
+  const checks = await deps.preflight({ ...fa, clientSecret: r.clientSecret, scopes: scopesFor(fa) });
+  return {
+    ok: true,
+    value: {
+      issuer: r.issuer, clientId: r.clientId, applicationId: r.applicationId, created: r.created, changes: r.changes,
+      tunnel: req.tunnel, apiKeyStored: deps.secrets.has(FUSIONAUTH_API_KEY_SECRET), checks,
+    },
+  };
+}

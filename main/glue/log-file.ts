@@ -1,0 +1,35 @@
+// glue: the log file for bug reports — electron-log's file transport (the Electron convention), capped at
+// 1 MB per file and 3 files, every line through common/scrub.ts first so no secret reaches the disk.
+import { dirname } from 'node:path';
+import { renameSync, rmSync } from 'node:fs';
+import log from 'electron-log/main';
+import { scrub } from '../../common/scrub.js';
+import type { LogPort } from '../ports.js';
+
+export const LOG_MAX_BYTES = 1024 * 1024;
+/** porthole.log plus porthole.1.log and porthole.2.log. */
+export const LOG_FILES = 3;
+
+/** Shift porthole.log → .1 → .2 (the oldest dropped): electron-log keeps a single `.old` file otherwise. */
+function rotate(path: string): void {
+  const nth = (i: number): string => (i === 0 ? path : path.replace(/\.log$/, `.${i}.log`));
+  rmSync(nth(LOG_FILES - 1), { force: true });
+  for (let i = LOG_FILES - 2; i >= 0; i--) {
+    try {
+      renameSync(nth(i), nth(i + 1));
+    } catch {
+      /* not there yet */
+    }
+  }
+}
+
+/** The app's LogPort writing to `<userData>/logs/porthole.log`, and the folder to open from the tray. */
+export function createFileLog(): { log: LogPort; folder: string } {
+  log.transports.file.fileName = 'porthole.log';
+  log.transports.file.maxSize = LOG_MAX_BYTES;
+  log.transports.file.archiveLogFn = (file) => rotate(file.path);
+  log.transports.console.level = false;
+  // The one scrubber: labelled secrets (authtoken=…, secret: …) never reach the file.
+  log.hooks.push((message) => ({ ...message, data: message.data.map((d) => (typeof d === 'string' ? scrub(d) : scrub(JSON.stringify(d) ?? ''))) }));
+  return { log: (line) => log.info(line), folder: dirname(log.transports.file.getFile().path) };
+}
