@@ -1,7 +1,9 @@
 // test: damaged settings folders with real permissions — a read-only folder (even with a valid file), an
 // unreadable settings.json (EACCES), a settings.json that is a folder (EISDIR), an unreadable secrets.json.
-// File modes mean nothing to root, so each case opens the store and starts the app's core in a child
-// process run as `nobody` (setpriv); the test fails, never skips, when that is impossible.
+// File modes mean nothing to a root with its capabilities, so each case opens the store and starts the
+// app's core in a child process that obeys them: as root, the same uid with CAP_DAC_OVERRIDE and
+// CAP_DAC_READ_SEARCH dropped (setpriv), so it still reads the checkout wherever CI cloned it; as any other
+// user, that user. The test fails, never skips, when that is impossible.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,7 +14,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const CHILD = fileURLToPath(new URL('./open-as-user.child.ts', import.meta.url));
-const NOBODY = 65534;
+/** Who owns the prepared files: the uid the child runs as (root without its file-permission bypass). */
+const OWNER = process.getuid?.() ?? 0;
+const GROUP = process.getgid?.() ?? 0;
 
 /** A settings file as Porthole writes it: one tunnel, normalised, migration mark set. */
 const VALID = `${JSON.stringify({
@@ -32,16 +36,16 @@ interface ChildResult {
   save?: 'ok' | { code: string; message: string };
 }
 
-/** A folder owned by nobody, prepared by `setup` (as root), then opened as nobody. */
+/** A folder prepared by `setup`, then opened by a child process that file modes apply to. */
 function runAsNobody(setup: (dir: string) => void): { dir: string; result: ChildResult } {
   const parent = mkdtempSync(join(tmpdir(), 'porthole-perm-'));
   chmodSync(parent, 0o755);
   const dir = join(parent, 'userData');
   mkdirSync(dir);
-  chownSync(dir, NOBODY, NOBODY);
+  chownSync(dir, OWNER, GROUP);
   setup(dir);
-  assert.equal(process.getuid?.() === 0 || process.getuid?.() === NOBODY, true, 'these cases need root (to become nobody) or nobody');
-  const cmd = process.getuid?.() === 0 ? ['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath] : [process.execPath];
+  const drop = '-dac_override,-dac_read_search';
+  const cmd = OWNER === 0 ? ['setpriv', `--bounding-set=${drop}`, `--inh-caps=${drop}`, process.execPath] : [process.execPath];
   const r = spawnSync(cmd[0]!, [...cmd.slice(1), '--import', 'tsx', CHILD, dir], { encoding: 'utf8', env: { ...process.env, HOME: dir }, timeout: 60_000 });
   assert.equal(r.status, 0, `child failed: ${r.stderr}`);
   const line = r.stdout.trim().split('\n').at(-1)!;
@@ -56,7 +60,7 @@ const cleanup = (dir: string): void => {
 test('a read-only folder with a valid file: the app starts on it, says so, and nothing is rewritten', () => {
   const { dir, result } = runAsNobody((d) => {
     writeFileSync(join(d, 'settings.json'), VALID);
-    chownSync(join(d, 'settings.json'), NOBODY, NOBODY);
+    chownSync(join(d, 'settings.json'), OWNER, GROUP);
     chmodSync(d, 0o555);
   });
   try {
@@ -79,7 +83,8 @@ test('a read-only folder with a valid file: the app starts on it, says so, and n
 
 test('an unreadable settings.json (EACCES): the app starts empty, names the file, never saves over it', () => {
   const { dir, result } = runAsNobody((d) => {
-    writeFileSync(join(d, 'settings.json'), VALID, { mode: 0o600 }); // owned by root: nobody cannot read it
+    writeFileSync(join(d, 'settings.json'), VALID);
+    chmodSync(join(d, 'settings.json'), 0o000); // nobody, its owner included, may read it
   });
   try {
     assert.equal(result.started, true, JSON.stringify(result.error));
@@ -98,7 +103,7 @@ test('an unreadable settings.json (EACCES): the app starts empty, names the file
 test('settings.json that is a folder (EISDIR): the app starts, names it, leaves it alone', () => {
   const { dir, result } = runAsNobody((d) => {
     mkdirSync(join(d, 'settings.json'));
-    chownSync(join(d, 'settings.json'), NOBODY, NOBODY);
+    chownSync(join(d, 'settings.json'), OWNER, GROUP);
   });
   try {
     assert.equal(result.started, true, JSON.stringify(result.error));
@@ -114,8 +119,9 @@ test('settings.json that is a folder (EISDIR): the app starts, names it, leaves 
 test('an unreadable secrets.json: the settings still open, the secrets file is named and left alone', () => {
   const { dir, result } = runAsNobody((d) => {
     writeFileSync(join(d, 'settings.json'), VALID);
-    chownSync(join(d, 'settings.json'), NOBODY, NOBODY);
-    writeFileSync(join(d, 'secrets.json'), '{"secrets":{}}', { mode: 0o600 });
+    chownSync(join(d, 'settings.json'), OWNER, GROUP);
+    writeFileSync(join(d, 'secrets.json'), '{"secrets":{}}');
+    chmodSync(join(d, 'secrets.json'), 0o000);
   });
   try {
     assert.equal(result.started, true, JSON.stringify(result.error));
@@ -123,6 +129,7 @@ test('an unreadable secrets.json: the settings still open, the secrets file is n
     assert.deepEqual(result.problems?.map((p) => [p.kind, p.issue, p.file]), [['secrets', 'unreadable', join(dir, 'secrets.json')]]);
     assert.equal(result.save, 'ok', 'the settings themselves are still saved');
     assert.deepEqual(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8')).tunnels.map((t: { name: string }) => t.name), ['web', 'extra']);
+    chmodSync(join(dir, 'secrets.json'), 0o600);
     assert.equal(readFileSync(join(dir, 'secrets.json'), 'utf8'), '{"secrets":{}}');
   } finally {
     cleanup(dir);
