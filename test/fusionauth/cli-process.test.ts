@@ -1,5 +1,4 @@
-// `porthole fusionauth setup` as a real process (node --import tsx, the entry in
-// test/support/fusionauth-api/cli-entry.ts) against the FusionAuth stand-in: exit codes 0/1/2, the
+// `porthole fusionauth setup` as a real process (node --import tsx main/cli/index.ts, the real entry) against the FusionAuth stand-in: exit codes 0/1/2, the
 // --json shape, the 0600 secret file, no secret (API key or client secret) ever printed, a dry run
 // that changes nothing, and a second run that reports no changes.
 import { after, before, test } from 'node:test';
@@ -11,7 +10,7 @@ import { join } from 'node:path';
 import { startFusionAuthApi, SUPER_KEY, type StandIn } from '../support/fusionauth-api/index.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
-const ENTRY = 'test/support/fusionauth-api/cli-entry.ts';
+const ENTRY = 'main/cli/index.ts'; // the real `porthole` entry
 const KEYS = ['ok', 'issuer', 'clientId', 'applicationId', 'created', 'changes', 'checks'];
 let api: StandIn;
 let dir: string;
@@ -30,7 +29,7 @@ after(async () => {
 function porthole(args: string[], env: Record<string, string> = { FA_API_KEY: SUPER_KEY }): Promise<{ code: number | null; out: string; err: string }> {
   // The key travels in the environment only: argv is visible to every user of the machine.
   assert.ok(!args.some((a) => a.includes(SUPER_KEY)));
-  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, 'setup', ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, 'fusionauth', 'setup', ...args], {
     cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
