@@ -4,7 +4,7 @@
 // an idle Node through `createEngine` vs through the SDK alone. Each measurement is a fresh process.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import type { Ingress } from '../test/support/ingress/index.js';
+import type { Peer as Ingress } from './peer.js';
 import type { BenchBuild } from './build.js';
 
 const median = (xs: number[]) => {

@@ -361,6 +361,12 @@ export interface FusionAuthApplyRequest extends FusionAuthSetupRequest {
   rememberApiKey?: boolean;
   /** Accept a weak secret store (Linux basic_text), as for the other secrets. */
   allowInsecureStorage?: boolean;
+  /**
+   * The plan the user approved: its lines' `text`, in order. Apply re-reads FusionAuth and writes nothing
+   * unless the new plan says exactly this (else FUSIONAUTH_PLAN_CHANGED with the new plan). Absent: apply
+   * whatever FusionAuth needs now, unseen — only for callers that show no plan.
+   */
+  approved?: string[];
 }
 
 export type FusionAuthChangeKind = 'fix-issuer' | 'create-application' | 'update-application' | 'register-user';
@@ -412,6 +418,8 @@ export interface FusionAuthSetupError {
   fieldErrors?: FusionAuthFieldError[];
   /** The plan's lines when the error stopped it (e.g. the issuer without consent). */
   changes?: string[];
+  /** FUSIONAUTH_PLAN_CHANGED: FusionAuth changed since the plan was shown; this is the plan now, to approve again. */
+  plan?: FusionAuthPlanView;
 }
 
 /**

@@ -1,11 +1,13 @@
 // core: "Set up FusionAuth for me" for the window — plan (nothing written), then apply: FusionAuth
 // is changed, the client id lands in the tunnel's settings and the client secret in the secret store.
+// Apply writes only the plan the user approved (FUSIONAUTH_PLAN_CHANGED otherwise, with the new plan).
 // Neither operation ever returns the client secret or the API key. Results are data: `{ ok, value }`
 // or `{ ok: false, error }` with a code and a fix (FUSIONAUTH_* codes: main/fusionauth/errors.ts).
 import type { RunPreflight } from '../../common/types.js';
 import type { FusionAuthApplied, FusionAuthApplyRequest, FusionAuthPlanView, FusionAuthSetupError, FusionAuthSetupRequest, PlanLine } from '../../common/contract.js';
 import type { FusionAuthApi } from '../fusionauth/client.js';
-import { prepareSetup, type SetupInput, type SetupResult } from '../fusionauth/setup.js';
+import type { Plan } from '../fusionauth/plan.js';
+import { prepareSetup, type Prepared, type SetupInput, type SetupResult } from '../fusionauth/setup.js';
 import { SECRET_KEYS } from '../settings/secrets.js';
 import type { StoredTunnel } from '../settings/schema.js';
 import type { SettingsStore } from '../settings/settings-store.js';
@@ -63,6 +65,17 @@ async function inputOf(deps: FusionAuthSetupDeps, req: FusionAuthSetupRequest, f
   };
 }
 
+/** The plan as the window shows it: the issuer change marked as needing its own consent. */
+function planViewOf(issuer: string, plan: Plan, fixIssuer: boolean): FusionAuthPlanView {
+  const lines = plan.changes.map((c): PlanLine => (c.kind === 'fix-issuer'
+    ? { kind: c.kind, text: c.text, consent: 'fixIssuer', consented: fixIssuer }
+    : { kind: c.kind, text: c.text, consented: true }));
+  return {
+    issuer, tenant: { id: plan.tenant.id ?? '', name: plan.tenant.name ?? '' }, applicationId: plan.applicationId,
+    creates: !plan.existing, lines, nothingToDo: lines.length === 0,
+  };
+}
+
 /** Reads FusionAuth and says what applying would change; writes nothing, anywhere. */
 export async function planFusionAuthSetup(deps: FusionAuthSetupDeps, req: FusionAuthSetupRequest): Promise<SetupOutcome<FusionAuthPlanView>> {
   // Planned as if the issuer change were allowed, so the window can show it beside its checkbox.
@@ -70,16 +83,23 @@ export async function planFusionAuthSetup(deps: FusionAuthSetupDeps, req: Fusion
   if (!input.ok) return input;
   const prepared = await prepareSetup(input.value, deps.api?.(input.value));
   if (!prepared.ok) return refuse({ ...prepared.error, ...(prepared.changes ? { changes: prepared.changes } : {}) });
-  const { plan } = prepared.value;
-  const lines = plan.changes.map((c): PlanLine => (c.kind === 'fix-issuer'
-    ? { kind: c.kind, text: c.text, consent: 'fixIssuer', consented: req.fixIssuer === true }
-    : { kind: c.kind, text: c.text, consented: true }));
+  return { ok: true, value: planViewOf(input.value.url, prepared.value.plan, req.fixIssuer === true) };
+}
+
+/**
+ * The user approved one plan; FusionAuth may have changed since (another admin, another run). Applying
+ * what FusionAuth needs *now* could write changes nobody saw, so a different plan stops here, unwritten.
+ */
+function planChanged(req: FusionAuthApplyRequest, issuer: string, prepared: Prepared): SetupError | undefined {
+  const now = prepared.changes;
+  const { approved } = req;
+  if (!approved || (approved.length === now.length && approved.every((line, i) => line === now[i]))) return undefined;
   return {
-    ok: true,
-    value: {
-      issuer: input.value.url, tenant: { id: plan.tenant.id ?? '', name: plan.tenant.name ?? '' }, applicationId: plan.applicationId,
-      creates: !plan.existing, lines, nothingToDo: lines.length === 0,
-    },
+    code: 'FUSIONAUTH_PLAN_CHANGED',
+    message: 'FusionAuth changed since the plan was shown, so the plan is different now; nothing was written.',
+    fix: 'Review the new plan and apply it if it is what you want.',
+    changes: now,
+    plan: planViewOf(issuer, prepared.plan, req.fixIssuer === true),
   };
 }
 
@@ -104,23 +124,42 @@ function storageProblem(deps: FusionAuthSetupDeps, req: FusionAuthApplyRequest):
   return undefined;
 }
 
+/** Reads FusionAuth again and plans, writing nothing: what apply may write, if the user approved it. */
+async function replan(deps: FusionAuthSetupDeps, req: FusionAuthApplyRequest): Promise<SetupOutcome<{ input: SetupInput; prepared: Prepared }>> {
+  // Against an approved plan, planned as that plan was (the issuer change included), so every line is compared.
+  const input = await inputOf(deps, req, req.approved !== undefined || req.fixIssuer === true);
+  if (!input.ok) return input;
+  const prepared = await prepareSetup(input.value, deps.api?.(input.value));
+  if (!prepared.ok) return refuse({ ...prepared.error, ...(prepared.changes ? { changes: prepared.changes } : {}) });
+  const changed = planChanged(req, input.value.url, prepared.value);
+  if (changed) return refuse(changed);
+  const issuer = prepared.value.plan.changes.find((c) => c.kind === 'fix-issuer');
+  if (issuer && req.fixIssuer !== true) {
+    return refuse({
+      code: 'FUSIONAUTH_ISSUER', field: 'fixIssuer', changes: prepared.value.changes,
+      message: `The plan changes the tenant's issuer, which needs its own consent: Porthole would ${issuer.text}.`,
+      fix: 'Tick the box beside that change, or set the issuer yourself in FusionAuth under Tenants > General > Issuer.',
+    });
+  }
+  return { ok: true, value: { input: input.value, prepared: prepared.value } };
+}
+
 /** Applies the plan (with the consents given), stores the credentials, and runs the preflight with them. */
 export async function applyFusionAuthSetup(deps: FusionAuthSetupDeps, req: FusionAuthApplyRequest): Promise<SetupOutcome<FusionAuthApplied>> {
   const early = storageProblem(deps, req);
   if (early) return refuse(early);
-  const input = await inputOf(deps, req, req.fixIssuer === true);
-  if (!input.ok) return input;
-  const prepared = await prepareSetup(input.value, deps.api?.(input.value));
-  if (!prepared.ok) return refuse({ ...prepared.error, ...(prepared.changes ? { changes: prepared.changes } : {}) });
-  const applied = await prepared.value.apply();
-  if (!applied.ok) return refuse({ ...applied.error, changes: prepared.value.changes });
+  const replanned = await replan(deps, req);
+  if (!replanned.ok) return replanned;
+  const { input, prepared } = replanned.value;
+  const applied = await prepared.apply();
+  if (!applied.ok) return refuse({ ...applied.error, changes: prepared.changes });
   const r = applied.value;
   const next = tunnelWith(deps, req, r);
   if (!next.ok) return next;
   try {
     // The secret before the settings: if the keychain refuses, the tunnel still points at what works.
     await deps.secrets.put(SECRET_KEYS.clientSecret(req.tunnel), r.clientSecret, req.allowInsecureStorage, 'fusionauth.clientSecret');
-    if (req.rememberApiKey) await deps.secrets.put(FUSIONAUTH_API_KEY_SECRET, input.value.apiKey, req.allowInsecureStorage, 'fusionauth.apiKey');
+    if (req.rememberApiKey) await deps.secrets.put(FUSIONAUTH_API_KEY_SECRET, input.apiKey, req.allowInsecureStorage, 'fusionauth.apiKey');
     deps.store.update((s) => {
       const at = s.tunnels.findIndex((t) => t.name === req.tunnel);
       const tunnels = [...s.tunnels];

@@ -1,5 +1,5 @@
 // pure: what went wrong talking to FusionAuth's API, in FusionAuth's words (which screen, which
-// endpoint, which field). Codes are this module's own until the lead folds them into common/errors.ts.
+// endpoint, which field). Codes are this module's own: they travel inside FusionAuthOutcome (common/contract.ts), never as PortholeError codes.
 import { scrub as scrubSecrets } from '../../common/scrub.js';
 
 export type FusionAuthErrorCode =
@@ -14,7 +14,8 @@ export type FusionAuthErrorCode =
   | 'FUSIONAUTH_TIMEOUT'
   | 'FUSIONAUTH_RESPONSE_TOO_LARGE'
   | 'FUSIONAUTH_BAD_RESPONSE'
-  | 'FUSIONAUTH_FAILED';
+  | 'FUSIONAUTH_FAILED'
+  | 'FUSIONAUTH_PLAN_CHANGED'; // FusionAuth changed between the plan shown and Apply: nothing written
 
 export interface FieldError {
   /** FusionAuth's field path, e.g. `application.oauthConfiguration.authorizedRedirectURLs`; '' for general errors. */

@@ -94,6 +94,8 @@ const PAYLOADS: PayloadSchemas = {
     target: text(LIMITS.text).optional(),
     rememberApiKey: z.boolean().optional(),
     allowInsecureStorage: z.boolean().optional(),
+    // Plan lines quote names, URLs and emails: room for a few of each, and one line per user registered.
+    approved: z.array(text(LIMITS.url * 4)).max(LIMITS.listEntries * 2, { error: `has more than ${LIMITS.listEntries * 2} entries` }).optional(),
   }),
   listVisits: tunnelRef,
   shareFor: z.object({

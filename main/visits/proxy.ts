@@ -64,7 +64,8 @@ export async function startVisitProxy(opts: VisitProxyOptions): Promise<VisitPro
   const trust = opts.trustIdentity ?? true;
   const target = new URL(opts.target);
   // One keep-alive pool to the app: a visitor's keep-alive connection should not cost the app a new one per request.
-  const agent = new http.Agent({ keepAlive: true });
+  // 'lifo' reuses the socket used last (warm, least likely to have been closed by the app's idle timeout).
+  const agent = new http.Agent({ keepAlive: true, scheduling: 'lifo' });
   const proxy = createProxyServer({ target: target.href, agent, ws: true, xfwd: false });
   const flights = new WeakMap<IncomingMessage, Flight>();
   const upgraded = new Set<Duplex>();
@@ -84,7 +85,7 @@ export async function startVisitProxy(opts: VisitProxyOptions): Promise<VisitPro
   };
 
   watch(proxy, flights, target.host);
-  const server = http.createServer({ requestTimeout: 0 }, (req: IncomingMessage, res: ServerResponse) => {
+  const server = http.createServer({ requestTimeout: 0, noDelay: true }, (req: IncomingMessage, res: ServerResponse) => {
     const f: Flight = { started: now(), user: visitorOf(req, trust), status: 0, bytes: 0 };
     flights.set(req, f);
     // 'close' comes after the last byte, or when the visitor left first (then nothing was answered: 499).

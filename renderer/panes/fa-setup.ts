@@ -2,7 +2,8 @@
 // FusionAuth and lists what would change (the tenant issuer only with its own checkbox, because every
 // application on that tenant signs its tokens with it); "Apply" writes it, stores the client id and
 // secret in Porthole's encrypted store, and shows the preflight run with them. Nothing is written before
-// Apply; FusionAuth's refusals land under the field they concern.
+// Apply, and Apply writes only the plan shown (if FusionAuth changed meanwhile, the new plan is shown
+// to approve instead); FusionAuth's refusals land under the field they concern.
 
 import type { FusionAuthApplied, FusionAuthApplyRequest, FusionAuthPlanView, FusionAuthSetupError, PlanLine } from '../../common/contract.js';
 import { api, withSecretConsent } from '../api.js';
@@ -94,8 +95,11 @@ function planLine(line: PlanLine, tenant: string, onConsent: () => void): HTMLEl
   );
 }
 
+/** Apply with the consent given and the plan's lines, so main writes only what this plan showed. */
+type ApplyPlan = (fixIssuer: boolean, approved: string[]) => void;
+
 /** The plan, its consent boxes, and Apply (enabled once every change that needs consent has it). */
-function planView(plan: FusionAuthPlanView, apply: (fixIssuer: boolean) => void): HTMLElement {
+function planView(plan: FusionAuthPlanView, apply: ApplyPlan): HTMLElement {
   const applyBtn = h('button', { class: 'btn primary', type: 'button', 'data-action': 'apply-setup' }, plan.nothingToDo ? 'Store the credentials and check' : 'Apply');
   const boxes = (): HTMLInputElement[] => [...root.querySelectorAll<HTMLInputElement>('input[data-consent]')];
   const note = h('span', { class: 'muted small', 'data-role': 'consent-note' });
@@ -104,7 +108,7 @@ function planView(plan: FusionAuthPlanView, apply: (fixIssuer: boolean) => void)
     applyBtn.disabled = missing;
     note.textContent = missing ? 'Tick the change above to apply the plan; until then nothing in FusionAuth is written.' : '';
   };
-  applyBtn.addEventListener('click', () => apply(boxes().some((b) => b.dataset.consent === 'fixIssuer' && b.checked)));
+  applyBtn.addEventListener('click', () => apply(boxes().some((b) => b.dataset.consent === 'fixIssuer' && b.checked), plan.lines.map((l) => l.text)));
   const root = h(
     'div',
     { class: 'plan', 'data-role': 'plan' },
@@ -181,16 +185,21 @@ export function faSetupPane(nav: Nav, o: SetupPaneOpts): HTMLElement {
     h('div', { class: 'row' }, planBtn, h('button', { class: 'btn link', type: 'button', onclick: () => nav.show(o.tunnel ? { kind: 'form', previousName: o.tunnel } : { kind: 'form' }) }, 'Paste a client id and secret instead')),
     result,
   );
-  const apply = (fixIssuer: boolean): void => {
+  const apply: ApplyPlan = (fixIssuer, approved) => {
     const btn = result.querySelector<HTMLButtonElement>('[data-action="apply-setup"]')!;
     void busy(btn, async () => {
       const r = await withSecretConsent(async (allow) => {
-        const x = await api().applyFusionAuthSetup({ ...request(i, o), fixIssuer, allowInsecureStorage: allow });
+        const x = await api().applyFusionAuthSetup({ ...request(i, o), fixIssuer, approved, allowInsecureStorage: allow });
         // the storage answer comes inside the set-up's outcome: lift it to where the consent dialog looks
         return x.ok && !x.value.ok && x.value.error.code === 'SECRET_STORAGE_WEAK' ? { ok: false as const, error: { code: 'SECRET_STORAGE_WEAK' as const, message: x.value.error.message } } : x;
       });
       if (!r.ok) return showSetupError(root, r.error);
-      if (!r.value.ok) return showSetupError(root, r.value.error);
+      if (!r.value.ok) {
+        const e = r.value.error;
+        // FusionAuth changed after the plan was shown: nothing was written; this plan needs approving anew.
+        if (e.code === 'FUSIONAUTH_PLAN_CHANGED' && e.plan) result.replaceChildren(planView(e.plan, apply));
+        return showSetupError(root, e);
+      }
       clearErrors(root);
       i.apiKey.value = '';
       result.replaceChildren(appliedView(nav, r.value.value));

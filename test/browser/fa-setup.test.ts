@@ -2,7 +2,8 @@
 // (main/core/fusionauth.ts through the IPC handlers), against the FusionAuth API stand-in on loopback
 // (every request checked against FusionAuth's OpenAPI document). From first run: URL + API key, the
 // plan with the issuer's consent box, Apply, the checklist all green; FusionAuth's errors under their
-// fields. Screenshots (light and dark): test-output/fa-setup-*.png.
+// fields; Apply writes only the plan shown (FusionAuth changed meanwhile: the new plan, nothing written).
+// Screenshots (light and dark): test-output/fa-setup-*.png.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -116,6 +117,51 @@ describe('Set up FusionAuth for me, in the window (issue 10)', { skip: chromiumM
       assert.deepEqual(d.pageErrors, []);
     } finally {
       await d.close();
+    }
+  });
+  test('FusionAuth changed between plan and Apply: nothing written, the new plan shown to approve', async () => {
+    const fa2 = await startFusionAuthApi({ ngrokCallback: ing.idpCallbackUrl });
+    const d = await openDesktop(browser, renderer.url);
+    const { page } = d;
+    try {
+      fa2.tenants[0]!.issuer = fa2.url;
+      await page.click('#first-fa-setup');
+      await page.locator('[data-role="fa-setup"]').waitFor();
+      await page.fill('#fa-target', '3000');
+      await page.fill('#fa-name', 'web');
+      await page.fill('#fa-url', fa2.url);
+      await page.fill('#fa-api-key', SUPER_KEY);
+      await page.click('[data-action="show-plan"]');
+      await page.locator('[data-role="plan"]').waitFor();
+      const kinds = () => page.locator('.plan-line').evaluateAll((ls) => ls.map((l) => l.getAttribute('data-kind')));
+      assert.deepEqual(await kinds(), ['create-application']);
+
+      // an admin resets the issuer after the plan was shown: Apply must not write the unseen change
+      fa2.tenants[0]!.issuer = 'acme.com';
+      const before = JSON.stringify({ t: fa2.tenants, a: [...fa2.applications.values()] });
+      await page.click('[data-action="apply-setup"]');
+      const formError = page.locator('.field-error[data-error-for="fa-form"]');
+      await formError.waitFor({ state: 'visible', timeout: 20_000 });
+      assert.match((await formError.textContent()) ?? '', /changed since the plan was shown/);
+      await page.locator('.plan-line[data-kind="fix-issuer"]').waitFor();
+      assert.deepEqual(await kinds(), ['fix-issuer', 'create-application']);
+      assert.equal(await page.isDisabled('[data-action="apply-setup"]'), true, 'the new issuer change waits for its consent');
+      assert.equal(JSON.stringify({ t: fa2.tenants, a: [...fa2.applications.values()] }), before, 'FusionAuth unchanged');
+      assert.deepEqual(fa2.calls.filter((c) => !c.startsWith('GET')), [], 'no write was sent');
+      assert.equal(d.app.snapshot().tunnels.some((x) => x.name === 'web'), false, 'no tunnel stored');
+      await page.locator('[data-role="plan"]').scrollIntoViewIfNeeded();
+      await shot(page, '5-plan-changed');
+
+      await page.check('input[data-consent="fixIssuer"]');
+      await page.click('[data-action="apply-setup"]');
+      await page.locator('[data-role="applied"]').waitFor({ timeout: 20_000 });
+      assert.equal(fa2.tenants[0]!.issuer, fa2.url);
+      assert.deepEqual(d.pageErrors, []);
+    } finally {
+      await d.close();
+      const v = fa2.violations;
+      await fa2.close();
+      assert.deepEqual(v, [], 'every request and answer matched FusionAuth’s OpenAPI document');
     }
   });
 });

@@ -1,6 +1,6 @@
 // `porthole fusionauth setup` as a real process (node --import tsx main/cli/index.ts, the real entry) against the FusionAuth stand-in: exit codes 0/1/2, the
 // --json shape, the 0600 secret file, no secret (API key or client secret) ever printed, a dry run
-// that changes nothing, and a second run that reports no changes.
+// that changes nothing, a second run that reports no changes, and exit 1 when set up but a check of the result fails.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -118,4 +118,28 @@ test('--dry-run prints the plan and changes nothing; then set up (exit 0, 0600 f
   assert.equal(human.code, 0);
   assert.match(human.out, /FusionAuth is already set up: nothing to change/);
   assert.ok(!human.out.includes(secret));
+});
+
+test('set up, but a check of the result fails (discovery serves another issuer): exit 1, PREFLIGHT_FAILED, the checks say which', async () => {
+  // Two tenants: the set-up fixes and uses the second, while this stand-in's discovery serves the first
+  // tenant's issuer (still `acme.com`) — so FusionAuth accepts every write and the preflight still fails.
+  const other = await startFusionAuthApi({ tenants: [{ name: 'Other' }, { name: 'Default' }] });
+  try {
+    const secretPath = join(dir, 'client-secret-broken-discovery');
+    const run = await porthole(['--url', other.url, '--api-key-env', 'FA_API_KEY', '--tenant-id', String(other.tenants[1]!.id), '--fix-issuer', '--client-secret-out', secretPath, '--json']);
+    assert.equal(run.code, 1, run.err + run.out);
+    const o = JSON.parse(run.out);
+    assert.deepEqual([o.ok, o.code, o.created, o.changes.length], [false, 'PREFLIGHT_FAILED', true, 2]);
+    assert.equal(other.tenants[1]!.issuer, other.url, 'the set-up itself went through');
+    assert.equal(other.applications.size, 1);
+    const failed = o.checks.filter((c: { status: string }) => c.status === 'fail').map((c: { id: string }) => c.id);
+    assert.ok(failed.length > 0, JSON.stringify(o.checks));
+    assert.match(JSON.stringify(o.checks), /acme\.com/, 'the check names the issuer discovery served');
+    const secret = readFileSync(secretPath, 'utf8').trim();
+    assert.ok(!run.out.includes(secret) && !run.err.includes(secret) && !run.out.includes(SUPER_KEY), 'no secret printed');
+  } finally {
+    const v = other.violations;
+    await other.close();
+    assert.deepEqual(v, [], 'every request and answer matched FusionAuth\'s OpenAPI document');
+  }
 });

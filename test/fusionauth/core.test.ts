@@ -1,7 +1,8 @@
 // The window's "Set up FusionAuth for me" operations (main/core/fusionauth.ts) against the FusionAuth
 // stand-in, with the real settings store on disk (conf) and the real encrypted secret store: plan
 // writes nothing; apply stores the client id in the tunnel and the secret encrypted, never returns
-// either secret, keeps the API key only when asked, and finds the application again by its id.
+// either secret, keeps the API key only when asked, and finds the application again by its id; with
+// the approved plan's lines, writes nothing when FusionAuth changed since and returns the new plan.
 import { test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -149,4 +150,90 @@ test('refusals as data before anything is written: a weak keychain, no target fo
   assert.equal(unknownUser.error.code, 'FUSIONAUTH_USER_NOT_FOUND');
   assert.deepEqual(a.calls.filter((c) => !c.startsWith('GET ')), []);
   assert.deepEqual(deps.store.read().tunnels, []);
+});
+
+test('apply with the approved plan\'s lines: applied as shown', async () => {
+  const { deps, api } = await fresh();
+  const req = { url: api.url, apiKey: SUPER_KEY, tunnel: 'web', target: '3000', requireRegistration: true, register: ['alice@example.test'] };
+  const plan = await planFusionAuthSetup(deps, req);
+  assert.ok(plan.ok, JSON.stringify(plan));
+  const approved = plan.value.lines.map((l) => l.text);
+  assert.equal(approved.length, 3);
+  const r = await applyFusionAuthSetup(deps, { ...req, fixIssuer: true, approved });
+  assert.ok(r.ok, JSON.stringify(r));
+  assert.deepEqual(r.value.changes, approved, 'exactly the lines the user saw');
+  assert.ok(r.value.checks.ok, JSON.stringify(r.value.checks));
+});
+
+test('the approved plan changes the issuer but its box is not ticked: refused before anything is written', async () => {
+  const { deps, api } = await fresh();
+  const req = { url: api.url, apiKey: SUPER_KEY, tunnel: 'web', target: '3000' };
+  const plan = await planFusionAuthSetup(deps, req);
+  assert.ok(plan.ok);
+  const before = stateOf(api);
+  const r = await applyFusionAuthSetup(deps, { ...req, approved: plan.value.lines.map((l) => l.text) });
+  assert.ok(!r.ok);
+  assert.deepEqual([r.error.code, r.error.field], ['FUSIONAUTH_ISSUER', 'fixIssuer']);
+  assert.match(r.error.message, /Porthole would change tenant \*Default\*'s issuer/);
+  assert.equal(stateOf(api), before);
+  assert.deepEqual(deps.store.read().tunnels, []);
+});
+
+test('FusionAuth changed between plan and apply (the tenant issuer): nothing written, the new plan returned', async () => {
+  const { deps, cwd, api } = await fresh();
+  api.tenants[0]!.issuer = api.url;
+  const req = { url: api.url, apiKey: SUPER_KEY, tunnel: 'web', target: '3000' };
+  const plan = await planFusionAuthSetup(deps, req);
+  assert.ok(plan.ok, JSON.stringify(plan));
+  assert.deepEqual(plan.value.lines.map((l) => l.kind), ['create-application']);
+
+  // An admin puts the issuer back to FusionAuth's default after the user saw the plan.
+  api.tenants[0]!.issuer = 'acme.com';
+  const before = stateOf(api);
+  const writes = api.calls.filter((c) => !c.startsWith('GET ')).length;
+  const r = await applyFusionAuthSetup(deps, { ...req, approved: plan.value.lines.map((l) => l.text), rememberApiKey: true });
+  assert.ok(!r.ok);
+  assert.equal(r.error.code, 'FUSIONAUTH_PLAN_CHANGED');
+  assert.match(r.error.message, /nothing was written/);
+  assert.ok(r.error.fix);
+  assert.deepEqual(r.error.plan?.lines.map((l) => [l.kind, l.consent ?? null, l.consented]), [['fix-issuer', 'fixIssuer', false], ['create-application', null, true]]);
+  assert.deepEqual(r.error.changes, r.error.plan?.lines.map((l) => l.text));
+  assert.equal(stateOf(api), before, 'the stand-in is unchanged');
+  assert.equal(api.calls.filter((c) => !c.startsWith('GET ')).length, writes, 'no write was sent');
+  assert.deepEqual(deps.store.read().tunnels, []);
+  assert.throws(() => readFileSync(join(cwd, 'secrets.json')), /ENOENT/, 'neither secret nor API key stored');
+  assert.ok(!JSON.stringify(r).includes(SUPER_KEY));
+
+  // The new plan, approved with its consent, applies.
+  const again = await applyFusionAuthSetup(deps, { ...req, fixIssuer: true, approved: r.error.plan!.lines.map((l) => l.text) });
+  assert.ok(again.ok, JSON.stringify(again));
+  assert.equal(api.tenants[0]!.issuer, api.url);
+});
+
+test('FusionAuth changed between plan and apply (a grant removed from the application): nothing written, the new plan returned', async () => {
+  const { deps, api } = await fresh();
+  api.tenants[0]!.issuer = api.url;
+  const req = { url: api.url, apiKey: SUPER_KEY, tunnel: 'web', target: '3000' };
+  const first = await applyFusionAuthSetup(deps, req);
+  assert.ok(first.ok, JSON.stringify(first));
+  const plan = await planFusionAuthSetup(deps, req);
+  assert.ok(plan.ok);
+  assert.equal(plan.value.nothingToDo, true);
+
+  const app = api.applications.get(first.value.applicationId)!;
+  app.oauthConfiguration.enabledGrants = ['authorization_code'];
+  const before = stateOf(api);
+  const stored = JSON.stringify(deps.store.read());
+  const r = await applyFusionAuthSetup(deps, { ...req, approved: [] });
+  assert.ok(!r.ok);
+  assert.equal(r.error.code, 'FUSIONAUTH_PLAN_CHANGED');
+  assert.deepEqual(r.error.plan?.lines.map((l) => l.kind), ['update-application']);
+  assert.match(r.error.plan!.lines[0]!.text, /refresh/i);
+  assert.equal(r.error.plan?.nothingToDo, false);
+  assert.equal(stateOf(api), before, 'the grant is still missing: nothing was written');
+  assert.equal(JSON.stringify(deps.store.read()), stored, 'the tunnel is as it was');
+
+  const again = await applyFusionAuthSetup(deps, { ...req, approved: r.error.plan!.lines.map((l) => l.text) });
+  assert.ok(again.ok, JSON.stringify(again));
+  assert.ok(api.applications.get(first.value.applicationId)!.oauthConfiguration.enabledGrants.includes('refresh_token'));
 });
