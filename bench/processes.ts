@@ -68,7 +68,7 @@ function runShare(args: string[], settleMs: number): Promise<ShareRun> {
 
 /** (a) `porthole share --json` vs the raw-SDK script: medians of `runs`, interleaved; table rows. */
 export async function shareVsRaw(b: BenchBuild, ing: Ingress, port: number, runs: number): Promise<string[][]> {
-  const porthole = [b.cli, 'share', String(port), '--mode', 'public', '--name', 'bench', '--server-addr', ing.serverAddr, '--ca-file', ing.caFile, '--json'];
+  const porthole = [b.cli, 'share', String(port), '--mode', 'public', '--name', 'bench', '--server-addr', ing.serverAddr, '--ca-file', ing.caFile, '--json', '--no-record']; // like the raw script: no recording proxy
   const raw = [b.rawShare, `http://localhost:${port}`, ing.serverAddr, ing.caFile];
   const p: ShareRun[] = [];
   const r: ShareRun[] = [];
@@ -94,7 +94,8 @@ function twentyScript(how: 'engine' | 'raw', engineModule: string): string {
     how === 'engine'
       ? `const { createEngine } = await import(${JSON.stringify(engineModule)});
 const e = createEngine({ session: { authtoken: '${TOKEN}', serverAddr, caPem } });
-for (const n of names) e.add({ name: n, target: port, mode: 'public' });
+// record: false, like the raw SDK: this row measures the engine itself (the recording rows measure the proxy).
+for (const n of names) e.add({ name: n, target: port, mode: 'public', record: false });
 const vs = await Promise.all(names.map((n) => e.start(n)));
 if (!vs.every((v) => v?.state === 'online')) throw new Error('not all online: ' + JSON.stringify(vs));
 const close = () => e.stopAll();`

@@ -6,7 +6,6 @@ import { forwardConfigFor, upstreamUrlFor } from '../tunnel/forward-config.js';
 import { recordsVisits, scopesFor, wantsIdentity } from '../tunnel/policy.js';
 import type { NgrokListener } from '../tunnel/ngrok.js';
 import type { VisitLog } from '../visits/log.js';
-import { startVisitProxy } from '../visits/proxy.js';
 import { bounded, sleep, within } from './async.js';
 import type { AgentConnection, Registry, TunnelRecord } from './registry.js';
 import type { SessionRunner, TunnelHooks } from './session-runner.js';
@@ -191,6 +190,8 @@ export class TunnelRunner implements TunnelHooks {
     await this.dropProxy(r); // a previous run's, left by a failure
     const log = this.opts.visitLog;
     if (!log || !recordsVisits(r.spec)) return undefined;
+    // http-proxy-3 loads only when a tunnel records: a start without recording pays nothing for it.
+    const { startVisitProxy } = await import('../visits/proxy.js');
     const started = await startVisitProxy({ tunnel: r.spec.name, target: upstreamUrlFor(r.spec.target), log, trustIdentity: r.spec.mode === 'oidc' });
     if (!started.ok) {
       if (!reg.isStale(r, run)) reg.dispatch(r, { type: 'failed', run, at: reg.now(), error: started.errors[0]! });
