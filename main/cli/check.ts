@@ -20,7 +20,18 @@ export const CHECK_USAGE = `Usage: porthole check --issuer URL --client-id ID (-
 
 Checks a FusionAuth setup before a tunnel goes live: the issuer, discovery, grants, scopes,
 the client id and secret, and the redirect URL to add. Exit 0: nothing failed; 1: a check failed;
-2: bad arguments.`;
+2: bad arguments.
+
+Flags:
+  --issuer URL                FusionAuth tenant issuer, e.g. https://auth.example.com
+  --client-id ID              FusionAuth application's Client Id
+  --client-secret-file PATH   file holding the Client secret (at most 64 KB)
+  --client-secret-env NAME    environment variable holding the Client secret (its name, not the secret)
+  --allow-email EMAIL         check as for a tunnel that lets this user in (repeatable; asks for the email scope)
+  --allow-domain DOMAIN       the same for an email domain (repeatable)
+  --scope SCOPE               extra scope the tunnel will request (repeatable)
+  --timeout SECONDS           how long to wait for FusionAuth per request: more than 0, at most 120 (default 5)
+  --json                      one object: {"ok","checks":[{"id","status","message","fix"}]}`;
 
 /** One mark per status, for every checklist printed for people. */
 export const CHECK_MARK: Record<PreflightStatus, string> = { pass: '✓', warn: '!', fail: '✗', skip: '-', manual: '☐' };
@@ -58,7 +69,7 @@ async function parse(argv: string[], env: NodeJS.ProcessEnv): Promise<{ input: F
   let timeoutMs: number | undefined;
   if (values.timeout !== undefined) {
     const t = Number(values.timeout);
-    if (!Number.isFinite(t) || t <= 0 || t > 120) throw new UsageError('--timeout: give seconds between 0 and 120');
+    if (!Number.isFinite(t) || t <= 0 || t > 120) throw new UsageError(`--timeout "${values.timeout}": give a number of seconds above 0 and at most 120 (e.g. --timeout 10)`);
     timeoutMs = t * 1000;
   }
   return {

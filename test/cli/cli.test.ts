@@ -477,3 +477,15 @@ test('share --no-record: the tunnel forwards to the app itself, no proxy in betw
   assert.equal(await run.exit, 0);
   assert.equal(await bare.exit, 0);
 });
+
+test('check --help explains every flag; check --timeout 0 names the flag, the value and the range', async () => {
+  const h = porthole(['help', 'check']);
+  assert.equal(await h.exit, 0);
+  for (const flag of ['--issuer', '--client-id', '--client-secret-file', '--client-secret-env', '--allow-email', '--allow-domain', '--scope', '--timeout', '--json']) {
+    assert.match(h.out(), new RegExp(`^  ${flag}( \\S+)? {2,}\\S`, 'm'), `${flag} is explained on its own line`);
+  }
+  const t = porthole(['check', '--issuer', 'https://auth.example.test', '--client-id', 'cid', '--client-secret-env', 'SEC', '--timeout', '0'], { SEC: 'a-secret-value' });
+  assert.equal(await t.exit, 2);
+  assert.match(t.err(), /--timeout "0": give a number of seconds above 0 and at most 120/);
+  assert.doesNotMatch(t.err(), /between 0 and 120/);
+});
