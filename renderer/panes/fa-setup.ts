@@ -91,7 +91,7 @@ function planLine(line: PlanLine, tenant: string, onConsent: () => void): HTMLEl
     'li',
     { class: 'plan-line plan-consent', 'data-kind': line.kind },
     h('label', { class: 'check' }, box, h('span', {}, ...planText(line.text))),
-    h('p', { class: 'plan-warning', 'data-role': 'issuer-warning' }, `Every application on tenant ${tenant || 'this tenant'} signs its tokens with this issuer: their sign-ins change too. Tick the box to allow it.`),
+    h('p', { class: 'plan-warning', 'data-role': 'issuer-warning' }, `Every application on tenant ${tenant || 'this tenant'} signs its tokens with this issuer, so their users' sign-ins change too. Nothing is written until you tick the box.`),
   );
 }
 
