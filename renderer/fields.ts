@@ -3,8 +3,11 @@
 
 import type { PortholeError } from '../common/types.js';
 import { fieldControl } from '../common/fields.js';
+import { api } from './api.js';
 import { h, type Child } from './dom.js';
 import { sentence } from './labels.js';
+import { state } from './state.js';
+import { toast } from './ui.js';
 
 /** The message without its leading field path ("fusionauth.issuer must be…" → "Must be…"). */
 function fieldMessage(e: PortholeError): string {
@@ -68,4 +71,14 @@ export function field(o: FieldOpts): HTMLElement {
     o.hint ? h('p', { class: 'hint' }, o.hint) : null,
     h('p', { class: 'field-error', 'data-error-for': o.key, hidden: true }),
   );
+}
+
+/** Saves the "notify me when someone new signs in" setting when `box` changes (Settings and each
+ * tunnel's Visits tab); a refused save puts the tick back, so the box shows what is really saved. */
+export function wireNotifyNewVisitors(box: HTMLInputElement): void {
+  box.addEventListener('change', async () => {
+    const r = await api().saveSettings({ notifyNewVisitors: box.checked });
+    if (!r.ok) return ((box.checked = !box.checked), toast(r.error.message, 'error'));
+    state.settings = r.value;
+  });
 }

@@ -5,7 +5,7 @@ import type { SettingsView } from '../../common/contract.js';
 import { secretStorageWords } from '../../common/view-rules.js';
 import { api } from '../api.js';
 import { h } from '../dom.js';
-import { clearErrors, field, showErrors } from '../fields.js';
+import { clearErrors, field, showErrors, wireNotifyNewVisitors } from '../fields.js';
 import { MUST_REENTER, reenterLine } from '../labels.js';
 import { state, type Nav } from '../state.js';
 import { toast } from '../ui.js';
@@ -64,11 +64,7 @@ function appCard(s: SettingsView): HTMLElement {
     toast(login.checked ? 'Porthole will start at login' : 'Porthole will not start at login');
   });
   const notify = h('input', { id: 's-notify-new', type: 'checkbox', checked: s.notifyNewVisitors !== false });
-  notify.addEventListener('change', async () => {
-    const r = await api().saveSettings({ notifyNewVisitors: notify.checked });
-    if (!r.ok) return ((notify.checked = !notify.checked), toast(r.error.message, 'error'));
-    state.settings = r.value;
-  });
+  wireNotifyNewVisitors(notify);
   return h(
     'div',
     { class: 'card' },

@@ -6,6 +6,7 @@
 import type { TunnelDraft, TunnelEntry, VisitRecord, VisitRecorded, VisitorView } from '../../common/contract.js';
 import { api } from '../api.js';
 import { h } from '../dom.js';
+import { wireNotifyNewVisitors } from '../fields.js';
 import { state, upsertEntry } from '../state.js';
 import { toast } from '../ui.js';
 
@@ -163,11 +164,7 @@ function switches(name: string): HTMLElement {
     toast(rec.checked ? 'Requests are recorded (in memory only)' : 'Recording is off: only ngrok’s SDK is in the data path');
   });
   const notify = h('input', { type: 'checkbox', id: 'notify-new', 'data-action': 'notify-new', checked: state.settings?.notifyNewVisitors !== false });
-  notify.addEventListener('change', async () => {
-    const r = await api().saveSettings({ notifyNewVisitors: notify.checked });
-    if (!r.ok) return ((notify.checked = !notify.checked), toast(r.error.message, 'error'));
-    state.settings = r.value;
-  });
+  wireNotifyNewVisitors(notify);
   return h(
     'div',
     { class: 'visit-switches' },

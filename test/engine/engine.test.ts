@@ -1,70 +1,51 @@
 // test: the engine on the REAL @ngrok/ngrok against the loopback ingress — lifecycle, each mode's
 // Bind, one session for many tunnels, refusals, preflight and protection with the real providers.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startIngress, type Ingress } from '../support/ingress/index.js';
 import { startFusionAuth } from '../support/fusionauth.js';
-import { createEngine, type Engine } from '../../main/engine/engine.js';
 import { identityHeadersOnlyPolicy, trafficPolicyFor } from '../../main/tunnel/policy.js';
 import { createPreflight } from '../../main/oidc/preflight.js';
 import { verifyProtection } from '../../main/oidc/verify.js';
 import type { FusionAuthSettings } from '../../common/types.js';
-import { get, record, sleep, spec, startApp, until, type LocalApp } from './helpers.js';
+import { engineRig, get, record, sleep, spec, startApp, until } from './helpers.js';
 
-let ing: Ingress;
-let app: LocalApp;
-const engines: Engine[] = [];
-
-before(async () => {
-  ing = await startIngress();
-  app = await startApp('web');
-});
-after(async () => {
-  await Promise.all(engines.map((e) => e.stopAll()));
-  await ing.close();
-  await app.close();
-});
-
-function engine(extra: Partial<Parameters<typeof createEngine>[0]> = {}): Engine {
-  const e = createEngine({ session: { authtoken: 'test-token', serverAddr: ing.serverAddr, caPem: ing.caPem }, ...extra });
-  engines.push(e);
-  return e;
-}
+const rig = engineRig({ token: () => 'test-token', stopEach: false });
+const { engine } = rig;
 const fa: FusionAuthSettings = { issuer: 'https://auth.example.test', clientId: 'cid-1', clientSecret: 'csecret-1', allowEmails: ['alice@example.test'], allowDomains: ['corp.test'], scopes: ['profile'] };
 
 test('start → online at the ingress URL; traffic flows; stop → Unbind and the URL is dead', async () => {
   const eng = engine();
   const seen = record(eng);
-  assert.ok(eng.add(spec({ name: 'web', target: String(app.port), mode: 'public' })).ok);
+  assert.ok(eng.add(spec({ name: 'web', target: String(rig.app.port), mode: 'public' })).ok);
   const v = await eng.start('web');
   assert.equal(v?.state, 'online');
-  const bind = ing.binds.at(-1)!;
+  const bind = rig.ing.binds.at(-1)!;
   assert.equal(v?.url, bind.url);
   assert.match(v!.url!, /^http:\/\/127\.0\.0\.1:\d+$/);
   const r = await get(`${v!.url}/hi?x=1`);
   assert.deepEqual(r, { status: 200, body: 'hello web /hi?x=1' });
-  assert.ok(app.seen.includes('GET /hi?x=1'));
+  assert.ok(rig.app.seen.includes('GET /hi?x=1'));
 
   const again = await eng.start('web'); // a no-op
   assert.equal(again?.state, 'online');
-  assert.equal(ing.binds.filter((b) => b.id === bind.id).length, 1);
+  assert.equal(rig.ing.binds.filter((b) => b.id === bind.id).length, 1);
 
   await eng.stop('web');
   assert.equal(eng.get('web')?.state, 'stopped');
-  await ing.waitFor(() => ing.unbinds.some((u) => u.id === bind.id));
+  await rig.ing.waitFor(() => rig.ing.unbinds.some((u) => u.id === bind.id));
   await assert.rejects(get(v!.url!), /ECONNREFUSED/);
   assert.deepEqual(seen.get('web')!.map((x) => x.state), ['stopped', 'starting', 'online', 'stopped']);
 });
 
 test("each mode's Bind carries the right policy or options", async () => {
   const eng = engine();
-  const target = String(app.port);
+  const target = String(rig.app.port);
   for (const [name, mode] of [['m-oidc', 'oidc'], ['m-legacy', 'oidc-legacy'], ['m-internal', 'internal'], ['m-public', 'public']] as const) {
     assert.ok(eng.add(spec({ name, target, mode, fusionauth: fa })).ok);
   }
   const views = await Promise.all(['m-oidc', 'm-legacy', 'm-internal', 'm-public'].map((n) => eng.start(n)));
   assert.deepEqual(views.map((v) => v?.state), ['online', 'online', 'online', 'online']);
-  const bindOf = (name: string) => ing.binds.find((b) => b.url === eng.get(name)!.url && !b.error)!;
+  const bindOf = (name: string) => rig.ing.binds.find((b) => b.url === eng.get(name)!.url && !b.error)!;
 
   const oidc = bindOf('m-oidc');
   assert.deepEqual(oidc.trafficPolicy, trafficPolicyFor(fa, { identity: true }));
@@ -92,29 +73,29 @@ test("each mode's Bind carries the right policy or options", async () => {
 
 test('ten tunnels → one Auth, ten Binds, all answering; stopAll unbinds every one', async () => {
   const eng = engine();
-  const auths = ing.auths.length;
-  const binds = ing.binds.length;
+  const auths = rig.ing.auths.length;
+  const binds = rig.ing.binds.length;
   const names = Array.from({ length: 10 }, (_, i) => `t${i}`);
-  for (const n of names) assert.ok(eng.add(spec({ name: n, target: String(app.port), mode: 'public' })).ok);
+  for (const n of names) assert.ok(eng.add(spec({ name: n, target: String(rig.app.port), mode: 'public' })).ok);
   const views = await Promise.all(names.map((n) => eng.start(n)));
   assert.ok(views.every((v) => v?.state === 'online'), JSON.stringify(views));
-  assert.equal(ing.auths.length - auths, 1, 'one agent session for all tunnels');
-  assert.equal(ing.binds.length - binds, 10);
+  assert.equal(rig.ing.auths.length - auths, 1, 'one agent session for all tunnels');
+  assert.equal(rig.ing.binds.length - binds, 10);
   assert.equal(new Set(views.map((v) => v!.url)).size, 10);
   for (const v of views) assert.equal((await get(`${v!.url}/${v!.name}`)).body, `hello web /${v!.name}`);
-  const ids = ing.binds.slice(binds).map((b) => b.id);
+  const ids = rig.ing.binds.slice(binds).map((b) => b.id);
   await eng.stopAll();
-  await ing.waitFor(() => ids.every((id) => ing.unbinds.some((u) => u.id === id)));
+  await rig.ing.waitFor(() => ids.every((id) => rig.ing.unbinds.some((u) => u.id === id)));
   for (const v of views) await assert.rejects(get(v!.url!), /ECONNREFUSED/);
   assert.ok(eng.list().every((v) => v.state === 'stopped'));
 });
 
 test('Auth refused with ERR_NGROK_105 → error with the mapped message, and no retry storm', async () => {
   const eng = engine();
-  const auths = ing.auths.length;
-  ing.failAuth('ERR_NGROK_105', 'The authtoken you specified does not look like a proper ngrok authtoken. Your authtoken: test-token');
+  const auths = rig.ing.auths.length;
+  rig.ing.failAuth('ERR_NGROK_105', 'The authtoken you specified does not look like a proper ngrok authtoken. Your authtoken: test-token');
   try {
-    for (const n of ['a1', 'a2', 'a3']) eng.add(spec({ name: n, target: String(app.port), mode: 'public' }));
+    for (const n of ['a1', 'a2', 'a3']) eng.add(spec({ name: n, target: String(rig.app.port), mode: 'public' }));
     const views = await Promise.all(['a1', 'a2', 'a3'].map((n) => eng.start(n)));
     for (const v of views) {
       assert.equal(v?.state, 'error');
@@ -125,9 +106,9 @@ test('Auth refused with ERR_NGROK_105 → error with the mapped message, and no 
       assert.ok(!JSON.stringify(v).includes('test-token'), 'the token never shows');
     }
     await sleep(3500); // past the engine's takeover delay: nothing may redial
-    assert.equal(ing.auths.length - auths, 1, 'one Auth for three tunnels, and no retries');
+    assert.equal(rig.ing.auths.length - auths, 1, 'one Auth for three tunnels, and no retries');
   } finally {
-    ing.failAuth(null);
+    rig.ing.failAuth(null);
   }
   // Fixed: the next explicit start works.
   assert.equal((await eng.start('a1'))?.state, 'online');
@@ -136,9 +117,9 @@ test('Auth refused with ERR_NGROK_105 → error with the mapped message, and no 
 
 test('one Bind refused → only that tunnel errors, the others stay online', async () => {
   const eng = engine();
-  for (const n of ['b1', 'b2', 'b3']) eng.add(spec({ name: n, target: String(app.port), mode: 'public' }));
+  for (const n of ['b1', 'b2', 'b3']) eng.add(spec({ name: n, target: String(rig.app.port), mode: 'public' }));
   await eng.start('b1');
-  ing.failBind((b) => JSON.parse(b.metadata || '{}').porthole === 'b2', 'ERR_NGROK_334', 'The endpoint is already online.');
+  rig.ing.failBind((b) => JSON.parse(b.metadata || '{}').porthole === 'b2', 'ERR_NGROK_334', 'The endpoint is already online.');
   try {
     const [v2, v3] = await Promise.all([eng.start('b2'), eng.start('b3')]);
     assert.equal(v2?.state, 'error');
@@ -149,7 +130,7 @@ test('one Bind refused → only that tunnel errors, the others stay online', asy
     assert.equal((await get(eng.get('b1')!.url!)).status, 200);
     assert.equal((await get(eng.get('b3')!.url!)).status, 200);
   } finally {
-    ing.failBind(null);
+    rig.ing.failBind(null);
   }
   await eng.stopAll();
 });
@@ -158,7 +139,7 @@ test('the engine refuses a name already in use or unknown, and starts nothing fo
   // Input is parsed at the boundary (IPC, CLI, settings: see test/tunnel/validate.test.ts); the engine
   // takes typed specs and checks only what it alone knows: which names it holds.
   const eng = engine();
-  const auths = ing.auths.length;
+  const auths = rig.ing.auths.length;
   assert.equal(eng.get('bad'), undefined);
   assert.equal(await eng.start('bad'), undefined);
   assert.ok(eng.add(spec({ name: 'dup', target: '80', mode: 'public' })).ok);
@@ -166,21 +147,21 @@ test('the engine refuses a name already in use or unknown, and starts nothing fo
   assert.ok(!dup.ok && dup.errors[0]!.field === 'name');
   const unknown = await eng.update(spec({ name: 'nobody', target: '81', mode: 'public' }));
   assert.ok(!unknown.ok && unknown.errors[0]!.field === 'name');
-  assert.equal(ing.auths.length, auths);
+  assert.equal(rig.ing.auths.length, auths);
 });
 
 test('stop while starting cancels cleanly: no listener left behind', async () => {
   const eng = engine();
-  const binds = ing.binds.length;
-  eng.add(spec({ name: 'quick', target: String(app.port), mode: 'public' }));
+  const binds = rig.ing.binds.length;
+  eng.add(spec({ name: 'quick', target: String(rig.app.port), mode: 'public' }));
   const started = eng.start('quick');
   const stopped = await eng.stop('quick');
   assert.equal(stopped?.state, 'stopped');
   await started;
   assert.equal(eng.get('quick')?.state, 'stopped');
   // Whatever was bound in the meantime was unbound again.
-  const ids = ing.binds.slice(binds).map((b) => b.id);
-  await ing.waitFor(() => ids.every((id) => ing.unbinds.some((u) => u.id === id)));
+  const ids = rig.ing.binds.slice(binds).map((b) => b.id);
+  await rig.ing.waitFor(() => ids.every((id) => rig.ing.unbinds.some((u) => u.id === id)));
   // Starting again after a cancelled start works.
   assert.equal((await eng.start('quick'))?.state, 'online');
   await eng.stopAll();
@@ -190,7 +171,7 @@ test('update applies new settings to a running tunnel; remove stops and forgets 
   const eng = engine();
   const other = await startApp('other');
   try {
-    eng.add(spec({ name: 'upd', target: String(app.port), mode: 'public' }));
+    eng.add(spec({ name: 'upd', target: String(rig.app.port), mode: 'public' }));
     await eng.start('upd');
     const r = await eng.update(spec({ name: 'upd', target: String(other.port), mode: 'public' }));
     assert.ok(r.ok);
@@ -209,26 +190,26 @@ test('update applies new settings to a running tunnel; remove stops and forgets 
 test('oidc: a failing FusionAuth check stops the start with that check\'s message (real provider, real preflight)', async () => {
   const provider = await startFusionAuth({ variant: 'wrong-secret' });
   const eng = engine({ preflight: createPreflight({ timeoutMs: 3000 }) });
-  const binds = ing.binds.length;
+  const binds = rig.ing.binds.length;
   try {
-    eng.add(spec({ name: 'pf', target: String(app.port), fusionauth: { ...fa, issuer: provider.configuredIssuer, clientId: provider.clientId, clientSecret: provider.clientSecret, allowDomains: [] } }));
+    eng.add(spec({ name: 'pf', target: String(rig.app.port), fusionauth: { ...fa, issuer: provider.configuredIssuer, clientId: provider.clientId, clientSecret: provider.clientSecret, allowDomains: [] } }));
     const v = await eng.start('pf');
     assert.equal(v?.state, 'error');
     assert.equal(v?.error?.code, 'PREFLIGHT_FAILED');
     assert.match(v?.error?.message ?? '', /secret|client/i);
     assert.ok(!JSON.stringify(v).includes(provider.clientSecret));
-    assert.equal(ing.binds.length, binds, 'nothing was bound');
+    assert.equal(rig.ing.binds.length, binds, 'nothing was bound');
   } finally {
     await provider.close();
   }
 });
 
 test('oidc at the test edge: preflight passes, the tunnel is online and verified protected; public is open', async () => {
-  const provider = await startFusionAuth({ variant: 'good', redirectUris: [ing.idpCallbackUrl] });
+  const provider = await startFusionAuth({ variant: 'good', redirectUris: [rig.ing.idpCallbackUrl] });
   const eng = engine({ preflight: createPreflight({ timeoutMs: 3000 }), verify: verifyProtection });
   try {
-    eng.add(spec({ name: 'sso', target: String(app.port), fusionauth: { issuer: provider.issuer, clientId: provider.clientId, clientSecret: provider.clientSecret, allowEmails: ['alice@example.test'], allowDomains: [], scopes: [] } }));
-    eng.add(spec({ name: 'open', target: String(app.port), mode: 'public' }));
+    eng.add(spec({ name: 'sso', target: String(rig.app.port), fusionauth: { issuer: provider.issuer, clientId: provider.clientId, clientSecret: provider.clientSecret, allowEmails: ['alice@example.test'], allowDomains: [], scopes: [] } }));
+    eng.add(spec({ name: 'open', target: String(rig.app.port), mode: 'public' }));
     await Promise.all([eng.start('sso'), eng.start('open')]);
     const sso = await until(eng, 'sso', (v) => v.protection !== undefined, 8000);
     assert.equal(sso.state, 'online');

@@ -1,7 +1,9 @@
 // test support: a local app to share, and waiting on an engine's views (shared by engine and CLI tests).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Engine } from '../../main/engine/engine.js';
+import { after, afterEach, before } from 'node:test';
+import { createEngine, type Engine } from '../../main/engine/engine.js';
+import { startIngress, type Ingress } from '../support/ingress/index.js';
 import type { TunnelSpec, TunnelView } from '../../common/types.js';
 import { parseTunnelSpec } from '../../main/tunnel/validate.js';
 
@@ -84,4 +86,50 @@ export function spec(input: unknown): TunnelSpec {
   const r = parseTunnelSpec(input);
   if (!r.ok) throw new Error(`not a valid tunnel spec: ${JSON.stringify(r.errors)}`);
   return r.value;
+}
+
+export interface EngineRig {
+  /** The loopback ingress and the app ('web'), set once the file's `before` hook ran. */
+  ing: Ingress;
+  app: LocalApp;
+  /** An engine on the rig's ingress, stopped by the rig's hooks. */
+  engine(extra?: Partial<Parameters<typeof createEngine>[0]>): Engine;
+}
+
+/**
+ * Registers the file's hooks for engine tests on the REAL SDK: one ingress and one app for all its
+ * tests. `token(n)` is the n-th engine's authtoken (one of its own lets each Auth at the ingress name
+ * the engine that sent it). Engines stop after each test, so one left by a test that failed half-way
+ * can't react to the next test's outage; with `stopEach: false` they all stop at the end instead.
+ * `reset` runs after each test, before the engines stop.
+ */
+export function engineRig(o: { token: (n: number) => string; stopEach?: boolean; reset?: (ing: Ingress) => void }): EngineRig {
+  const engines: Engine[] = [];
+  let n = 0;
+  const stopEngines = () => Promise.all(engines.splice(0).map((e) => e.stopAll()));
+  const rig: EngineRig = {
+    ing: undefined as unknown as Ingress,
+    app: undefined as unknown as LocalApp,
+    engine: (extra = {}) => {
+      const e = createEngine({ session: { authtoken: o.token(++n), serverAddr: rig.ing.serverAddr, caPem: rig.ing.caPem }, ...extra });
+      engines.push(e);
+      return e;
+    },
+  };
+  before(async () => {
+    rig.ing = await startIngress();
+    rig.app = await startApp('web');
+  });
+  if (o.stopEach !== false || o.reset) {
+    afterEach(async () => {
+      o.reset?.(rig.ing);
+      if (o.stopEach !== false) await stopEngines();
+    });
+  }
+  after(async () => {
+    await stopEngines();
+    await rig.ing.close();
+    await rig.app.close();
+  });
+  return rig;
 }

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { requestJson, requestText, VisitLog, type RequestRecord } from '../../main/visits/log.js';
 import { startVisitProxy, type VisitProxy } from '../../main/visits/proxy.js';
 import { cleanup } from '../ingress/helpers.js';
@@ -15,6 +15,16 @@ async function proxyFor(target: string, log: VisitLog, opts: { trustIdentity?: b
   const r = await startVisitProxy({ tunnel: 'web', target, log, ...opts });
   assert.ok(r.ok, JSON.stringify(r));
   return r.value;
+}
+
+/** The test app behind a recording proxy into `log`, both closed when the test ends. */
+async function appBehindProxy(t: TestContext, log = new VisitLog(), opts: { trustIdentity?: boolean } = {}) {
+  const defer = cleanup(t);
+  const app = await startTestApp();
+  defer(() => app.close());
+  const proxy = await proxyFor(app.url, log, opts);
+  defer(() => proxy.close());
+  return { defer, app, log, proxy };
 }
 
 /** Resolves with the next `n` records the log emits. */
@@ -37,12 +47,7 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 }
 
 test('a 20 MB upload streams through: the app has bytes before the visitor has sent them all', async (t) => {
-  const defer = cleanup(t);
-  const app = await startTestApp();
-  defer(() => app.close());
-  const log = new VisitLog();
-  const proxy = await proxyFor(app.url, log);
-  defer(() => proxy.close());
+  const { app, log, proxy } = await appBehindProxy(t);
 
   const body = randomBytes(20 * 1024 * 1024);
   const done = nextRecords(log, 1);
@@ -80,12 +85,7 @@ test('a 20 MB upload streams through: the app has bytes before the visitor has s
 });
 
 test('a download streams out: the visitor reads the first MB before the app has written the rest', async (t) => {
-  const defer = cleanup(t);
-  const app = await startTestApp();
-  defer(() => app.close());
-  const log = new VisitLog();
-  const proxy = await proxyFor(app.url, log);
-  defer(() => proxy.close());
+  const { app, log, proxy } = await appBehindProxy(t);
 
   const done = nextRecords(log, 1);
   const total = await new Promise<number>((resolve, reject) => {
@@ -105,12 +105,7 @@ test('a download streams out: the visitor reads the first MB before the app has 
 });
 
 test('keep-alive: sequential requests share one visitor connection and one app connection', async (t) => {
-  const defer = cleanup(t);
-  const app = await startTestApp();
-  defer(() => app.close());
-  const log = new VisitLog();
-  const proxy = await proxyFor(app.url, log);
-  defer(() => proxy.close());
+  const { defer, app, log, proxy } = await appBehindProxy(t);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   defer(() => agent.destroy());
 
@@ -131,12 +126,7 @@ test('keep-alive: sequential requests share one visitor connection and one app c
 });
 
 test('a WebSocket echoes through the proxy, and is recorded as 101 when it closes', async (t) => {
-  const defer = cleanup(t);
-  const app = await startTestApp();
-  defer(() => app.close());
-  const log = new VisitLog();
-  const proxy = await proxyFor(app.url, log);
-  defer(() => proxy.close());
+  const { log, proxy } = await appBehindProxy(t);
 
   const done = nextRecords(log, 1);
   const WS = (globalThis as any).WebSocket;
@@ -167,12 +157,7 @@ test('a WebSocket echoes through the proxy, and is recorded as 101 when it close
 });
 
 test("the app's own error passes through unchanged", async (t) => {
-  const defer = cleanup(t);
-  const app = await startTestApp();
-  defer(() => app.close());
-  const log = new VisitLog();
-  const proxy = await proxyFor(app.url, log);
-  defer(() => proxy.close());
+  const { log, proxy } = await appBehindProxy(t);
 
   const res = await fetch(`${proxy.url}/boom`);
   assert.equal(res.status, 500);
@@ -221,12 +206,7 @@ test('the app is down: a clear 502 page, for requests and for WebSocket upgrades
 });
 
 test('records: one per request with tunnel, time, visitor, method, path, status, ms, bytes; the --requests lines', async (t) => {
-  const defer = cleanup(t);
-  const app = await startTestApp();
-  defer(() => app.close());
-  const log = new VisitLog();
-  const proxy = await proxyFor(app.url, log);
-  defer(() => proxy.close());
+  const { log, proxy } = await appBehindProxy(t);
 
   const before = Date.now();
   const emitted = nextRecords(log, 2);
@@ -248,12 +228,7 @@ test('records: one per request with tunnel, time, visitor, method, path, status,
 });
 
 test('identity headers: trusted by default; with trust off they never reach the app nor the record', async (t) => {
-  const defer = cleanup(t);
-  const app = await startTestApp();
-  defer(() => app.close());
-  const log = new VisitLog();
-  const open = await proxyFor(app.url, log, { trustIdentity: false });
-  defer(() => open.close());
+  const { log, proxy: open } = await appBehindProxy(t, new VisitLog(), { trustIdentity: false });
   const r = await fetch(`${open.url}/whoami`, { headers: { 'x-forwarded-email': 'mallory@evil.test', 'x-forwarded-user': 'mallory' } });
   assert.deepEqual(await r.json(), { email: '', user: '' });
   await new Promise((res) => setTimeout(res, 20));
@@ -261,12 +236,7 @@ test('identity headers: trusted by default; with trust off they never reach the 
 });
 
 test('the log keeps the last N per tunnel (1,000 by default), tunnels apart', async (t) => {
-  const defer = cleanup(t);
-  const app = await startTestApp();
-  defer(() => app.close());
-  const small = new VisitLog(3);
-  const proxy = await proxyFor(app.url, small);
-  defer(() => proxy.close());
+  const { log: small, proxy } = await appBehindProxy(t, new VisitLog(3));
   for (let i = 0; i < 5; i++) await (await fetch(`${proxy.url}/r${i}`)).text();
   await new Promise((r) => setTimeout(r, 20));
   assert.deepEqual(small.list('web').map((r) => r.path), ['/r2', '/r3', '/r4']);
