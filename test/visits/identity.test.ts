@@ -12,6 +12,7 @@ import { standInVisitor } from '../support/ingress/edge.js';
 import { startIngress } from '../support/ingress/index.js';
 import { cleanup, closeSession, sessionBuilder } from '../ingress/helpers.js';
 import { startTestApp } from './app.js';
+import { Jar, visit } from '../support/visitor.js';
 
 const FORGED = { 'x-forwarded-email': 'mallory@evil.test', 'X-Forwarded-User': 'mallory' };
 
@@ -72,50 +73,9 @@ test('control: without the header rules the edge passes a forged header on (so i
   assert.equal(app.seen.length, 1);
 });
 
-/** Cookies for 127.0.0.1 whatever the port (as browsers keep them). */
-class Jar {
-  private readonly cookies = new Map<string, string>();
-  take(res: Response): void {
-    for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const i = pair!.indexOf('=');
-      if (/max-age=0/i.test(line)) this.cookies.delete(pair!.slice(0, i).trim());
-      else this.cookies.set(pair!.slice(0, i).trim(), pair!.slice(i + 1).trim());
-    }
-  }
-  header(): string {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-  }
-}
-
-/** A scripted visitor: follows redirects, fills the provider's login form, sends `extra` headers on every hop. */
+/** A scripted visitor signs in at the provider and gets the app, sending `extra` headers on every hop. */
 async function signInAndGet(url: string, login: { email: string; password: string }, extra: Record<string, string>): Promise<{ status: number; text: string }> {
-  const jar = new Jar();
-  let at = new URL(url);
-  let init: { method: string; body?: string; type?: string } = { method: 'GET' };
-  for (let hop = 0; hop < 20; hop++) {
-    const res = await fetch(at, {
-      method: init.method,
-      body: init.body,
-      redirect: 'manual',
-      headers: { ...extra, cookie: jar.header(), ...(init.type ? { 'content-type': init.type } : {}) },
-      signal: AbortSignal.timeout(10_000),
-    });
-    jar.take(res);
-    const location = res.headers.get('location');
-    if (res.status >= 300 && res.status < 400 && location) {
-      await res.arrayBuffer();
-      at = new URL(location, at);
-      init = { method: 'GET' };
-      continue;
-    }
-    const text = await res.text();
-    const form = /<form id="login-form" method="post" action="([^"]+)"/.exec(text);
-    if (!form) return { status: res.status, text };
-    at = new URL(form[1]!.replace(/&amp;/g, '&'), at);
-    init = { method: 'POST', body: new URLSearchParams({ loginId: login.email, password: login.password }).toString(), type: 'application/x-www-form-urlencoded' };
-  }
-  throw new Error('too many redirects');
+  return visit(new Jar(), url, login, { headers: extra });
 }
 
 test('a real sign-in at the test FusionAuth: the app gets the signed-in email, not the forged one', async (t) => {
