@@ -135,6 +135,8 @@ export interface TunnelEntry {
   fusionauth?: FusionAuthPublic;
   /** Record who visits (the loopback recording proxy); false: nothing but the ngrok SDK in the data path. */
   record: boolean;
+  /** Host header to the app: as the visitor sent it, or rewritten to the local target (dev servers' host checks). */
+  hostHeader: 'as-sent' | 'rewrite';
   /** When a timed share ends (ms since the epoch); absent: shared until stopped. */
   deadline?: number;
   /** "3 people viewed · last: alice@example.com, 2 min ago"; absent before the first request. */
@@ -172,6 +174,8 @@ export interface TunnelDraft {
   fusionauth?: FusionAuthDraft;
   /** Record who visits; omitted keeps the stored value (true for a new tunnel). */
   record?: boolean;
+  /** Host header to the app; omitted keeps the stored value ('as-sent' for a new tunnel). */
+  hostHeader?: 'as-sent' | 'rewrite';
   /** Required (true) for mode `public`: anyone with the URL gets in. */
   confirmPublic?: boolean;
   /** Required (true) to store a secret where the OS offers no real keychain (`basic_text`). */
@@ -446,6 +450,12 @@ export interface VisitRecord {
   ms: number;
   /** Body bytes sent to the visitor (for a WebSocket: every byte sent on its connection). */
   bytes: number;
+  /** The app closed or reset its connection before the answer was complete. */
+  cut?: true;
+  /** Porthole's own protection check, not a visitor. */
+  probe?: true;
+  /** The answer was a dev server's host check refusing the tunnel's host name (common/host-check.ts). */
+  hostCheck?: 'vite' | 'webpack';
 }
 
 /** One person who signed in and reached the app. */
@@ -461,7 +471,8 @@ export interface VisitsView {
   /** The kept requests (the last 1,000), oldest first. */
   requests: VisitRecord[];
   /** Every visitor since the tunnel was added (most recent first) and the requests nobody signed in for. */
-  visitors: { visitors: VisitorView[]; anonymous: number };
+  /** `forgotten`: people dropped from a full book (the least recently seen go first). */
+  visitors: { visitors: VisitorView[]; anonymous: number; forgotten: number };
 }
 
 /** One entry of the `visitRecorded` push. */

@@ -36,6 +36,11 @@ export interface TunnelSpec {
    * the app. Default true; false leaves nothing but the ngrok SDK in the data path.
    */
   record?: boolean;
+  /**
+   * 'rewrite': the app gets its own address as the Host header instead of the tunnel's name (dev
+   * servers' host checks: Vite, webpack-dev-server, Angular). Absent: the Host as the visitor sent it.
+   */
+  hostHeader?: 'rewrite';
 }
 
 /** How Porthole reaches ngrok: one agent session per authtoken. */
@@ -93,5 +98,8 @@ export interface ProtectionResult {
   protection: Protection;
   reason: string;
 }
-/** Port: requests a tunnel's public URL with no cookies and says whether it is protected. */
-export type VerifyProtection = (url: string, spec: TunnelSpec) => Promise<ProtectionResult>;
+/**
+ * Port: requests a tunnel's public URL with no cookies and says whether it is protected. `headers`
+ * go with the request (the recording proxy's per-run probe marker, so the check is not a visitor).
+ */
+export type VerifyProtection = (url: string, spec: TunnelSpec, opts?: { headers?: Record<string, string> }) => Promise<ProtectionResult>;

@@ -7,6 +7,7 @@ import { parseSessionSpec, parseTunnelSpec } from '../tunnel/validate.js';
 import { parseDuration } from '../visits/share-timer.js';
 import { findAuthtoken } from './authtoken.js';
 import { cliErrorLine, parseErrorMessage } from './words.js';
+import { asData } from '../../common/scrub.js';
 
 export interface CliIo {
   stdout: (s: string) => void;
@@ -39,7 +40,10 @@ export const SESSION_FLAGS_USAGE = `  --authtoken-env NAME        environment va
 export const SHARE_FLAGS_USAGE = `  --requests                  one line per completed request (with --json: {"tunnel","event":"request",…})
   --for DURATION              stop sharing by itself after this long: 90s, 15m, 1h, 1h30m (at most 168h)
   --no-record                 no recording proxy: only the ngrok SDK between visitors and the app
-                              (no --requests lines then)`;
+                              (no --requests lines then)
+  --host-header as-sent|rewrite
+                              Host header the app gets: the tunnel's name (default), or the app's own
+                              address, for dev servers that refuse other hosts (Vite, webpack, Angular)`;
 
 const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -73,6 +77,7 @@ const SHARE_ONLY_OPTIONS = {
   requests: { type: 'boolean' },
   for: { type: 'string' },
   'no-record': { type: 'boolean' },
+  'host-header': { type: 'string' },
 } as const;
 
 /** `--allow-email "x": not an email address (…)` lines, one per error, for the validated `input`. */
@@ -267,6 +272,11 @@ export async function parseShareArgs(argv: string[], env: NodeJS.ProcessEnv): Pr
   const forMs = forMsFrom(values.for as string | undefined);
   const spec = await tunnelFrom(values, positionals, env);
   if (values['no-record']) spec.record = false;
+  const hostHeader = values['host-header'] as string | undefined;
+  if (hostHeader !== undefined && hostHeader !== 'as-sent' && hostHeader !== 'rewrite') {
+    throw new UsageError(`--host-header ${JSON.stringify(asData(hostHeader, 40))}: must be as-sent or rewrite\n  fix: --host-header rewrite gives the app its own address as Host (for Vite's or webpack's host check)`);
+  }
+  if (hostHeader === 'rewrite') spec.hostHeader = 'rewrite';
   if (values.requests && values['no-record']) throw new UsageError('--requests and --no-record conflict: without the recording proxy no request is seen\n  fix: drop one of them');
   const tokenEnv = (values['authtoken-env'] as string | undefined) ?? 'NGROK_AUTHTOKEN';
   envNameFrom('--authtoken-env', tokenEnv, env, 'NGROK_AUTHTOKEN');

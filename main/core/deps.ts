@@ -7,7 +7,7 @@ import type { FusionAuthSetupDeps } from './fusionauth.js';
 
 export interface AppCoreDeps extends CoreDeps {
   /** The engine's visits (engine.visits); without them a tunnel shows no visitors. */
-  visits?: Pick<Visits, 'list' | 'summary'>;
+  visits?: Pick<Visits, 'list' | 'summary' | 'trayLine'>;
   /** The wall clock of timed shares and "2 min ago" (tests jump it as a sleeping machine does). */
   clock?: Clock;
   /** How often a share's deadline is looked at (default 1 s). */

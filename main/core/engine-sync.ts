@@ -31,8 +31,7 @@ export function createEngineSync(engine: EnginePort, store: SettingsStore, secre
     const secret = t.fusionauth ? ((await secrets.get(SECRET_KEYS.clientSecret(t.name))) ?? '') : '';
     const r = parseTunnelSpec({ ...t, fusionauth: t.fusionauth ? { ...t.fusionauth, clientSecret: secret } : undefined });
     if (!r.ok) return failAll(r.errors);
-    // parseTunnelSpec keeps only the engine's fields it knows; recording is the stored choice.
-    return t.record === false ? { ...r.value, record: false } : r.value;
+    return r.value;
   };
 
   const session = async (): Promise<SessionSpec> => {

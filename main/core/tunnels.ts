@@ -1,5 +1,6 @@
 // core: the tunnel operations shared by the settings window (through main/ipc/) and the tray.
 // They throw OpError for an expected refusal; the stored settings never hold a secret.
+import { NO_VISITS } from '../../common/visitors.js';
 import type { FusionAuthSettings, TunnelSpec, TunnelView } from '../../common/types.js';
 import { LIMITS, type FusionAuthDraft, type PreflightRequest, type StoredSecret, type PreflightResult, type TunnelDraft, type TunnelEntry, type TunnelExtras, type TunnelTextKind, type VisitsView } from '../../common/contract.js';
 import { invalidInput, portholeError } from '../../common/errors.js';
@@ -10,7 +11,6 @@ import { policyYaml, scopesFor, VAULT_SECRET_REF } from '../tunnel/policy.js';
 import { redirectUriFor } from '../oidc/preflight.js';
 import { SECRET_KEYS } from '../settings/secrets.js';
 import type { StoredTunnel } from '../settings/schema.js';
-import { trayLine } from '../visits/visitors.js';
 import type { AppCoreDeps } from './deps.js';
 import type { Shares } from './shares.js';
 import type { EngineSync } from './engine-sync.js';
@@ -40,12 +40,11 @@ export function viewOf(core: Core, name: string): TunnelView {
 }
 
 function entryOf(core: Core, t: StoredTunnel, views: Map<string, TunnelView>, now = nowOf(core)): TunnelEntry {
-  const e: TunnelEntry = { name: t.name, target: t.target, mode: t.mode, startWithPorthole: t.startWithPorthole, record: t.record !== false, view: views.get(t.name) ?? stoppedView(t) };
+  const e: TunnelEntry = { name: t.name, target: t.target, mode: t.mode, startWithPorthole: t.startWithPorthole, record: t.record !== false, hostHeader: t.hostHeader ?? 'as-sent', view: views.get(t.name) ?? stoppedView(t) };
   if (t.domain) e.domain = t.domain;
   const deadline = core.shares.deadline(t.name);
   if (deadline !== undefined) e.deadline = deadline;
-  const summary = core.deps.visits?.summary(t.name);
-  const line = summary ? trayLine(summary, now) : null;
+  const line = core.deps.visits?.trayLine(t.name, now) ?? null;
   if (line) e.visitorsLine = line;
   if (t.fusionauth) e.fusionauth = { ...t.fusionauth, clientSecret: storedSecret(core, SECRET_KEYS.clientSecret(t.name)) };
   return e;
@@ -113,6 +112,7 @@ export async function saveTunnel(core: Core, draft: TunnelDraft): Promise<Tunnel
   const spec = await specOfDraft(core, draft, prev);
   const next = storedOf(spec, !!draft.startWithPorthole);
   if ((draft.record ?? prev?.record) === false) next.record = false;
+  if ((draft.hostHeader ?? prev?.hostHeader) === 'rewrite') next.hostHeader = 'rewrite';
   const renamed = !!prev && prev.name !== spec.name;
   // The secret first: if the keychain refuses, nothing else has changed.
   const newKey = SECRET_KEYS.clientSecret(spec.name);
@@ -188,7 +188,7 @@ export async function shareFor(core: Core, name: string, minutes: number | null,
 export function listVisits(core: Core, name: string): VisitsView {
   findTunnel(core, name);
   const v = core.deps.visits;
-  return { requests: v?.list(name) ?? [], visitors: v?.summary(name) ?? { visitors: [], anonymous: 0 } };
+  return { requests: v?.list(name) ?? [], visitors: v?.summary(name) ?? NO_VISITS };
 }
 
 export async function verifyTunnel(core: Core, name: string): Promise<TunnelView> {

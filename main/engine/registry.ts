@@ -31,6 +31,11 @@ export interface TunnelRecord {
   connection?: AgentConnection;
   /** The recording proxy the listener forwards to (main/visits/), while recording; lives as long as the run. */
   proxy?: VisitProxy;
+  /**
+   * This run's random markers: `proof`, which the policy adds after the sign-in and the proxy
+   * requires before it believes an identity; `probe`, which the protection check sends.
+   */
+  marks?: { proof: string; probe: string };
   /** The start in progress, awaited by stop(). */
   task?: Promise<void>;
   /** The result start() resolves with. */

@@ -1,10 +1,12 @@
 // shell: runs each tunnel's lifecycle (state.ts) — the FusionAuth preflight, binding on the session,
 // the protection check, binding again after a rebuild — and stops it without leaving a listener behind.
+import { randomBytes } from 'node:crypto';
 import type { PortholeError, ProtectionResult, RunPreflight, TunnelSpec, TunnelView, VerifyProtection } from '../../common/types.js';
 import { portholeError, scrub } from '../errors.js';
 import { forwardConfigFor, upstreamUrlFor } from '../tunnel/forward-config.js';
 import { recordsVisits, scopesFor, wantsIdentity } from '../tunnel/policy.js';
 import type { NgrokListener } from '../tunnel/ngrok.js';
+import { PROBE_HEADER } from '../tunnel/identity-headers.js';
 import type { VisitLog } from '../visits/log.js';
 import { bounded, sleep, within } from './async.js';
 import type { AgentConnection, Registry, TunnelRecord } from './registry.js';
@@ -77,7 +79,7 @@ export class TunnelRunner implements TunnelHooks {
     if (!this.opts.verify || !url || reg.isStale(r, run)) return undefined;
     let res: ProtectionResult;
     try {
-      res = await this.opts.verify(url, r.spec);
+      res = await this.opts.verify(url, r.spec, r.marks && r.proxy ? { headers: { [PROBE_HEADER]: r.marks.probe } } : undefined);
     } catch (err) {
       res = { protection: 'unknown', reason: `the check failed: ${this.text(err)}` };
     }
@@ -159,7 +161,7 @@ export class TunnelRunner implements TunnelHooks {
       if (reg.isStale(r, run)) return;
       let l: NgrokListener;
       try {
-        l = await c.session!.listen(forwardConfigFor(r.spec, upstream), metadataFor(r.spec));
+        l = await c.session!.listen(forwardConfigFor(r.spec, upstream, { proof: r.marks?.proof }), metadataFor(r.spec));
       } catch (err) {
         if (reg.isStale(r, run)) return;
         if (!sessions.isCurrent(c)) continue; // the session went away under us: bind on the next one
@@ -189,10 +191,21 @@ export class TunnelRunner implements TunnelHooks {
     const { reg } = this;
     await this.dropProxy(r); // a previous run's, left by a failure
     const log = this.opts.visitLog;
-    if (!log || !recordsVisits(r.spec)) return undefined;
-    // http-proxy-3 loads only when a tunnel records: a start without recording pays nothing for it.
+    const record = !!log && recordsVisits(r.spec);
+    // Without recording, the proxy stands in the data path only to rewrite the Host header.
+    if (!record && r.spec.hostHeader !== 'rewrite') return undefined;
+    // The proxy loads only when a tunnel needs it: a start without it pays nothing for it.
     const { startVisitProxy } = await import('../visits/proxy.js');
-    const started = await startVisitProxy({ tunnel: r.spec.name, target: upstreamUrlFor(r.spec.target), log, trustIdentity: r.spec.mode === 'oidc' });
+    r.marks = { proof: randomBytes(24).toString('base64url'), probe: randomBytes(24).toString('base64url') };
+    const started = await startVisitProxy({
+      tunnel: r.spec.name,
+      target: upstreamUrlFor(r.spec.target),
+      log: record ? log! : null,
+      // Only the oidc mode's policy signs visitors in and adds the proof after it.
+      ...(r.spec.mode === 'oidc' ? { proof: r.marks.proof } : {}),
+      probe: r.marks.probe,
+      ...(r.spec.hostHeader === 'rewrite' ? { hostHeader: 'rewrite' as const } : {}),
+    });
     if (!started.ok) {
       if (!reg.isStale(r, run)) reg.dispatch(r, { type: 'failed', run, at: reg.now(), error: started.errors[0]! });
       return null;
@@ -215,7 +228,7 @@ export class TunnelRunner implements TunnelHooks {
   private async rebindOne(r: TunnelRecord, c: AgentConnection, run: number, attempt: number): Promise<void> {
     const { reg, sessions } = this;
     try {
-      const l = await c.session!.listen(forwardConfigFor(r.spec, r.proxy?.url), metadataFor(r.spec));
+      const l = await c.session!.listen(forwardConfigFor(r.spec, r.proxy?.url, { proof: r.marks?.proof }), metadataFor(r.spec));
       if (reg.isStale(r, run) || !sessions.isCurrent(c)) return void this.closeQuietly(l);
       const prevUrl = r.state.url;
       r.listener = l;

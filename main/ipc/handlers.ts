@@ -62,6 +62,7 @@ const PAYLOADS: PayloadSchemas = {
     startWithPorthole: z.boolean().default(false),
     fusionauth: fusionAuthDraftPayload.optional(),
     record: z.boolean().optional(),
+    hostHeader: z.enum(['as-sent', 'rewrite'], { error: 'must be as-sent or rewrite' }).optional(),
     confirmPublic: z.boolean().optional(),
     allowInsecureStorage: z.boolean().optional(),
   }),

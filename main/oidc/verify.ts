@@ -29,13 +29,13 @@ const NGROK_UNREACHABLE: Record<string, string> = {
 };
 
 /** One GET with no cookies and no redirect following. Rejects with a short reason. */
-function get(url: URL, timeoutMs: number): Promise<Answer> {
+function get(url: URL, timeoutMs: number, extra: Record<string, string> = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const mod = url.protocol === 'https:' ? https : http;
     const req = mod.request(url, {
       method: 'GET',
       // Not a browser, and says so: ngrok shows its browser-warning interstitial to neither.
-      headers: { 'user-agent': 'Porthole-verify/1', accept: 'text/html,*/*', 'ngrok-skip-browser-warning': '1' },
+      headers: { 'user-agent': 'Porthole-verify/1', accept: 'text/html,*/*', 'ngrok-skip-browser-warning': '1', ...extra },
       agent: false,
     }, (res) => {
       const location = res.headers.location;
@@ -94,7 +94,7 @@ const samePath = (a: URL, b: URL) => a.origin === b.origin && a.pathname.replace
 /** Builds the check with its own timeout; `verifyProtection` is the default one. */
 export function createVerifyProtection(opts: VerifyOptions = {}): VerifyProtection {
   const timeoutMs = opts.timeoutMs ?? 4000;
-  return async (url: string, spec: TunnelSpec): Promise<ProtectionResult> => {
+  return async (url: string, spec: TunnelSpec, extra?: { headers?: Record<string, string> }): Promise<ProtectionResult> => {
     if (spec.mode === 'internal') return { protection: 'unknown', reason: INTERNAL_REASON };
     let target: URL;
     try {
@@ -104,7 +104,7 @@ export function createVerifyProtection(opts: VerifyOptions = {}): VerifyProtecti
     }
     let answer: Answer;
     try {
-      answer = await get(target, timeoutMs);
+      answer = await get(target, timeoutMs, extra?.headers);
     } catch (err) {
       return { protection: 'unknown', reason: (err as Error).message };
     }

@@ -33,6 +33,8 @@ export interface StoredTunnel {
   fusionauth?: StoredFusionAuth;
   /** Record who visits (main/visits/); absent means true. */
   record?: boolean;
+  /** 'rewrite': the app gets its own address as Host; absent: as sent. */
+  hostHeader?: 'rewrite';
 }
 
 /** The whole settings file (without conf's `__internal__`). */
@@ -76,6 +78,7 @@ export const SETTINGS_JSON_SCHEMA = {
         domain: { type: 'string' },
         startWithPorthole: { type: 'boolean', default: false },
         record: { type: 'boolean' },
+        hostHeader: { enum: ['rewrite'] },
         fusionauth: {
           type: 'object',
           required: ['issuer', 'clientId'],
@@ -168,12 +171,14 @@ export const storedTunnelSchema = tunnelBaseSchema
   .extend({
     startWithPorthole: z.boolean().default(false),
     record: z.boolean().optional(),
+    hostHeader: z.enum(['rewrite']).optional(),
     fusionauth: z.unknown().optional(),
   })
   .transform((t, ctx): StoredTunnel => {
     const out: StoredTunnel = { name: t.name, target: t.target, mode: t.mode, startWithPorthole: t.startWithPorthole };
     if (t.domain) out.domain = t.domain;
     if (t.record === false) out.record = false;
+    if (t.hostHeader === 'rewrite') out.hostHeader = 'rewrite';
     const needsFa = needsFusionAuth(t.mode);
     if (t.fusionauth === undefined || t.fusionauth === null) {
       if (needsFa) ctx.issues.push({ code: 'custom', message: `fusionauth settings are required for the ${t.mode} mode`, input: t, path: ['fusionauth'] });

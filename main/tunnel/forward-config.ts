@@ -38,16 +38,17 @@ export function internalDomainFor(spec: TunnelSpec): string {
  * agent's oidc_* options; `internal` → binding 'internal' on `<name>.internal`; `public` → nothing.
  * `public` and `oidc-legacy` also get a policy that only removes visitors' identity headers: nobody
  * signs them in, so no X-Forwarded-Email may reach the app. `upstream` replaces the app's URL (the
- * recording proxy's, main/visits/proxy.ts).
+ * recording proxy's, main/visits/proxy.ts); `proof` is the per-run value the policy adds after the
+ * sign-in so that proxy can tell ngrok's identity headers from anyone else's.
  */
-export function forwardConfigFor(spec: TunnelSpec, upstream?: string): ListenerConfig {
+export function forwardConfigFor(spec: TunnelSpec, upstream?: string, opts: { proof?: string } = {}): ListenerConfig {
   const cfg: ListenerConfig = { addr: upstream ?? upstreamUrlFor(spec.target) };
   if (spec.domain && spec.mode !== 'internal') cfg.domain = spec.domain;
   const fa = spec.fusionauth;
   switch (spec.mode) {
     case 'oidc':
       if (!fa) throw new Error('oidc mode needs FusionAuth settings (validate first)');
-      cfg.traffic_policy = JSON.stringify(trafficPolicyFor(fa, { identity: wantsIdentity(spec) }));
+      cfg.traffic_policy = JSON.stringify(trafficPolicyFor(fa, { identity: wantsIdentity(spec), ...(opts.proof ? { proof: opts.proof } : {}) }));
       break;
     case 'oidc-legacy':
       if (!fa) throw new Error('oidc-legacy mode needs FusionAuth settings (validate first)');
@@ -101,6 +102,7 @@ export function ngrokCommandFor(spec: TunnelSpec): string {
   const args = ['ngrok', 'http', port];
   if (spec.mode === 'internal') args.push('--url', `https://${internalDomainFor(spec)}`);
   else if (spec.domain) args.push('--url', `https://${spec.domain}`);
+  if (spec.hostHeader === 'rewrite') args.push('--host-header=rewrite');
   const fa = spec.fusionauth;
   if (spec.mode === 'oidc-legacy' && fa) {
     args.push(`--oidc=${shellQuote(fa.issuer)}`, `--oidc-client-id=${shellQuote(fa.clientId)}`, `--oidc-client-secret="$${SECRET_VAR}"`);

@@ -1,6 +1,7 @@
 // pure: the ngrok Traffic Policy generated from a tunnel's FusionAuth settings (never typed by hand),
 // and its YAML form for `porthole policy` / "Copy traffic policy" (the client secret as a vault reference).
 import { toYaml } from './yaml.js';
+import { IDENTITY_HEADERS, ownedHeaderSpellings, PROOF_HEADER } from './identity-headers.js';
 import type { FusionAuthSettings, TunnelSpec } from '../../common/types.js';
 
 /** The ngrok vault and secret the printed policy reads the client secret from. */
@@ -38,19 +39,21 @@ export const OIDC_EMAIL = 'actions.ngrok.oidc.identity.email';
 export const OIDC_NAME = 'actions.ngrok.oidc.identity.name';
 
 /**
- * The headers that tell the app who signed in (as oauth2-proxy names them). ngrok sets them after
- * sign-in; a visitor's own copies are removed first, so the app can trust them behind the tunnel.
+ * The `remove-headers` action that drops every header Porthole owns, in every spelling a framework
+ * could read as it (main/tunnel/identity-headers.ts): a visitor's copies never reach the app, in any mode.
  */
-export const IDENTITY_HEADERS = { email: 'X-Forwarded-Email', user: 'X-Forwarded-User' } as const;
-
-/** The `remove-headers` action that drops any identity header a visitor sent (every mode with a policy). */
 export function removeIdentityHeaders(): PolicyRule['actions'][number] {
-  return { type: 'remove-headers', config: { headers: [IDENTITY_HEADERS.email, IDENTITY_HEADERS.user] } };
+  return { type: 'remove-headers', config: { headers: ownedHeaderSpellings() } };
 }
 
-/** The `add-headers` action that passes the signed-in identity on; only valid after `openid-connect`. */
-export function addIdentityHeaders(): PolicyRule['actions'][number] {
-  return { type: 'add-headers', config: { headers: { [IDENTITY_HEADERS.email]: `\${${OIDC_EMAIL}}`, [IDENTITY_HEADERS.user]: `\${${OIDC_NAME}}` } } };
+/**
+ * The `add-headers` action that passes the signed-in identity on; only valid after `openid-connect`.
+ * `proof` (a random value per run) tells the recording proxy that ngrok's edge set them.
+ */
+export function addIdentityHeaders(proof?: string): PolicyRule['actions'][number] {
+  const headers: Record<string, string> = { [IDENTITY_HEADERS.email]: `\${${OIDC_EMAIL}}`, [IDENTITY_HEADERS.user]: `\${${OIDC_NAME}}` };
+  if (proof) headers[PROOF_HEADER] = proof;
+  return { type: 'add-headers', config: { headers } };
 }
 
 /** A policy that only strips forged identity headers: for modes without Porthole's sign-in. */
@@ -63,7 +66,7 @@ export function celString(s: string): string {
   return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r')}'`;
 }
 
-/** The scopes a visitor's identity needs: the email and name the identity headers carry (issue 11). */
+/** The scopes a visitor's identity needs: the email and name the identity headers carry (visitors need both to be told apart). */
 export const IDENTITY_SCOPES = ['email', 'profile'] as const;
 
 /** Whether a tunnel records its visitors (main/visits/): on unless switched off. */
@@ -102,7 +105,7 @@ export function denyExpression(fa: FusionAuthSettings): string | undefined {
  * Around the sign-in, forged identity headers are removed and the signed-in identity's are added;
  * `identity` also requests the scopes that identity needs (wantsIdentity).
  */
-export function trafficPolicyFor(fa: FusionAuthSettings, opts: { identity?: boolean } = {}): TrafficPolicy {
+export function trafficPolicyFor(fa: FusionAuthSettings, opts: { identity?: boolean; proof?: string } = {}): TrafficPolicy {
   const rules: PolicyRule[] = [
     {
       actions: [
@@ -111,7 +114,7 @@ export function trafficPolicyFor(fa: FusionAuthSettings, opts: { identity?: bool
           type: 'openid-connect',
           config: { issuer_url: fa.issuer, client_id: fa.clientId, client_secret: fa.clientSecret, scopes: scopesFor(fa, opts) },
         },
-        addIdentityHeaders(),
+        addIdentityHeaders(opts.proof),
       ],
     },
   ];

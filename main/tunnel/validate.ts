@@ -172,6 +172,9 @@ export function parseTunnelSpec(input: unknown): Result<TunnelSpec> {
   const value: TunnelSpec = { name, target, mode: m };
   if (fusionauth) value.fusionauth = fusionauth;
   if (domain) value.domain = domain;
+  // The recording and Host choices travel with the tunnel: callers don't add them back.
+  if (raw.record === false) value.record = false;
+  if (raw.hostHeader === 'rewrite') value.hostHeader = 'rewrite';
   return { ok: true, value };
 }
 

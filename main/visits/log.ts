@@ -3,6 +3,7 @@
 // log names colleagues and the paths they opened, so it lives and dies with the process.
 import { EventEmitter } from 'node:events';
 import type { VisitRecord } from '../../common/contract.js';
+import { asData } from '../../common/scrub.js';
 
 /** One completed request, as `share --requests --json` prints it (plus `event`); declared once in the contract. */
 export type RequestRecord = VisitRecord;
@@ -67,14 +68,41 @@ export class VisitLog extends EventEmitter<{ request: [RequestRecord] }> {
   }
 }
 
-/** The `--requests --json` line: the exact keys and order scripts read. */
+/**
+ * The `--requests --json` line: the exact keys and order scripts read, then `cut`, `probe` and
+ * `hostCheck` only when set. Line and paragraph separators and bidi controls are escaped too, so a
+ * visitor's path can't break a line-reading script or reorder what a terminal shows.
+ */
 export function requestJson(r: RequestRecord): string {
-  return JSON.stringify({ tunnel: r.tunnel, event: 'request', at: r.at, method: r.method, path: r.path, status: r.status, ms: r.ms, bytes: r.bytes, user: r.user });
+  return jsonLine({
+    tunnel: r.tunnel,
+    event: 'request',
+    at: r.at,
+    method: r.method,
+    path: r.path,
+    status: r.status,
+    ms: r.ms,
+    bytes: r.bytes,
+    user: r.user,
+    ...(r.cut ? { cut: true } : {}),
+    ...(r.probe ? { probe: true } : {}),
+    ...(r.hostCheck ? { hostCheck: r.hostCheck } : {}),
+  });
 }
 
-/** The `--requests` line for people: `web  GET /x → 200  12 ms  345 B  alice@example.com`. */
+/** JSON.stringify, with the characters it leaves raw that can still break or reorder a line escaped. */
+export function jsonLine(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * The `--requests` line for people: `web  GET /x → 200  12 ms  345 B  alice@example.com`. Every
+ * field a visitor or the app chose is printed as data (escaped, one line).
+ */
 export function requestText(r: RequestRecord): string {
-  return `${r.tunnel}  ${r.method} ${r.path} → ${r.status}  ${r.ms} ms  ${formatBytes(r.bytes)}  ${r.user ?? '(not signed in)'}`;
+  const who = r.probe ? "(Porthole's check)" : r.user === null ? '(not signed in)' : asData(r.user);
+  const cut = r.cut ? '  (cut: the app closed the connection mid-answer)' : '';
+  return `${asData(r.tunnel)}  ${asData(r.method, 40)} ${asData(r.path, 500)} → ${r.status}  ${r.ms} ms  ${formatBytes(r.bytes)}  ${who}${cut}`;
 }
 
 function formatBytes(n: number): string {

@@ -1,26 +1,38 @@
-// The loopback recording proxy: the tunnel forwards to it, it forwards to the app (http-proxy-3 does
-// the proxying: keep-alive to the app, both bodies piped, WebSocket upgrades relayed) and records
-// one RequestRecord per completed request into a VisitLog. It reads nothing of a body, so nothing
-// is buffered; it only counts the bytes flowing back to the visitor.
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import type { Duplex } from 'node:stream';
-import { createProxyServer, type ProxyServer } from 'http-proxy-3';
+// The loopback recording pipe: the tunnel forwards to it, it forwards to the app. Each visitor
+// connection gets its own connection to the app, ended with it, and the bytes flow through as they
+// were sent: header names and order, chunk sizes, trailers, 1xx answers, Connection and Upgrade are
+// the app's and the visitor's business. The pipe only reads the heads (to record each request) and
+// follows each body's framing (to know where it ends); the one change it makes is to the headers
+// Porthole owns (main/tunnel/identity-headers.ts), and the Host header when asked to rewrite it.
+import net, { type AddressInfo, type Socket } from 'node:net';
+import { timingSafeEqual } from 'node:crypto';
 import { portholeError, type PortholeError } from '../../common/errors.js';
+import { hostCheckOf } from '../../common/host-check.js';
+import { ownedHeader } from '../tunnel/identity-headers.js';
+import { BodyReader, headEnd, lists, MAX_HEAD_BYTES, parseHead, requestBody, requestLine, responseBody, rewriteHead, statusOf, type Head } from './http-framing.js';
 import type { RequestRecord, VisitLog } from './log.js';
 import { badGatewayPage } from './page.js';
+import { redactPath } from './redact.js';
 
 export interface VisitProxyOptions {
   /** The tunnel's name, as records carry it. */
   tunnel: string;
   /** The app, as the tunnel would have forwarded to it: 'http://localhost:3000'. */
   target: string;
-  log: VisitLog;
+  /** Where requests are recorded; null pipes without recording (a Host rewrite without recording). */
+  log: VisitLog | null;
   /**
-   * true (default) in the `oidc` mode, where ngrok's edge removes forged identity headers and sets
-   * its own. false elsewhere: nobody vouches for them, so they are dropped here and never recorded.
+   * The per-run value the tunnel's policy puts in X-Porthole-Proof after the sign-in. Identity
+   * headers are believed only on a request that carries it; without it (modes without Porthole's
+   * sign-in, or a local process talking to this port) they are removed and no visitor is recorded.
    */
-  trustIdentity?: boolean;
+  proof?: string;
+  /** The per-run value of X-Porthole-Probe on Porthole's own protection check: recorded as `probe`. */
+  probe?: string;
+  /** 'rewrite': the Host header becomes the target's host (dev servers' host checks). */
+  hostHeader?: 'as-sent' | 'rewrite';
+  /** How long connecting to the app may take before the visitor gets the 502 page. Default 10 s. */
+  connectTimeoutMs?: number;
   /** The clock (tests). */
   now?: () => number;
 }
@@ -35,81 +47,62 @@ export interface VisitProxy {
 
 export type VisitProxyResult = { ok: true; value: VisitProxy } | { ok: false; errors: PortholeError[] };
 
-const EMAIL = 'x-forwarded-email';
-const USER = 'x-forwarded-user';
+const CONNECT_TIMEOUT_MS = 10_000;
+/** How much of a 4xx answer's body is kept to recognise a dev server's host check. */
+const SNIFF_BYTES = 512;
 
-/** What is known of one request while it is in flight. */
+/** One request on a connection, from its head to the end of its answer. */
 interface Flight {
   started: number;
+  method: string;
+  path: string;
   user: string | null;
+  probe: boolean;
   status: number;
   bytes: number;
+  /** The start of a 4xx body, for the host-check hint. */
+  sniff?: Buffer;
 }
 
-/** The visitor ngrok's edge vouched for, or null; with trust off, the headers are dropped too. */
-function visitorOf(req: IncomingMessage, trust: boolean): string | null {
-  if (!trust) {
-    delete req.headers[EMAIL];
-    delete req.headers[USER];
-    return null;
-  }
-  const v = req.headers[EMAIL];
-  const email = Array.isArray(v) ? v[0] : v;
-  return email ? email : null;
+interface Shared {
+  opts: VisitProxyOptions;
+  host: string;
+  port: number;
+  hostValue: string;
+  now: () => number;
+  proof: Buffer | null;
+  probe: Buffer | null;
 }
 
-/** Start a recording proxy on 127.0.0.1 (a free port) in front of `target`. */
+function same(value: string, expected: Buffer | null): boolean {
+  if (!expected) return false;
+  const got = Buffer.from(value);
+  return got.length === expected.length && timingSafeEqual(got, expected);
+}
+
+/** Start a recording pipe on 127.0.0.1 (a free port) in front of `target`. */
 export async function startVisitProxy(opts: VisitProxyOptions): Promise<VisitProxyResult> {
-  const now = opts.now ?? Date.now;
-  const trust = opts.trustIdentity ?? true;
   const target = new URL(opts.target);
-  // One keep-alive pool to the app: a visitor's keep-alive connection should not cost the app a new one per request.
-  // 'lifo' reuses the socket used last (warm, least likely to have been closed by the app's idle timeout).
-  const agent = new http.Agent({ keepAlive: true, scheduling: 'lifo' });
-  const proxy = createProxyServer({ target: target.href, agent, ws: true, xfwd: false });
-  const flights = new WeakMap<IncomingMessage, Flight>();
-  const upgraded = new Set<Duplex>();
-
-  const record = (req: IncomingMessage, f: Flight, status: number): void => {
-    const r: RequestRecord = {
-      tunnel: opts.tunnel,
-      at: new Date(f.started).toISOString(),
-      user: f.user,
-      method: req.method ?? 'GET',
-      path: req.url ?? '/',
-      status,
-      ms: Math.max(0, Math.round(now() - f.started)),
-      bytes: f.bytes,
-    };
-    opts.log.add(r);
+  const shared: Shared = {
+    opts,
+    host: target.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: Number(target.port || 80),
+    hostValue: target.host,
+    now: opts.now ?? Date.now,
+    proof: opts.proof ? Buffer.from(opts.proof) : null,
+    probe: opts.probe ? Buffer.from(opts.probe) : null,
   };
-
-  watch(proxy, flights, target.host);
-  const server = http.createServer({ requestTimeout: 0, noDelay: true }, (req: IncomingMessage, res: ServerResponse) => {
-    const f: Flight = { started: now(), user: visitorOf(req, trust), status: 0, bytes: 0 };
-    flights.set(req, f);
-    // 'close' comes after the last byte, or when the visitor left first (then nothing was answered: 499).
-    res.on('close', () => record(req, f, res.headersSent ? res.statusCode : 499));
-    proxy.web(req, res);
+  const sockets = new Set<Socket>();
+  // allowHalfOpen: a visitor's FIN is passed on to the app, not taken as the end of the answer.
+  const server = net.createServer({ allowHalfOpen: true, noDelay: true }, (visitor) => {
+    sockets.add(visitor);
+    visitor.on('close', () => sockets.delete(visitor));
+    const app = new Connection(visitor, shared).app;
+    sockets.add(app);
+    app.on('close', () => sockets.delete(app));
   });
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const f: Flight = { started: now(), user: visitorOf(req, trust), status: 0, bytes: 0 };
-    flights.set(req, f);
-    upgraded.add(socket);
-    socket.on('error', () => {});
-    socket.on('close', () => {
-      upgraded.delete(socket);
-      f.bytes = (socket as Socket).bytesWritten ?? 0;
-      record(req, f, f.status || 499);
-    });
-    proxy.ws(req, socket, head);
-  });
-
   const listened = await listen(server);
-  if (!listened.ok) {
-    agent.destroy();
-    return listened;
-  }
+  if (!listened.ok) return listened;
   const port = listened.value;
   return {
     ok: true,
@@ -118,39 +111,338 @@ export async function startVisitProxy(opts: VisitProxyOptions): Promise<VisitPro
       port,
       close: async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeAllConnections();
-        for (const s of upgraded) s.destroy();
-        agent.destroy();
+        for (const s of sockets) s.destroy();
         await closed;
       },
     },
   };
 }
 
-/** Count what the app sends back, note a WebSocket's outcome, and answer 502 when the app is down. */
-function watch(proxy: ProxyServer, flights: WeakMap<IncomingMessage, Flight>, targetHost: string): void {
-  proxy.on('proxyRes', (proxyRes, req) => {
-    const f = flights.get(req);
-    if (f) proxyRes.on('data', (chunk: Buffer) => (f.bytes += chunk.length));
-  });
-  proxy.on('proxyReqWs', (proxyReq, req) => {
-    const f = flights.get(req);
-    if (!f) return;
-    proxyReq.on('upgrade', () => (f.status = 101));
-    proxyReq.on('response', (res) => (f.status = res.statusCode ?? 502));
-  });
-  proxy.on('error', (err, req, out) => {
-    const f = flights.get(req);
-    const code = (err as NodeJS.ErrnoException).code;
-    if (out instanceof http.ServerResponse) return badGateway(out, f, targetHost, code);
-    if (f && f.status === 0) {
-      f.status = 502;
-      writeBadGatewayRaw(out as Socket, targetHost, code);
+/** One visitor connection and its own connection to the app. */
+class Connection {
+  readonly app: Socket;
+  /** Requests sent on, awaiting (the rest of) their answers, oldest first. */
+  private readonly pending: Flight[] = [];
+  private reqHead: Buffer | null = null;
+  private reqBody: BodyReader | null = null;
+  private resHead: Buffer | null = null;
+  private resBody: BodyReader | null = null;
+  /** After a 101 (or a CONNECT's 2xx) or framing the pipe can't follow: bytes only, both ways. */
+  private reqRaw = false;
+  private resRaw = false;
+  private upgrade: Flight | null = null;
+  private connected = false;
+  private appError: string | undefined;
+  private answered502 = false;
+
+  constructor(
+    private readonly visitor: Socket,
+    private readonly s: Shared,
+  ) {
+    this.app = net.connect({ host: s.host, port: s.port, allowHalfOpen: true, noDelay: true });
+    const timer = setTimeout(() => this.app.destroy(Object.assign(new Error('connect timeout'), { code: 'ETIMEDOUT' })), s.opts.connectTimeoutMs ?? CONNECT_TIMEOUT_MS);
+    this.app.once('connect', () => {
+      clearTimeout(timer);
+      this.connected = true;
+    });
+    this.app.on('error', (err: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      if (!this.connected) {
+        this.appError = err.code ?? 'ECONNREFUSED';
+        this.answerBadGateway();
+      } else {
+        // Reset mid-answer: recorded as cut before the visitor's own close could count it as theirs.
+        this.cutPending();
+        this.visitor.destroy();
+      }
+    });
+    this.app.on('close', () => {
+      clearTimeout(timer);
+      if (this.connected) this.onAppGone();
+    });
+    this.app.on('data', (chunk: Buffer) => this.fromApp(chunk));
+    this.app.on('end', () => this.onAppEnd());
+    visitor.on('data', (chunk: Buffer) => this.fromVisitor(chunk));
+    // The visitor's FIN goes on to the app (queued until connected, as a write would be).
+    visitor.on('end', () => {
+      if (this.appError === undefined) this.app.end();
+    });
+    visitor.on('error', () => {});
+    visitor.on('close', () => this.onVisitorGone());
+  }
+
+  // ── visitor → app ──────────────────────────────────────────────────────────────────────────────
+
+  private fromVisitor(chunk: Buffer): void {
+    if (this.appError !== undefined) return this.answerBadGateway(chunk);
+    if (this.app.destroyed || this.app.writableEnded) return void this.visitor.destroy();
+    if (this.reqRaw) return this.send(this.app, this.visitor, chunk);
+    let off = 0;
+    let from = 0; // start of bytes to pass on unchanged
+    const out: Buffer[] = [];
+    while (off < chunk.length && !this.reqRaw) {
+      if (this.reqBody) {
+        off = this.reqBody.feed(chunk, off);
+        if (this.reqBody.broken) this.reqRaw = true;
+        else if (this.reqBody.done) this.reqBody = null;
+        continue;
+      }
+      // A head: find its end, in this chunk or across several.
+      const buf = this.reqHead ? Buffer.concat([this.reqHead, chunk.subarray(off)]) : chunk.subarray(off);
+      const end = headEnd(buf, this.reqHead ? Math.max(0, this.reqHead.length - 3) : 0);
+      if (end === -1) {
+        if (buf.length > MAX_HEAD_BYTES) return this.refuse(431);
+        if (off > from) out.push(chunk.subarray(from, off));
+        this.reqHead = Buffer.from(buf);
+        from = off = chunk.length;
+        break;
+      }
+      if (off > from) out.push(chunk.subarray(from, off));
+      const consumed = end - (this.reqHead?.length ?? 0);
+      out.push(this.onRequestHead(buf.subarray(0, end)));
+      this.reqHead = null;
+      from = off = off + consumed;
     }
-  });
+    if (from < chunk.length) out.push(from === 0 ? chunk : chunk.subarray(from));
+    if (out.length === 1) this.send(this.app, this.visitor, out[0]!);
+    else if (out.length > 1) this.send(this.app, this.visitor, Buffer.concat(out));
+  }
+
+  /** Records the request, and returns its head as the app gets it. */
+  private onRequestHead(bytes: Buffer): Buffer {
+    const head = parseHead(bytes);
+    const line = requestLine(head.start);
+    if (!line) {
+      // Not HTTP/1: from here on the pipe only pipes.
+      this.reqRaw = this.resRaw = true;
+      return bytes;
+    }
+    const { keep, user, probe, changed, hostIndex } = this.vet(head);
+    const flight: Flight = { started: this.s.now(), method: line.method, path: line.target, user, probe, status: 0, bytes: 0 };
+    this.pending.push(flight);
+    const body = requestBody(head);
+    if (body.kind === 'raw' || line.method === 'CONNECT' || (lists(head, 'connection', 'upgrade') && head.fields.some((f) => f.key === 'upgrade'))) {
+      // What follows an upgrade request or a CONNECT is the new protocol's (or, refused, is rare enough to pipe).
+      this.reqRaw = true;
+      this.upgrade = flight;
+    } else if (body.kind !== 'none') this.reqBody = new BodyReader(body.kind, body.length);
+    if (!changed) return bytes;
+    return rewriteHead(head, (_, i) => keep[i]!, this.s.opts.hostHeader === 'rewrite' ? (f) => (f === head.fields[hostIndex] ? this.s.hostValue : undefined) : undefined);
+  }
+
+  /**
+   * Which fields reach the app: Porthole's own headers only as ngrok's edge set them (with the
+   * per-run proof), never a visitor's copy in any spelling; the proof and probe markers never.
+   */
+  private vet(head: Head): { keep: boolean[]; user: string | null; probe: boolean; changed: boolean; hostIndex: number } {
+    let proven = false;
+    let probe = false;
+    let owned = false;
+    let hostIndex = -1;
+    for (let i = 0; i < head.fields.length; i++) {
+      const f = head.fields[i]!;
+      if (f.key === 'host' && hostIndex === -1) hostIndex = i;
+      const kind = ownedHeader(f.name);
+      if (!kind) continue;
+      owned = true;
+      if (kind === 'proof' && same(f.value, this.s.proof)) proven = true;
+      if (kind === 'probe' && same(f.value, this.s.probe)) probe = true;
+    }
+    const rewriteHost = this.s.opts.hostHeader === 'rewrite' && hostIndex !== -1 && head.fields[hostIndex]!.value !== this.s.hostValue;
+    if (!owned) return { keep: head.fields.map(() => true), user: null, probe: false, changed: rewriteHost, hostIndex };
+    let user: string | null = null;
+    const keep = head.fields.map((f) => {
+      const kind = ownedHeader(f.name);
+      if (!kind) return true;
+      // Only the dash spelling ngrok's edge writes is the identity; `_` spellings are a visitor's.
+      const trusted = proven && (kind === 'email' || kind === 'user') && !f.name.includes('_');
+      if (trusted && kind === 'email' && user === null && f.value) user = f.value;
+      return trusted;
+    });
+    return { keep, user, probe, changed: true, hostIndex };
+  }
+
+  // ── app → visitor ──────────────────────────────────────────────────────────────────────────────
+
+  private fromApp(chunk: Buffer): void {
+    // The bytes go on first, untouched; following their framing comes after.
+    this.send(this.visitor, this.app, chunk);
+    if (this.resRaw) {
+      if (this.upgrade) this.upgrade.bytes += chunk.length;
+      return;
+    }
+    let off = 0;
+    while (off < chunk.length && !this.resRaw) {
+      const f = this.pending[0];
+      if (this.resBody) {
+        const start = off;
+        off = this.resBody.feed(chunk, off);
+        if (f) {
+          f.bytes = this.resBody.payload;
+          if (f.sniff && f.sniff.length < SNIFF_BYTES) f.sniff = Buffer.concat([f.sniff, chunk.subarray(start, Math.min(off, start + SNIFF_BYTES))]);
+        }
+        if (this.resBody.broken) this.resRaw = true;
+        else if (this.resBody.done) this.complete(false);
+        continue;
+      }
+      const buf = this.resHead ? Buffer.concat([this.resHead, chunk.subarray(off)]) : chunk.subarray(off);
+      const end = headEnd(buf, this.resHead ? Math.max(0, this.resHead.length - 3) : 0);
+      if (end === -1) {
+        if (buf.length > MAX_HEAD_BYTES) this.resRaw = true;
+        else this.resHead = Buffer.from(buf);
+        return;
+      }
+      const consumed = end - (this.resHead?.length ?? 0);
+      this.resHead = null;
+      off += consumed;
+      this.onResponseHead(buf.subarray(0, end));
+    }
+    // A WebSocket's first frames may share the chunk with its 101.
+    if (this.resRaw && this.upgrade && off < chunk.length) this.upgrade.bytes += chunk.length - off;
+  }
+
+  private onResponseHead(bytes: Buffer): void {
+    const f = this.pending[0];
+    const head = parseHead(bytes);
+    const status = statusOf(head.start);
+    if (!f || status === null) {
+      // An answer to nothing, or not HTTP/1: pass it on, follow no more.
+      this.resRaw = true;
+      return;
+    }
+    if (status === 101 || (f.method === 'CONNECT' && status >= 200 && status < 300)) {
+      f.status = status;
+      this.upgrade = f;
+      this.pending.shift();
+      this.resRaw = this.reqRaw = true;
+      return;
+    }
+    if (status < 200) return; // 100 Continue, 103 Early Hints: the final answer follows
+    f.status = status;
+    if (f === this.upgrade) {
+      // An upgrade the app declined: its answer is an ordinary one.
+      this.upgrade = null;
+    }
+    if (status >= 400 && status < 500) f.sniff = Buffer.alloc(0);
+    const body = responseBody(head, f.method, status);
+    this.resBody = new BodyReader(body.kind, body.length);
+    if (body.kind === 'raw') this.resRaw = true;
+    else if (this.resBody.done) this.complete(false);
+  }
+
+  /** The oldest pending request's answer ended (or was cut). */
+  private complete(cut: boolean): void {
+    this.resBody = null;
+    const f = this.pending.shift();
+    if (f) this.record(f, f.status || 502, cut);
+  }
+
+  // ── endings ────────────────────────────────────────────────────────────────────────────────────
+
+  /** The app ended its side: a close-delimited answer is complete; any other unfinished one was cut. */
+  private onAppEnd(): void {
+    if (this.resBody && (this.resBody.kind === 'close' || this.resBody.kind === 'raw')) this.complete(false);
+    this.cutPending();
+    if (!this.visitor.destroyed) this.visitor.end();
+  }
+
+  /** The app's connection closed (after its end, or reset): the visitor's goes too. */
+  private onAppGone(): void {
+    this.cutPending();
+    if (this.upgrade) {
+      this.record(this.upgrade, this.upgrade.status || 502, false);
+      this.upgrade = null;
+    }
+    if (!this.visitor.destroyed && !this.visitor.writableEnded) this.visitor.destroy();
+  }
+
+  private cutPending(): void {
+    if (this.upgrade && this.upgrade.status === 0) this.upgrade = null; // still in `pending`: cut below
+    while (this.pending.length) {
+      const f = this.pending.shift()!;
+      this.record(f, f.status || 502, true);
+    }
+    this.resBody = null;
+  }
+
+  /** The visitor left: requests still unanswered are 499, answers under way keep their status. */
+  private onVisitorGone(): void {
+    if (!this.app.destroyed) this.app.destroy();
+    for (const f of this.pending.splice(0)) this.record(f, f.status || 499, false);
+    if (this.upgrade) {
+      this.record(this.upgrade, this.upgrade.status || 499, false);
+      this.upgrade = null;
+    }
+  }
+
+  /** The app can't be reached: the 502 page for the request that came (or comes next), then close. */
+  private answerBadGateway(chunk?: Buffer): void {
+    if (this.answered502) return;
+    let f = this.pending[0];
+    if (!f) {
+      if (chunk) this.reqHead = this.reqHead ? Buffer.concat([this.reqHead, chunk]) : chunk;
+      const buf = this.reqHead;
+      const end = buf ? headEnd(buf) : -1;
+      if (end === -1) {
+        if (buf && buf.length > MAX_HEAD_BYTES) this.visitor.destroy();
+        return; // no request yet: answer it when it comes
+      }
+      const head = parseHead(buf!.subarray(0, end));
+      const line = requestLine(head.start);
+      const { user, probe } = this.vet(head);
+      f = { started: this.s.now(), method: line?.method ?? 'GET', path: line?.target ?? '/', user, probe, status: 502, bytes: 0 };
+    }
+    this.answered502 = true;
+    this.pending.length = 0;
+    this.reqHead = null;
+    this.upgrade = null;
+    const page = badGatewayPage(this.s.hostValue, this.appError);
+    f.bytes = Buffer.byteLength(page);
+    this.visitor.end(
+      `HTTP/1.1 502 Bad Gateway\r\ncontent-type: text/html; charset=utf-8\r\ncache-control: no-store\r\ncontent-length: ${Buffer.byteLength(page)}\r\nconnection: close\r\n\r\n${page}`,
+    );
+    this.record(f, 502, false);
+  }
+
+  /** A head too large to be one: 431, and the connection closes. */
+  private refuse(status: 431): void {
+    this.visitor.end(`HTTP/1.1 ${status} Request Header Fields Too Large\r\ncontent-length: 0\r\nconnection: close\r\n\r\n`);
+    this.app.destroy();
+  }
+
+  // ── plumbing ───────────────────────────────────────────────────────────────────────────────────
+
+  /** Writes with backpressure: a slow reader pauses the writer's source. */
+  private send(dst: Socket, src: Socket, data: Buffer): void {
+    if (dst.destroyed || dst.writableEnded) return;
+    if (!dst.write(data) && !src.isPaused()) {
+      src.pause();
+      dst.once('drain', () => src.resume());
+    }
+  }
+
+  private record(f: Flight, status: number, cut: boolean): void {
+    const log = this.s.opts.log;
+    if (!log) return;
+    const r: RequestRecord = {
+      tunnel: this.s.opts.tunnel,
+      at: new Date(f.started).toISOString(),
+      user: f.user,
+      method: f.method,
+      path: redactPath(f.path),
+      status,
+      ms: Math.max(0, Math.round(this.s.now() - f.started)),
+      bytes: f.bytes,
+    };
+    if (cut) r.cut = true;
+    if (f.probe) r.probe = true;
+    const check = f.sniff ? hostCheckOf(status, f.sniff.toString('utf8')) : null;
+    if (check) r.hostCheck = check;
+    log.add(r);
+  }
 }
 
-function listen(server: http.Server): Promise<{ ok: true; value: number } | { ok: false; errors: PortholeError[] }> {
+function listen(server: net.Server): Promise<{ ok: true; value: number } | { ok: false; errors: PortholeError[] }> {
   return new Promise((resolve) => {
     server.once('error', (err) =>
       resolve({
@@ -160,25 +452,4 @@ function listen(server: http.Server): Promise<{ ok: true; value: number } | { ok
     );
     server.listen(0, '127.0.0.1', () => resolve({ ok: true, value: (server.address() as AddressInfo).port }));
   });
-}
-
-/** The app did not answer: the 502 page, or a cut connection when the app's answer had already begun. */
-function badGateway(res: ServerResponse, f: Flight | undefined, target: string, code: string | undefined): void {
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  const page = badGatewayPage(target, code);
-  res.writeHead(502, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(page) });
-  res.end(page);
-  if (f) f.bytes += Buffer.byteLength(page);
-}
-
-/** The same 502 on a WebSocket upgrade's raw socket, before it was upgraded. */
-function writeBadGatewayRaw(socket: Socket, target: string, code: string | undefined): void {
-  if (!socket.writable) return;
-  const page = badGatewayPage(target, code);
-  socket.write(
-    `HTTP/1.1 502 Bad Gateway\r\ncontent-type: text/html; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(page)}\r\nconnection: close\r\n\r\n${page}`,
-  );
 }

@@ -4,7 +4,8 @@
 // `log`; the book follows it, so a summary never lags behind the log it came from.
 import { EventEmitter } from 'node:events';
 import { VisitLog, type RequestRecord } from './log.js';
-import { VisitorBook, type NewVisitorNotice, type VisitorSummary } from './visitors.js';
+import type { VisitorSummary } from '../../common/visitors.js';
+import { VisitorBook, type NewVisitorNotice } from './visitors.js';
 
 export interface VisitEvents {
   request: [RequestRecord];
@@ -17,6 +18,8 @@ export interface Visits {
   list(tunnel: string): RequestRecord[];
   /** Who visited the tunnel (every visitor since it was added, not only those in the kept log). */
   summary(tunnel: string): VisitorSummary;
+  /** The tray's one line for the tunnel's visitors (made without listing them), null before any request. */
+  trayLine(tunnel: string, now: number): string | null;
   /** Listen to completed requests or first visits; returns the unsubscribe. A throwing listener is ignored. */
   on<E extends keyof VisitEvents>(event: E, fn: (...args: VisitEvents[E]) => void): () => void;
   /** Forget a tunnel's requests and visitors. */
@@ -29,9 +32,9 @@ export interface VisitRecorder {
   log: VisitLog;
 }
 
-export function createVisitRecorder(perTunnel?: number): VisitRecorder {
+export function createVisitRecorder(perTunnel?: number, visitorsKept?: number): VisitRecorder {
   const log = new VisitLog(perTunnel);
-  const book = new VisitorBook();
+  const book = new VisitorBook(visitorsKept);
   const events = new EventEmitter<VisitEvents>();
   // The book first, so a `request` listener reading summary() sees the request counted.
   log.on('request', (r) => {
@@ -42,6 +45,7 @@ export function createVisitRecorder(perTunnel?: number): VisitRecorder {
   const visits: Visits = {
     list: (tunnel) => log.list(tunnel),
     summary: (tunnel) => book.summary(tunnel),
+    trayLine: (tunnel, now) => book.trayLine(tunnel, now),
     on(event, fn) {
       // A listener's bug must not reach the proxy that emitted (it would break the visitor's request).
       const safe = (...args: Parameters<typeof fn>) => {

@@ -87,6 +87,13 @@ export function formPane(nav: Nav, existing: TunnelEntry | undefined, reenter = 
   const domain = h('input', { id: 'f-domain', type: 'text', spellcheck: 'false', placeholder: 'demo.ngrok.app (optional)', value: existing?.domain ?? '' });
   const startWith = h('input', { id: 'f-start', type: 'checkbox', checked: existing?.startWithPorthole ?? false });
   const record = h('input', { id: 'f-record', type: 'checkbox', checked: existing?.record ?? true });
+  const hostHeader = h(
+    'select',
+    { id: 'f-host-header' },
+    h('option', { value: 'as-sent' }, 'As sent (the tunnel’s host name)'),
+    h('option', { value: 'rewrite' }, 'Rewrite to the local target'),
+  );
+  hostHeader.value = existing?.hostHeader ?? 'as-sent';
   const foot = footer(nav, existing);
   const form = h(
     'form',
@@ -101,6 +108,7 @@ export function formPane(nav: Nav, existing: TunnelEntry | undefined, reenter = 
       { class: 'group advanced', open: !!existing?.domain },
       h('summary', {}, 'More options'),
       field({ key: 'domain', label: 'Reserved ngrok domain', control: domain, hint: 'Leave empty for an address ngrok assigns.' }),
+      field({ key: 'hostHeader', label: 'Host header', control: hostHeader, hint: 'Rewrite when a dev server refuses other hosts (Vite’s “Blocked request”, webpack’s “Invalid Host header”).' }),
       field({ key: 'scopes', label: 'Extra scopes', control: fa.scopes, hint: 'openid is always requested, and email whenever an allow-list is set.' }),
       h('label', { class: 'check' }, record, h('span', {}, 'Record requests (who visited, what and when; in memory only). Off: nothing but ngrok’s SDK is in the data path.')),
     ),
@@ -121,7 +129,7 @@ export function formPane(nav: Nav, existing: TunnelEntry | undefined, reenter = 
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     const m = mf.current();
-    const draft: TunnelDraft = { name: tf.name.value.trim(), target: tf.target.value.trim(), mode: m, startWithPorthole: startWith.checked, record: record.checked };
+    const draft: TunnelDraft = { name: tf.name.value.trim(), target: tf.target.value.trim(), mode: m, startWithPorthole: startWith.checked, record: record.checked, hostHeader: hostHeader.value === 'rewrite' ? 'rewrite' : 'as-sent' };
     if (existing) draft.previousName = existing.name;
     if (domain.value.trim()) draft.domain = domain.value.trim();
     if (m === 'public') draft.confirmPublic = mf.confirmPublic.checked;

@@ -4,6 +4,8 @@
 // typed in is never rebuilt under the user's fingers.
 
 import type { TunnelDraft, TunnelEntry, VisitRecord, VisitRecorded, VisitorView } from '../../common/contract.js';
+import { hostCheckFix } from '../../common/host-check.js';
+import { ago as agoMs, forgottenNote, formatBytes, TunnelVisitors } from '../../common/visitors.js';
 import { api } from '../api.js';
 import { h } from '../dom.js';
 import { wireNotifyNewVisitors } from '../fields.js';
@@ -12,8 +14,7 @@ import { toast } from '../ui.js';
 
 interface Book {
   requests: VisitRecord[];
-  visitors: VisitorView[];
-  anonymous: number;
+  people: TunnelVisitors;
 }
 interface Panel {
   el: HTMLElement;
@@ -27,19 +28,11 @@ const ROWS = 200;
 const books = new Map<string, Book>();
 const panels = new Map<string, Panel>();
 
-/** One more request in the book: the same rule as main's visitor summary (main/visits/visitors.ts). */
+/** One more request in the book: main's own visitor rules (common/visitors.ts). */
 function count(b: Book, r: VisitRecord): void {
   b.requests.push(r);
   if (b.requests.length > KEEP) b.requests.splice(0, b.requests.length - KEEP);
-  if (r.user === null) return void (b.anonymous += 1);
-  const key = r.user.toLowerCase();
-  const old = b.visitors.find((v) => v.user.toLowerCase() === key);
-  const v: VisitorView = old ?? { user: r.user, firstSeen: r.at, lastSeen: r.at, requests: 0 };
-  v.requests += 1;
-  if (r.at > v.lastSeen) v.lastSeen = r.at;
-  if (r.at < v.firstSeen) v.firstSeen = r.at;
-  if (!old) b.visitors.push(v);
-  b.visitors.sort((a, z) => (a.lastSeen < z.lastSeen ? 1 : a.lastSeen > z.lastSeen ? -1 : 0));
+  b.people.add(r);
 }
 
 /** A batch from main: into each loaded book, then the panels shown redraw once. */
@@ -54,22 +47,13 @@ export function onVisitsPush(batch: VisitRecorded[]): void {
   for (const t of touched) if (panels.get(t)?.el.isConnected) panels.get(t)!.redraw();
 }
 
-/** "just now", "2 min ago", "3 h ago", "2 days ago". */
-export function ago(iso: string, now = Date.now()): string {
-  const s = Math.max(0, Math.floor((now - Date.parse(iso)) / 1000));
-  if (s < 60) return 'just now';
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min ago`;
-  const hrs = Math.floor(m / 60);
-  if (hrs < 24) return `${hrs} h ago`;
-  const d = Math.floor(hrs / 24);
-  return `${d} ${d === 1 ? 'day' : 'days'} ago`;
-}
+const ago = (iso: string): string => agoMs(Date.now() - Date.parse(iso));
 const clock = (iso: string): string => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
-const size = (n: number): string => (n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`);
 
 function visitorsTable(b: Book, pick: (user: string) => void): HTMLElement {
-  if (!b.visitors.length && !b.anonymous) return h('p', { class: 'muted small', 'data-role': 'no-visitors' }, 'Nobody has visited yet. People appear here once they have signed in and opened the URL.');
+  const { visitors, anonymous } = b.people.summary();
+  const forgotten = forgottenNote(b.people.summary());
+  if (!visitors.length && !anonymous) return h('p', { class: 'muted small', 'data-role': 'no-visitors' }, 'Nobody has visited yet. People appear here once they have signed in and opened the URL.');
   const row = (v: VisitorView): HTMLElement =>
     h(
       'tr',
@@ -82,8 +66,10 @@ function visitorsTable(b: Book, pick: (user: string) => void): HTMLElement {
   return h(
     'div',
     { class: 'table-wrap' },
-    h('table', { class: 'visitors', 'data-role': 'visitors' }, h('thead', {}, h('tr', {}, h('th', {}, 'Person'), h('th', {}, 'First seen'), h('th', {}, 'Last seen'), h('th', { class: 'num' }, 'Requests'))), h('tbody', {}, ...b.visitors.map(row))),
-    b.anonymous ? h('p', { class: 'muted small', 'data-role': 'anonymous' }, `${b.anonymous} ${b.anonymous === 1 ? 'request' : 'requests'} without a sign-in (ngrok’s sign-in pages, or a public tunnel).`) : null,
+    h('table', { class: 'visitors', 'data-role': 'visitors' }, h('thead', {}, h('tr', {}, h('th', {}, 'Person'), h('th', {}, 'First seen'), h('th', {}, 'Last seen'), h('th', { class: 'num' }, 'Requests'))), h('tbody', {}, ...visitors.slice(0, ROWS).map(row))),
+    visitors.length > ROWS ? h('p', { class: 'muted small', 'data-role': 'visitors-more' }, `The ${ROWS} seen most recently of ${visitors.length.toLocaleString('en')} people.`) : null,
+    forgotten ? h('p', { class: 'muted small', 'data-role': 'visitors-forgotten' }, forgotten) : null,
+    anonymous ? h('p', { class: 'muted small', 'data-role': 'anonymous' }, `${anonymous} ${anonymous === 1 ? 'request' : 'requests'} without a sign-in (ngrok’s sign-in pages, or a public tunnel).`) : null,
   );
 }
 
@@ -108,7 +94,7 @@ function filterControls(): Filters {
 /** The visitor choices: everyone, each person, nobody signed in; the current choice kept. */
 function fillUsers(sel: HTMLSelectElement, b: Book): void {
   const now = sel.value;
-  sel.replaceChildren(h('option', { value: '' }, 'Everyone'), ...b.visitors.map((v) => h('option', { value: v.user }, v.user)), h('option', { value: '\u0000' }, 'Not signed in'));
+  sel.replaceChildren(h('option', { value: '' }, 'Everyone'), ...b.people.summary().visitors.slice(0, ROWS).map((v: VisitorView) => h('option', { value: v.user }, v.user)), h('option', { value: '\u0000' }, 'Not signed in'));
   sel.value = [...sel.options].some((o) => o.value === now) ? now : '';
 }
 
@@ -126,11 +112,11 @@ function logRows(b: Book, f: Filters): { rows: HTMLElement[]; shown: number; tot
       'tr',
       { 'data-status': String(r.status) },
       h('td', { title: r.at }, clock(r.at)),
-      h('td', { class: r.user ? '' : 'muted' }, r.user ?? '—'),
+      h('td', { class: r.user ? '' : 'muted', 'data-role': r.probe ? 'probe' : 'visitor' }, r.probe ? 'Porthole’s check' : (r.user ?? '—')),
       h('td', { class: 'req' }, h('span', { class: 'method' }, r.method), ' ', h('span', { class: 'path' }, r.path)),
-      h('td', { class: `num status s${String(r.status)[0]}` }, String(r.status)),
+      h('td', { class: `num status s${String(r.status)[0]}` }, String(r.status), r.cut ? h('span', { class: 'cut', 'data-role': 'cut', title: 'The app closed the connection before its answer was complete' }, ' cut') : null),
       h('td', { class: 'num' }, `${r.ms} ms`),
-      h('td', { class: 'num' }, size(r.bytes)),
+      h('td', { class: 'num' }, formatBytes(r.bytes)),
     ),
   );
   return { rows, shown: rows.length, total: hits.length };
@@ -138,7 +124,7 @@ function logRows(b: Book, f: Filters): { rows: HTMLElement[]; shown: number; tot
 
 /** The draft that changes only `record`: everything else as stored (the client secret kept by omission). */
 function recordDraft(t: TunnelEntry, record: boolean): TunnelDraft {
-  const d: TunnelDraft = { previousName: t.name, name: t.name, target: t.target, mode: t.mode, startWithPorthole: t.startWithPorthole, record };
+  const d: TunnelDraft = { previousName: t.name, name: t.name, target: t.target, mode: t.mode, startWithPorthole: t.startWithPorthole, record, hostHeader: t.hostHeader };
   if (t.domain) d.domain = t.domain;
   if (t.mode === 'public') d.confirmPublic = true;
   if (t.fusionauth) {
@@ -180,10 +166,15 @@ function buildPanel(name: string): Panel {
   const note = h('p', { class: 'muted small', 'data-role': 'log-note' });
   const off = h('p', { class: 'notice', 'data-role': 'recording-off', hidden: true }, 'Recording is off for this tunnel: Porthole sees no requests, and nothing but ngrok’s SDK is between visitors and your app.');
   const sw = h('div', {});
+  const hostCheck = h('p', { class: 'notice', 'data-role': 'host-check', hidden: true });
   const redraw = (): void => {
-    const b = books.get(name) ?? { requests: [], visitors: [], anonymous: 0 };
+    const b = books.get(name) ?? { requests: [], people: new TunnelVisitors() };
     const t = state.snapshot.tunnels.find((x) => x.name === name);
     off.hidden = t?.record !== false;
+    // A dev server refused the tunnel's host name: say so once, with the fix, while it is in the log.
+    const refused = [...b.requests].reverse().find((r) => r.hostCheck);
+    hostCheck.hidden = !refused || t?.hostHeader === 'rewrite';
+    hostCheck.textContent = refused?.hostCheck ? hostCheckFix(refused.hostCheck, t?.view.url ? new URL(t.view.url).hostname : undefined) : '';
     people.replaceChildren(visitorsTable(b, (user) => ((f.user.value = user), redraw())));
     fillUsers(f.user, b);
     const { rows, shown, total } = logRows(b, f);
@@ -198,6 +189,7 @@ function buildPanel(name: string): Panel {
     h('h3', {}, 'Visitors'),
     sw,
     off,
+    hostCheck,
     people,
     h('h3', {}, 'Requests'),
     h('div', { class: 'log-filters' }, f.user, f.status, f.path),
@@ -220,7 +212,7 @@ export function visitsSection(t: TunnelEntry): HTMLElement {
   if (!books.has(t.name)) {
     void api().listVisits({ name: t.name }).then((r) => {
       if (!r.ok || books.has(t.name)) return;
-      books.set(t.name, { requests: [...r.value.requests], visitors: r.value.visitors.visitors.map((v) => ({ ...v })), anonymous: r.value.visitors.anonymous });
+      books.set(t.name, { requests: [...r.value.requests], people: TunnelVisitors.from(r.value.visitors) });
       p.redraw();
     });
   }

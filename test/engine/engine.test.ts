@@ -48,7 +48,10 @@ test("each mode's Bind carries the right policy or options", async () => {
   const bindOf = (name: string) => rig.ing.binds.find((b) => b.url === eng.get(name)!.url && !b.error)!;
 
   const oidc = bindOf('m-oidc');
-  assert.deepEqual(oidc.trafficPolicy, trafficPolicyFor(fa, { identity: true }));
+  // After the sign-in the policy adds a random per-run proof, which the recording proxy requires.
+  const proof = oidc.trafficPolicy.on_http_request[0]!.actions.find((x: { type: string }) => x.type === 'add-headers')!.config.headers['X-Porthole-Proof'];
+  assert.match(proof, /^[A-Za-z0-9_-]{32}$/);
+  assert.deepEqual(oidc.trafficPolicy, trafficPolicyFor(fa, { identity: true, proof }));
   assert.deepEqual(oidc.trafficPolicy.on_http_request[0]!.actions.find((x) => x.type === 'openid-connect')!.config, { issuer_url: 'https://auth.example.test', client_id: 'cid-1', client_secret: 'csecret-1', scopes: ['openid', 'email', 'profile'] });
   assert.equal(oidc.oidc, null);
 

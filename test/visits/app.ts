@@ -10,6 +10,8 @@ export interface TestApp {
   port: number;
   /** 'METHOD path' of each request, in order ('UPGRADE path' for a WebSocket). */
   seen: string[];
+  /** Each request's headers as they arrived: names in their case and order, values (req.rawHeaders). */
+  rawHeaders: string[][];
   /** Identity headers of each request ('' when absent). */
   identities: { email: string; user: string }[];
   /** TCP connections the app accepted. */
@@ -24,6 +26,7 @@ export interface TestApp {
 export async function startTestApp(): Promise<TestApp> {
   const seen: string[] = [];
   const identities: { email: string; user: string }[] = [];
+  const rawHeaders: string[][] = [];
   let conns = 0;
   let onFirstUpload!: () => void;
   const firstUploadBytes = new Promise<void>((r) => (onFirstUpload = r));
@@ -32,6 +35,7 @@ export async function startTestApp(): Promise<TestApp> {
   const sockets = new Set<Socket>();
   const server = http.createServer((req, res) => {
     seen.push(`${req.method} ${req.url}`);
+    rawHeaders.push(req.rawHeaders);
     identities.push({ email: String(req.headers['x-forwarded-email'] ?? ''), user: String(req.headers['x-forwarded-user'] ?? '') });
     if (req.url === '/upload') return upload(req, res, onFirstUpload);
     if (req.url === '/stream') {
@@ -69,6 +73,7 @@ export async function startTestApp(): Promise<TestApp> {
     port,
     seen,
     identities,
+    rawHeaders,
     connections: () => conns,
     firstUploadBytes,
     releaseStream: onRelease,

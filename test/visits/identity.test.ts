@@ -15,13 +15,15 @@ import { startTestApp } from './app.js';
 import { Jar, visit } from '../support/visitor.js';
 
 const FORGED = { 'x-forwarded-email': 'mallory@evil.test', 'X-Forwarded-User': 'mallory' };
+/** The per-run value the policy adds after the sign-in; the proxy believes an identity only with it. */
+const PROOF = 'proof-of-this-run-Zx81';
 
 async function setUp(t: Parameters<typeof cleanup>[0], policy: object) {
   const defer = cleanup(t);
   const app = await startTestApp();
   defer(() => app.close());
   const log = new VisitLog();
-  const started = await startVisitProxy({ tunnel: 'web', target: app.url, log });
+  const started = await startVisitProxy({ tunnel: 'web', target: app.url, log, proof: PROOF });
   assert.ok(started.ok);
   const proxy = started.value;
   defer(() => proxy.close());
@@ -36,7 +38,7 @@ async function setUp(t: Parameters<typeof cleanup>[0], policy: object) {
 const fa: FusionAuthSettings = { issuer: 'https://auth.example.test', clientId: 'cid', clientSecret: 'csecret', allowEmails: [], allowDomains: ['example.test'], scopes: [] };
 
 test('oidc policy: the signed-in identity reaches the app and the record; a forged one never does', async (t) => {
-  const { app, log, url } = await setUp(t, trafficPolicyFor(fa));
+  const { app, log, url } = await setUp(t, trafficPolicyFor(fa, { proof: PROOF }));
 
   const alice = standInVisitor({ email: 'alice@example.test', name: 'Alice Example' });
   const res = await fetch(`${url}/whoami`, { headers: { cookie: alice, ...FORGED }, redirect: 'manual' });
@@ -57,20 +59,35 @@ test('oidc policy: the signed-in identity reaches the app and the record; a forg
 });
 
 test('a visitor without a name claim: the email still arrives, the user header is empty (never forged)', async (t) => {
-  const { app, url } = await setUp(t, trafficPolicyFor({ ...fa, allowDomains: [] }));
+  const { app, url } = await setUp(t, trafficPolicyFor({ ...fa, allowDomains: [] }, { proof: PROOF }));
   const res = await fetch(`${url}/whoami`, { headers: { cookie: standInVisitor({ email: 'carol@example.test' }), ...FORGED } });
   assert.deepEqual(await res.json(), { email: 'carol@example.test', user: '' });
   assert.equal(app.identities.length, 1);
 });
 
-test('control: without the header rules the edge passes a forged header on (so it is the policy that strips it)', async (t) => {
+test('without the proof the proxy believes no identity: a policy that passes forged headers on still gets nobody in the log', async (t) => {
   const bare = { on_http_request: [trafficPolicyFor(fa).on_http_request[0]!].map((r) => ({ actions: r.actions.filter((a) => a.type === 'openid-connect') })) };
   const { app, log, url } = await setUp(t, bare);
   const res = await fetch(`${url}/whoami`, { headers: { cookie: standInVisitor({ email: 'alice@example.test' }), ...FORGED } });
-  assert.deepEqual(await res.json(), { email: 'mallory@evil.test', user: 'mallory' });
+  assert.deepEqual(await res.json(), { email: '', user: '' }, 'the forged headers were removed by the proxy');
   await new Promise((r) => setTimeout(r, 50));
-  assert.equal(log.list('web')[0]!.user, 'mallory@evil.test', 'why the proxy only trusts the header behind the oidc policy');
+  assert.equal(log.list('web')[0]!.user, null);
   assert.equal(app.seen.length, 1);
+});
+
+test('every spelling of the identity headers is removed, at the edge and again in the proxy; the proof never reaches the app', async (t) => {
+  const { app, log, url } = await setUp(t, trafficPolicyFor(fa, { proof: PROOF }));
+  const spelled = { X_Forwarded_Email: 'mallory@evil.test', 'x_forwarded-user': 'mallory', 'X-Forwarded_Email': 'm2@evil.test', 'X-PORTHOLE-PROOF': PROOF };
+  const alice = standInVisitor({ email: 'alice@example.test', name: 'Alice' });
+  const res = await fetch(`${url}/headers`, { headers: { cookie: alice, ...spelled } });
+  assert.equal(res.status, 200);
+  const seen = app.rawHeaders.at(-1)!;
+  const owned = seen.filter((_, i) => i % 2 === 0).filter((n) => /^x[-_]forwarded[-_](email|user)$|^x[-_]porthole[-_]proof$/i.test(n));
+  assert.deepEqual(owned.map((n) => n.toLowerCase()).sort(), ['x-forwarded-email', 'x-forwarded-user']);
+  assert.ok(!seen.some((v) => /mallory|m2@evil/.test(v)), JSON.stringify(seen));
+  assert.ok(!seen.includes(PROOF), 'the proof is removed before the app');
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(log.list('web').at(-1)!.user, 'alice@example.test');
 });
 
 /** A scripted visitor signs in at the provider and gets the app, sending `extra` headers on every hop. */
@@ -84,7 +101,7 @@ test('a real sign-in at the test FusionAuth: the app gets the signed-in email, n
   const app = await startTestApp();
   defer(() => app.close());
   const log = new VisitLog();
-  const started = await startVisitProxy({ tunnel: 'web', target: app.url, log });
+  const started = await startVisitProxy({ tunnel: 'web', target: app.url, log, proof: PROOF });
   assert.ok(started.ok);
   defer(() => started.value.close());
   const ing = await startIngress();
@@ -94,7 +111,7 @@ test('a real sign-in at the test FusionAuth: the app gets the signed-in email, n
   const session = await sessionBuilder(ing).connect();
   defer(() => closeSession(session));
   const [alice] = idp.users;
-  const policy = trafficPolicyFor({ issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, allowEmails: [alice!.email], allowDomains: [], scopes: [] });
+  const policy = trafficPolicyFor({ issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, allowEmails: [alice!.email], allowDomains: [], scopes: [] }, { proof: PROOF });
   const listener = await session.httpEndpoint().trafficPolicy(JSON.stringify(policy)).listenAndForward(started.value.url);
 
   const res = await signInAndGet(`${listener.url()}/whoami`, alice!, FORGED);

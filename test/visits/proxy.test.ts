@@ -11,14 +11,14 @@ import { startVisitProxy, type VisitProxy } from '../../main/visits/proxy.js';
 import { cleanup } from '../ingress/helpers.js';
 import { startTestApp } from './app.js';
 
-async function proxyFor(target: string, log: VisitLog, opts: { trustIdentity?: boolean } = {}): Promise<VisitProxy> {
+async function proxyFor(target: string, log: VisitLog, opts: { proof?: string } = {}): Promise<VisitProxy> {
   const r = await startVisitProxy({ tunnel: 'web', target, log, ...opts });
   assert.ok(r.ok, JSON.stringify(r));
   return r.value;
 }
 
 /** The test app behind a recording proxy into `log`, both closed when the test ends. */
-async function appBehindProxy(t: TestContext, log = new VisitLog(), opts: { trustIdentity?: boolean } = {}) {
+async function appBehindProxy(t: TestContext, log = new VisitLog(), opts: { proof?: string } = {}) {
   const defer = cleanup(t);
   const app = await startTestApp();
   defer(() => app.close());
@@ -41,6 +41,8 @@ function nextRecords(log: VisitLog, n: number): Promise<RequestRecord[]> {
     log.on('request', on);
   });
 }
+
+const PROOF = 'per-run-proof-of-the-edge';
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timed out: ${what}`)), ms).unref())]);
@@ -206,11 +208,11 @@ test('the app is down: a clear 502 page, for requests and for WebSocket upgrades
 });
 
 test('records: one per request with tunnel, time, visitor, method, path, status, ms, bytes; the --requests lines', async (t) => {
-  const { log, proxy } = await appBehindProxy(t);
+  const { log, proxy } = await appBehindProxy(t, new VisitLog(), { proof: PROOF });
 
   const before = Date.now();
   const emitted = nextRecords(log, 2);
-  await (await fetch(`${proxy.url}/a?x=1`, { headers: { 'x-forwarded-email': 'alice@example.test' } })).text();
+  await (await fetch(`${proxy.url}/a?x=1`, { headers: { 'x-forwarded-email': 'alice@example.test', 'x-porthole-proof': PROOF } })).text();
   await (await fetch(`${proxy.url}/b`, { method: 'DELETE' })).text();
   const [a, b] = await emitted;
   assert.deepEqual({ ...a!, at: '', ms: 0 }, { tunnel: 'web', at: '', user: 'alice@example.test', method: 'GET', path: '/a?x=1', status: 200, ms: 0, bytes: 'hello /a?x=1'.length });
@@ -227,8 +229,8 @@ test('records: one per request with tunnel, time, visitor, method, path, status,
   assert.match(requestText(b!), /\(not signed in\)$/);
 });
 
-test('identity headers: trusted by default; with trust off they never reach the app nor the record', async (t) => {
-  const { log, proxy: open } = await appBehindProxy(t, new VisitLog(), { trustIdentity: false });
+test('identity headers without a proof never reach the app nor the record', async (t) => {
+  const { log, proxy: open } = await appBehindProxy(t);
   const r = await fetch(`${open.url}/whoami`, { headers: { 'x-forwarded-email': 'mallory@evil.test', 'x-forwarded-user': 'mallory' } });
   assert.deepEqual(await r.json(), { email: '', user: '' });
   await new Promise((res) => setTimeout(res, 20));

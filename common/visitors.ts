@@ -1,0 +1,124 @@
+// pure: the one set of visitor rules, used by main (the tray, notices, `share`) and the window alike —
+// who looked at a tunnel (each signed-in person with first and last seen and a request count, kept
+// in a bounded, least-recently-seen-first book at O(1) per request), the tray's one-line summary,
+// "ago" and byte sizes.
+import type { VisitorView, VisitRecord } from './contract.js';
+
+/** The people a tunnel's book keeps; the least recently seen are forgotten first. */
+export const VISITORS_KEPT = 10_000;
+
+/** A tunnel's visitors, most recent first; the requests nobody signed in for; how many people were forgotten. */
+export interface VisitorSummary {
+  visitors: VisitorView[];
+  anonymous: number;
+  forgotten: number;
+}
+
+export const NO_VISITS: VisitorSummary = { visitors: [], anonymous: 0, forgotten: 0 };
+
+/**
+ * One tunnel's visitors. A Map keeps insertion order, so moving a person to its end on each visit
+ * keeps it ordered by recency without sorting: adding is O(1), and the oldest is the first key.
+ */
+export class TunnelVisitors {
+  private readonly people = new Map<string, VisitorView>();
+  private anonymous = 0;
+  private forgotten = 0;
+  private cached: VisitorSummary | null = null;
+  private last: VisitorView | undefined;
+
+  constructor(readonly capacity = VISITORS_KEPT) {}
+
+  /** A book holding what a summary says (the window loads main's this way). */
+  static from(s: VisitorSummary, capacity = VISITORS_KEPT): TunnelVisitors {
+    const t = new TunnelVisitors(capacity);
+    for (const v of [...s.visitors].reverse()) t.people.set(v.user.toLowerCase(), { ...v });
+    t.last = s.visitors[0] ? t.people.get(s.visitors[0].user.toLowerCase()) : undefined;
+    t.anonymous = s.anonymous;
+    t.forgotten = s.forgotten;
+    return t;
+  }
+
+  /** Counts a request; true when it is its visitor's first (Porthole's own check is nobody). */
+  add(r: Pick<VisitRecord, 'user' | 'at' | 'probe'>): boolean {
+    if (r.probe) return false;
+    this.cached = null;
+    if (r.user === null) {
+      this.anonymous += 1;
+      return false;
+    }
+    const key = r.user.toLowerCase();
+    const old = this.people.get(key);
+    if (old) {
+      this.people.delete(key);
+      this.last = { user: old.user, firstSeen: old.firstSeen < r.at ? old.firstSeen : r.at, lastSeen: old.lastSeen > r.at ? old.lastSeen : r.at, requests: old.requests + 1 };
+      this.people.set(key, this.last);
+      return false;
+    }
+    this.last = { user: r.user, firstSeen: r.at, lastSeen: r.at, requests: 1 };
+    this.people.set(key, this.last);
+    if (this.people.size > this.capacity) {
+      this.people.delete(this.people.keys().next().value!);
+      this.forgotten += 1;
+    }
+    return true;
+  }
+
+  get size(): number {
+    return this.people.size;
+  }
+
+  /** The person seen last, or undefined. */
+  latest(): VisitorView | undefined {
+    return this.last;
+  }
+
+  get anonymousCount(): number {
+    return this.anonymous;
+  }
+
+  /** Most recent first; made when asked, kept until the next request. */
+  summary(): VisitorSummary {
+    this.cached ??= { visitors: [...this.people.values()].reverse(), anonymous: this.anonymous, forgotten: this.forgotten };
+    return this.cached;
+  }
+}
+
+/** "just now", "1 min ago", "2 h ago", "3 days ago". */
+export function ago(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 60) return 'just now';
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ago`;
+  const h = Math.floor(m / 60);
+  if (h < 24) return `${h} h ago`;
+  const d = Math.floor(h / 24);
+  return `${d} ${d === 1 ? 'day' : 'days'} ago`;
+}
+
+/** 345 B, 1.2 KB, 3.4 MB. */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/**
+ * The tray's line for a tunnel: "3 people viewed · last: alice@example.com, 2 min ago";
+ * "12 requests, nobody signed in" when only anonymous ones came; null before the first request.
+ */
+export function trayLine(s: Pick<VisitorSummary, 'anonymous'> & { count: number; latest: VisitorView | undefined }, now: number): string | null {
+  const last = s.latest;
+  if (!last) {
+    if (s.anonymous === 0) return null;
+    return `${s.anonymous} ${s.anonymous === 1 ? 'request' : 'requests'}, nobody signed in`;
+  }
+  const n = s.count;
+  return `${n} ${n === 1 ? 'person' : 'people'} viewed · last: ${last.user}, ${ago(now - Date.parse(last.lastSeen))}`;
+}
+
+/** The window's words for the people a full book forgot. */
+export function forgottenNote(s: VisitorSummary): string | null {
+  if (!s.forgotten) return null;
+  return `Only the ${VISITORS_KEPT.toLocaleString('en')} people seen most recently are listed; ${s.forgotten.toLocaleString('en')} seen earlier ${s.forgotten === 1 ? 'was' : 'were'} forgotten.`;
+}
