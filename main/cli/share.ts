@@ -1,6 +1,7 @@
 // shell: `porthole share` — one tunnel on the engine, from the command line, until SIGINT/SIGTERM.
 // With --json, stdout carries one JSON object per line for every change; without it, lines for people.
 // From the `porthole` command this runs in a worker process (launch.ts says why).
+import { hostCheckFix } from '../../common/host-check.js';
 import type { PortholeError, RunPreflight, TunnelView, VerifyProtection } from '../../common/types.js';
 import { createEngine } from '../engine/engine.js';
 import { formatError } from '../errors.js';
@@ -237,6 +238,14 @@ export async function runShare(args: ParsedShareArgs, io: ShareIo): Promise<numb
   let failed: (() => void) | undefined;
   const failure = new Promise<void>((r) => (failed = r));
   const offRequests = requests ? engine.visits.on('request', (r) => r.tunnel === spec.name && print.request(r)) : () => {};
+  // A dev server refusing the tunnel's host name: said once, with the exact fix.
+  let hinted = false;
+  const offHint = engine.visits.on('request', (r) => {
+    if (hinted || r.tunnel !== spec.name || !r.hostCheck || spec.hostHeader === 'rewrite') return;
+    hinted = true;
+    const url = engine.get(spec.name)?.url;
+    io.stderr(`${spec.name}: ${hostCheckFix(r.hostCheck, url ? new URL(url).hostname : undefined)}\n`);
+  });
   const unsubscribe = engine.subscribe((v) => {
     if (v.name !== spec.name) return;
     // "stopped" (or the error) is the last line: a request still finishing then is not printed after it.
@@ -273,6 +282,7 @@ export async function runShare(args: ParsedShareArgs, io: ShareIo): Promise<numb
   // Stop cleanly, but never hang on the way out.
   await Promise.race([engine.stopAll(), new Promise((r) => setTimeout(r, 5000).unref())]);
   offRequests();
+  offHint();
   clearInterval(keepAlive);
   return outcome.signal ? 0 : 1;
 }
