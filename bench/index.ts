@@ -4,6 +4,7 @@
 // `npm run bench` (add `-- --quick` to stop waiting for the raw SDK after an outage at 10 s,
 // `-- --processes` for the process figures alone, `-- --recording` for the visit recording's cost alone:
 // the same tunnel with the recording proxy in the path vs without).
+import net from 'node:net';
 import http from 'node:http';
 import ngrok from '@ngrok/ngrok';
 import { BIG, startPeer, type Peer } from './peer.js';
@@ -11,7 +12,7 @@ import { createEngine, type Engine } from '../main/engine/engine.js';
 import { forwardConfigFor, sessionConfigFor } from '../main/tunnel/forward-config.js';
 import type { SessionSpec, TunnelSpec } from '../common/types.js';
 import { buildForBench } from './build.js';
-import { shareVsRaw, twentyTunnels } from './processes.js';
+import { recordingRss, shareVsRaw, twentyTunnels } from './processes.js';
 
 const quick = process.argv.includes('--quick');
 const processesOnly = process.argv.includes('--processes');
@@ -176,39 +177,99 @@ function firstByte(url: string): Promise<number> {
   });
 }
 
-/** Rows: the same engine's tunnel with the recording proxy in the path vs without (50 MB, first byte). */
+/** A bare TCP pipe in front of `port`: the least any hop in the proxy's place can cost. */
+async function barePipe(port: number): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer({ noDelay: true }, (v) => {
+    const a = net.connect({ port, host: '127.0.0.1', noDelay: true });
+    for (const s of [v, a]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => {});
+    }
+    v.pipe(a).pipe(v);
+    a.on('close', () => v.destroy());
+    v.on('close', () => a.destroy());
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { port: (server.address() as net.AddressInfo).port, close: () => new Promise<void>((r) => (server.close(() => r()), sockets.forEach((x) => x.destroy()))) };
+}
+
+/** Mean ms of `n` WebSocket echo round trips on one connection (after 50 to warm up). */
+async function wsRoundTrip(url: string, n: number): Promise<number> {
+  const { WebSocket } = await import('ws');
+  const ws = new WebSocket(url.replace(/^http/, 'ws'));
+  await new Promise((r, j) => (ws.once('open', r), ws.once('error', j)));
+  const once = () => new Promise<void>((r) => (ws.once('message', () => r()), ws.send('ping')));
+  for (let i = 0; i < 50; i++) await once();
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) await once();
+  const ms = (performance.now() - t0) / n;
+  ws.close();
+  return ms;
+}
+
+/**
+ * Rows: the recording proxy's cost. Three tunnels of one engine to the same app: recording on,
+ * `--no-record`, and `--no-record` forwarding to a bare TCP pipe in front of the app (the floor any
+ * hop costs on these cores). 50 MB download, first byte, WebSocket round trip; each side by side.
+ */
 async function recordingCost(port: number, session: SessionSpec, rows: string[][]) {
+  const pipe = await barePipe(port);
+  const { WebSocketServer } = await import('ws');
+  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+  await new Promise((r) => wss.once('listening', r));
+  wss.on('connection', (ws) => ws.on('message', (d) => ws.send(d)));
+  const wsPort = (wss.address() as net.AddressInfo).port;
+  const wsPipe = await barePipe(wsPort);
   const eng = createEngine({ session });
   try {
-    eng.add({ name: 'rec-on', target: String(port), mode: 'public', record: true });
-    eng.add({ name: 'rec-off', target: String(port), mode: 'public', record: false });
-    const [on, off] = await Promise.all([eng.start('rec-on'), eng.start('rec-off')]);
-    if (on?.state !== 'online' || off?.state !== 'online') throw new Error(`recording tunnels not online: ${JSON.stringify([on, off])}`);
-    const rate = async (url: string) => {
-      const d = await download(`${url}/big`);
+    const tunnels: [string, string, boolean][] = [
+      ['rec-on', String(port), true],
+      ['rec-off', String(port), false],
+      ['pipe', `127.0.0.1:${pipe.port}`, false],
+      ['ws-on', String(wsPort), true],
+      ['ws-off', String(wsPort), false],
+      ['ws-pipe', `127.0.0.1:${wsPipe.port}`, false],
+    ];
+    for (const [name, target, record] of tunnels) eng.add({ name, target, mode: 'public', record });
+    const views = await Promise.all(tunnels.map(([n]) => eng.start(n)));
+    if (!views.every((v) => v?.state === 'online')) throw new Error(`recording tunnels not online: ${JSON.stringify(views)}`);
+    const url = (name: string) => eng.get(name)!.url!;
+    const rate = async (u: string) => {
+      const d = await download(`${u}/big`);
       if (d.bytes !== BIG) throw new Error('short download');
       return BIG / 1048576 / (d.ms / 1000);
     };
-    for (let i = 0; i < 3; i++) await Promise.all([rate(on.url!), rate(off.url!)].map((p) => p.catch(() => 0))); // warm-up
-    const pOn: number[] = [];
-    const pOff: number[] = [];
-    const fOn: number[] = [];
-    const fOff: number[] = [];
-    // Alternate which goes first, so drift and noise fall on both sides.
-    for (let i = 0; i < DL_RUNS; i++) {
-      const pair = i % 2 ? [[pOff, off], [pOn, on]] as const : [[pOn, on], [pOff, off]] as const;
-      for (const [xs, v] of pair) xs.push(await rate(v.url!));
-    }
-    for (let i = 0; i < 4 * RUNS; i++) {
-      const pair = i % 2 ? [[fOff, off], [fOn, on]] as const : [[fOn, on], [fOff, off]] as const;
-      for (const [xs, v] of pair) xs.push(await firstByte(`${v.url}/small`));
-    }
+    const sides = ['rec-on', 'rec-off', 'pipe'];
+    for (let i = 0; i < 3; i++) for (const n of sides) await rate(url(n)).catch(() => 0); // warm-up
+    const dl = new Map(sides.map((n) => [n, [] as number[]]));
+    const fb = new Map(sides.map((n) => [n, [] as number[]]));
+    const rt = new Map(['ws-on', 'ws-off', 'ws-pipe'].map((n) => [n, [] as number[]]));
+    // Rotate which goes first, so drift and noise fall on every side.
+    const rotate = <T>(xs: T[], i: number) => [...xs.slice(i % xs.length), ...xs.slice(0, i % xs.length)];
+    for (let i = 0; i < DL_RUNS; i++) for (const n of rotate(sides, i)) dl.get(n)!.push(await rate(url(n)));
+    for (let i = 0; i < 4 * RUNS; i++) for (const n of rotate(sides, i)) fb.get(n)!.push(await firstByte(`${url(n)}/small`));
+    for (let i = 0; i < 5; i++) for (const n of rotate([...rt.keys()], i)) rt.get(n)!.push(await wsRoundTrip(url(n), 1000));
     const recorded = eng.visits.list('rec-on').length;
-    if (!process.env.PH_RAWPIPE && recorded < DL_RUNS + 4 * RUNS) throw new Error(`only ${recorded} requests recorded`);
-    rows.push([`50 MB download, recording on vs off, MB/s (median of ${DL_RUNS})`, median(pOn).toFixed(0), median(pOff).toFixed(0), (median(pOn) / median(pOff)).toFixed(2), '≥ 0.9']);
-    rows.push([`first byte, recording on vs off (median of ${4 * RUNS})`, ms(median(fOn)), ms(median(fOff)), (median(fOn) / median(fOff)).toFixed(2), '']);
+    if (recorded < DL_RUNS + 4 * RUNS) throw new Error(`only ${recorded} requests recorded`);
+    const m = (xs: number[]) => median(xs);
+    const on = { dl: m(dl.get('rec-on')!), fb: m(fb.get('rec-on')!), rt: m(rt.get('ws-on')!) };
+    const off = { dl: m(dl.get('rec-off')!), fb: m(fb.get('rec-off')!), rt: m(rt.get('ws-off')!) };
+    const bare = { dl: m(dl.get('pipe')!), fb: m(fb.get('pipe')!), rt: m(rt.get('ws-pipe')!) };
+    const ms3 = (x: number) => `${x.toFixed(3)} ms`;
+    rows.push([`50 MB download, recording vs bare TCP pipe, MB/s (median of ${DL_RUNS})`, on.dl.toFixed(0), bare.dl.toFixed(0), (on.dl / bare.dl).toFixed(2), '≥ 0.95']);
+    rows.push([`first byte, recording vs bare TCP pipe (median of ${4 * RUNS})`, ms(on.fb), ms(bare.fb), (on.fb / bare.fb).toFixed(2), '≤ 1.1']);
+    rows.push(['WebSocket round trip, recording vs bare TCP pipe (median of 5 × 1,000)', ms3(on.rt), ms3(bare.rt), (on.rt / bare.rt).toFixed(2), '≤ 1.1']);
+    rows.push([`50 MB download, recording vs --no-record, MB/s (median of ${DL_RUNS})`, on.dl.toFixed(0), off.dl.toFixed(0), (on.dl / off.dl).toFixed(2), '']);
+    rows.push([`first byte, recording vs --no-record (median of ${4 * RUNS})`, ms(on.fb), ms(off.fb), (on.fb / off.fb).toFixed(2), '']);
+    rows.push(['WebSocket round trip, recording vs --no-record (median of 5 × 1,000)', ms3(on.rt), ms3(off.rt), (on.rt / off.rt).toFixed(2), '']);
+    rows.push([`bare TCP pipe vs --no-record, 50 MB download (the floor of any hop)`, bare.dl.toFixed(0), off.dl.toFixed(0), (bare.dl / off.dl).toFixed(2), '']);
   } finally {
     await eng.stopAll();
+    await pipe.close();
+    await wsPipe.close();
+    wss.close();
   }
 }
 
@@ -223,11 +284,12 @@ async function main() {
   if (!processesOnly) await recordingCost(app.port, session, rows);
 
   // 5. As processes, each measurement a fresh Node: what starting costs, not what running costs.
-  if (!recordingOnly) {
+  {
     const built = await buildForBench();
     try {
-      rows.push(...(await shareVsRaw(built, ing, app.port, 7)));
-      rows.push(...(await twentyTunnels(built, ing, app.port, 5)));
+      if (!recordingOnly) rows.push(...(await shareVsRaw(built, ing, app.port, 7)));
+      if (!recordingOnly) rows.push(...(await twentyTunnels(built, ing, app.port, 5)));
+      rows.push(...(await recordingRss(built, ing, app.port, 5)));
     } finally {
       built.remove();
     }

@@ -88,6 +88,22 @@ export async function shareVsRaw(b: BenchBuild, ing: Ingress, port: number, runs
   ];
 }
 
+/** `porthole share` with recording (the default) vs `--no-record`: RSS summed over its processes, once online. */
+export async function recordingRss(b: BenchBuild, ing: Ingress, port: number, runs: number): Promise<string[][]> {
+  const base = [b.cli, 'share', String(port), '--mode', 'public', '--name', 'bench', '--server-addr', ing.serverAddr, '--ca-file', ing.caFile, '--json'];
+  const on: ShareRun[] = [];
+  const off: ShareRun[] = [];
+  for (let i = -1; i < runs; i++) {
+    const a = await runShare(i % 2 ? base : [...base, '--no-record'], 1000);
+    const c = await runShare(i % 2 ? [...base, '--no-record'] : base, 1000);
+    if (i < 0) continue;
+    on.push(i % 2 ? a : c);
+    off.push(i % 2 ? c : a);
+  }
+  const m = (xs: ShareRun[]) => median(xs.map((x) => x.rss));
+  return [[`porthole share: RSS, recording vs --no-record (median of ${runs})`, mb(m(on)), mb(m(off)), (m(on) / m(off)).toFixed(2), '≤ 1.1']];
+}
+
 /** The script of (b): idle RSS, then load `how` and bring 20 tunnels online; prints {idle, online} in kB. */
 function twentyScript(how: 'engine' | 'raw', engineModule: string): string {
   const start =

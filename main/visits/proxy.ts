@@ -134,6 +134,8 @@ class Connection {
   private connected = false;
   private appError: string | undefined;
   private answered502 = false;
+  /** Set once upgraded and piped natively: the visitor's bytesWritten at the 101's end. */
+  private spliced: number | undefined;
 
   constructor(
     private readonly visitor: Socket,
@@ -299,6 +301,30 @@ class Connection {
     }
     // A WebSocket's first frames may share the chunk with its 101.
     if (this.resRaw && this.upgrade && off < chunk.length) this.upgrade.bytes += chunk.length - off;
+    if (this.resRaw && this.reqRaw && this.upgrade?.status) this.splice();
+  }
+
+  /**
+   * Upgraded (a WebSocket, a CONNECT): nothing more to read, so the two sockets are piped natively,
+   * as a bare TCP relay would be; the bytes sent are counted from the socket at the end.
+   */
+  private splice(): void {
+    this.spliced = this.visitor.bytesWritten - this.upgrade!.bytes;
+    this.visitor.removeAllListeners('data');
+    this.app.removeAllListeners('data');
+    if (this.visitor.isPaused()) this.visitor.resume();
+    if (this.app.isPaused()) this.app.resume();
+    this.visitor.pipe(this.app);
+    this.app.pipe(this.visitor);
+  }
+
+  /** The upgraded connection ended: its record, with every byte sent to the visitor after the 101. */
+  private recordUpgrade(fallback: number): void {
+    const f = this.upgrade;
+    if (!f) return;
+    this.upgrade = null;
+    if (this.spliced !== undefined) f.bytes = this.visitor.bytesWritten - this.spliced;
+    this.record(f, f.status || fallback, false);
   }
 
   private onResponseHead(bytes: Buffer): void {
@@ -349,10 +375,7 @@ class Connection {
   /** The app's connection closed (after its end, or reset): the visitor's goes too. */
   private onAppGone(): void {
     this.cutPending();
-    if (this.upgrade) {
-      this.record(this.upgrade, this.upgrade.status || 502, false);
-      this.upgrade = null;
-    }
+    this.recordUpgrade(502);
     if (!this.visitor.destroyed && !this.visitor.writableEnded) this.visitor.destroy();
   }
 
@@ -369,10 +392,7 @@ class Connection {
   private onVisitorGone(): void {
     if (!this.app.destroyed) this.app.destroy();
     for (const f of this.pending.splice(0)) this.record(f, f.status || 499, false);
-    if (this.upgrade) {
-      this.record(this.upgrade, this.upgrade.status || 499, false);
-      this.upgrade = null;
-    }
+    this.recordUpgrade(499);
   }
 
   /** The app can't be reached: the 502 page for the request that came (or comes next), then close. */
