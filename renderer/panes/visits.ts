@@ -114,7 +114,7 @@ function logRows(b: Book, f: Filters): { rows: HTMLElement[]; shown: number; tot
       h('td', { title: r.at }, clock(r.at)),
       h('td', { class: r.user ? '' : 'muted', 'data-role': r.probe ? 'probe' : 'visitor' }, r.probe ? 'Porthole’s check' : (r.user ?? '—')),
       h('td', { class: 'req' }, h('span', { class: 'method' }, r.method), ' ', h('span', { class: 'path' }, r.path)),
-      h('td', { class: `num status s${String(r.status)[0]}` }, String(r.status), r.cut ? h('span', { class: 'cut', 'data-role': 'cut', title: 'The app closed the connection before its answer was complete' }, ' cut') : null),
+      h('td', { class: `num status s${String(r.status)[0]}` }, String(r.status), r.cut ? h('span', { class: 'cut', 'data-role': 'cut', title: 'The app closed the connection before its answer was complete' }, 'cut') : null),
       h('td', { class: 'num' }, `${r.ms} ms`),
       h('td', { class: 'num' }, formatBytes(r.bytes)),
     ),
