@@ -456,6 +456,10 @@ export interface VisitRecord {
   probe?: true;
   /** The answer was a dev server's host check refusing the tunnel's host name (common/host-check.ts). */
   hostCheck?: 'vite' | 'webpack';
+  /** The inspector's id of the kept request and answer, while inspection is on. */
+  id?: string;
+  /** Sent again by the user's "Replay", straight to the local app. */
+  replayed?: true;
 }
 
 /** One person who signed in and reached the app. */

@@ -8,6 +8,7 @@ import { parseDuration } from '../visits/share-timer.js';
 import { findAuthtoken } from './authtoken.js';
 import { cliErrorLine, parseErrorMessage } from './words.js';
 import { asData } from '../../common/scrub.js';
+import { parseInspectAddr } from '../visits/inspect-addr.js';
 
 export interface CliIo {
   stdout: (s: string) => void;
@@ -43,7 +44,10 @@ export const SHARE_FLAGS_USAGE = `  --requests                  one line per com
                               (no --requests lines then)
   --host-header as-sent|rewrite
                               Host header the app gets: the tunnel's name (default), or the app's own
-                              address, for dev servers that refuse other hosts (Vite, webpack, Angular)`;
+                              address, for dev servers that refuse other hosts (Vite, webpack, Angular)
+  --inspect-addr ADDR         serve ngrok's agent API (inspect and replay requests) on this loopback
+                              address (default 127.0.0.1:4040, or the next free port up to 4049)
+  --no-inspect                keep no request bodies and serve no agent API`;
 
 const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -78,6 +82,8 @@ const SHARE_ONLY_OPTIONS = {
   for: { type: 'string' },
   'no-record': { type: 'boolean' },
   'host-header': { type: 'string' },
+  'inspect-addr': { type: 'string' },
+  'no-inspect': { type: 'boolean' },
 } as const;
 
 /** `--allow-email "x": not an email address (…)` lines, one per error, for the validated `input`. */
@@ -199,6 +205,8 @@ export interface ParsedShareArgs extends ParsedTunnelArgs {
   requests: boolean;
   /** --for: stop by itself after this many ms of wall-clock time; undefined: until stopped. */
   forMs?: number;
+  /** The inspector and ngrok's agent API on loopback: false with --no-inspect or --no-record; `addr` from --inspect-addr. */
+  inspect: false | { addr?: string };
 }
 
 /** --for's value in ms; a refusal names the flag and quotes the value. */
@@ -277,6 +285,12 @@ export async function parseShareArgs(argv: string[], env: NodeJS.ProcessEnv): Pr
     throw new UsageError(`--host-header ${JSON.stringify(asData(hostHeader, 40))}: must be as-sent or rewrite\n  fix: --host-header rewrite gives the app its own address as Host (for Vite's or webpack's host check)`);
   }
   if (hostHeader === 'rewrite') spec.hostHeader = 'rewrite';
+  const inspectAddr = values['inspect-addr'] as string | undefined;
+  if (inspectAddr !== undefined && !parseInspectAddr(inspectAddr)) {
+    throw new UsageError(`--inspect-addr ${JSON.stringify(asData(inspectAddr, 60))}: not a loopback address and port\n  fix: e.g. --inspect-addr 127.0.0.1:4041 (the agent API is served on this machine only)`);
+  }
+  if (inspectAddr !== undefined && (values['no-inspect'] || values['no-record'])) throw new UsageError(`--inspect-addr and ${values['no-inspect'] ? '--no-inspect' : '--no-record'} conflict: without ${values['no-inspect'] ? 'inspection' : 'the recording proxy'} there is nothing to serve\n  fix: drop one of them`);
+  const inspect: ParsedShareArgs['inspect'] = values['no-inspect'] || values['no-record'] ? false : inspectAddr ? { addr: inspectAddr } : {};
   if (values.requests && values['no-record']) throw new UsageError('--requests and --no-record conflict: without the recording proxy no request is seen\n  fix: drop one of them');
   const tokenEnv = (values['authtoken-env'] as string | undefined) ?? 'NGROK_AUTHTOKEN';
   envNameFrom('--authtoken-env', tokenEnv, env, 'NGROK_AUTHTOKEN');
@@ -297,5 +311,5 @@ export async function parseShareArgs(argv: string[], env: NodeJS.ProcessEnv): Pr
   }
   const r = parseSessionSpec(session);
   if (!r.ok) throw new UsageError(usageLines(r.errors, session));
-  return { spec, session: r.value, json: (values.json as boolean | undefined) ?? false, requests: (values.requests as boolean | undefined) ?? false, ...(forMs === undefined ? {} : { forMs }), help: false };
+  return { spec, session: r.value, json: (values.json as boolean | undefined) ?? false, requests: (values.requests as boolean | undefined) ?? false, ...(forMs === undefined ? {} : { forMs }), inspect, help: false };
 }

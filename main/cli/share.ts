@@ -2,8 +2,9 @@
 // With --json, stdout carries one JSON object per line for every change; without it, lines for people.
 // From the `porthole` command this runs in a worker process (launch.ts says why).
 import { hostCheckFix } from '../../common/host-check.js';
-import type { PortholeError, RunPreflight, TunnelView, VerifyProtection } from '../../common/types.js';
-import { createEngine } from '../engine/engine.js';
+import type { PortholeError, RunPreflight, TunnelSpec, TunnelView, VerifyProtection } from '../../common/types.js';
+import { createEngine, type Engine } from '../engine/engine.js';
+import { upstreamUrlFor } from '../tunnel/forward-config.js';
 import { formatError } from '../errors.js';
 import { fieldCliFix, fieldLabel } from '../../common/fields.js';
 import { requestJson, requestText, type RequestRecord } from '../visits/log.js';
@@ -50,9 +51,10 @@ export interface ShareIo extends CliIo {
  * The --json line for a view: {"tunnel","state","url","code","message","protection","local"}; `local`
  * only when online. `stopNote` is the message of a `stopped` line (why Porthole stopped it by itself).
  */
-export function jsonLine(v: TunnelView, local?: LocalState, stopNote?: string): string {
+export function jsonLine(v: TunnelView, local?: LocalState, stopNote?: string, inspect?: string): string {
   const o: Record<string, string> = { tunnel: v.name, state: v.state };
   if (v.url) o.url = v.url;
+  if (inspect && v.state === 'online') o.inspect = inspect;
   if (v.error) {
     o.code = v.error.ngrokCode ?? v.error.code;
     o.message = v.error.message;
@@ -162,8 +164,12 @@ function printer(io: ShareIo, json: boolean, target: string) {
   let local: LocalState | undefined;
   let stopNote: string | undefined;
   let until: { forMs: number; deadline: number } | undefined;
+  let inspect: string | undefined;
+  let inspectSaid = false;
   const emitJson = (v: TunnelView) => {
-    const line = jsonLine(v, local, stopNote);
+    // The inspector's address rides on the first online line.
+    const line = jsonLine(v, local, stopNote, inspectSaid ? undefined : inspect);
+    if (v.state === 'online' && inspect) inspectSaid = true;
     if (line !== last) io.stdout(`${line}\n`);
     last = line;
   };
@@ -174,6 +180,10 @@ function printer(io: ShareIo, json: boolean, target: string) {
         const r = humanReport(prev, v, target);
         for (const l of r.out) io.stdout(`${l}\n`);
         for (const l of r.err) io.stderr(`${l}\n`);
+        if (inspect && !inspectSaid && v.state === 'online') {
+          inspectSaid = true;
+          io.stdout(`${v.name}: inspect and replay requests at ${inspect} (ngrok's agent API: ${inspect}/api/requests/http)\n`);
+        }
         // Said once, beside the first URL: how long the link lives.
         if (until && v.state === 'online' && !prev?.url) {
           const at = new Date(until.deadline).toTimeString().slice(0, 8);
@@ -181,6 +191,10 @@ function printer(io: ShareIo, json: boolean, target: string) {
         }
       }
       prev = v;
+    },
+    /** The inspector's agent API address, said with the first online line. */
+    inspecting(url: string) {
+      inspect = url;
     },
     /** --for: the deadline, for the people's line. */
     sharedUntil(forMs: number, deadline: number) {
@@ -205,9 +219,31 @@ function printer(io: ShareIo, json: boolean, target: string) {
   };
 }
 
+/**
+ * ngrok's agent API for this share, loaded only when inspecting. A port that can't be had is said
+ * on stderr and the share goes on without it: the tunnel matters more than the inspector.
+ */
+async function serveAgentApi(engine: Engine, spec: TunnelSpec, addr: string | undefined, io: ShareIo): Promise<{ url: string; close(): Promise<void> } | undefined> {
+  const inspector = engine.inspector;
+  if (!inspector) return undefined;
+  const { startAgentApi } = await import('../visits/agent-api.js');
+  try {
+    return await startAgentApi({
+      exchanges: inspector.exchanges,
+      tunnels: () => [{ name: spec.name, publicUrl: engine.get(spec.name)?.url, addr: upstreamUrlFor(spec.target) }],
+      replay: (x) => inspector.replay(x.id),
+      ...(addr ? { addr } : {}),
+    });
+  } catch (err) {
+    io.stderr(`${spec.name}: ${(err as Error).message}; sharing without it (--inspect-addr picks another address)\n`);
+    return undefined;
+  }
+}
+
 /** Runs one tunnel on the engine with already-parsed arguments, printing every change. */
 export async function runShare(args: ParsedShareArgs, io: ShareIo): Promise<number> {
   const { spec, session, json, requests, forMs } = args;
+  const inspecting = args.inspect !== false && spec.record !== false;
   // The signal handlers go in first: a Ctrl-C during start-up must still stop cleanly.
   const signal = (io.stopSignal ?? signalPromise)();
   // The SDK does not keep the event loop alive: hold it until we are told to stop.
@@ -222,6 +258,7 @@ export async function runShare(args: ParsedShareArgs, io: ShareIo): Promise<numb
     ...(preflight ? { preflight } : {}),
     verify,
     log: io.env.PORTHOLE_DEBUG ? (line) => io.stderr(`debug: ${line}\n`) : undefined,
+    inspect: inspecting,
   });
 
   if (spec.mode === 'public' && !json) io.stderr(`warning: mode "public": no sign-in, anyone with the URL gets in.\n`);
@@ -233,6 +270,8 @@ export async function runShare(args: ParsedShareArgs, io: ShareIo): Promise<numb
     return 2;
   }
   const print = printer(io, json, spec.target);
+  const api = inspecting ? await serveAgentApi(engine, spec, args.inspect === false ? undefined : args.inspect.addr, io) : undefined;
+  if (api) print.inspecting(api.url);
   // Known before the first line, so every online line can say it (a loopback probe takes a moment).
   print.local(spec.name, await probeLocal(spec.target));
   let failed: (() => void) | undefined;
@@ -283,6 +322,7 @@ export async function runShare(args: ParsedShareArgs, io: ShareIo): Promise<numb
   await Promise.race([engine.stopAll(), new Promise((r) => setTimeout(r, 5000).unref())]);
   offRequests();
   offHint();
+  await api?.close();
   clearInterval(keepAlive);
   return outcome.signal ? 0 : 1;
 }

@@ -8,6 +8,7 @@ import type { PortholeError, ProtectionResult, RunPreflight, SessionSpec, Tunnel
 import { invalidInput } from '../errors.js';
 import { connectSession as realConnect } from '../tunnel/ngrok.js';
 import { createVisitRecorder, type Visits } from '../visits/recorder.js';
+import { ExchangeStore, type Exchange } from '../visits/capture.js';
 import type { ConnectSession } from '../tunnel/ngrok.js';
 import { createRegistry, type Registry, type Subscriber, type TunnelRecord } from './registry.js';
 import { SessionRunner, type SessionRunnerOptions } from './session-runner.js';
@@ -43,6 +44,8 @@ export interface EngineOptions {
   recovery?: RecoveryOptions;
   /** The ngrok port; the real adapter unless a test passes its own. */
   connect?: ConnectSession;
+  /** Keep each recorded request's heads and the start of its bodies (the inspector), in memory only. */
+  inspect?: boolean;
 }
 
 export interface Engine {
@@ -69,6 +72,14 @@ export interface Engine {
   setSession(spec: SessionSpec): Promise<Result<SessionSpec>>;
   /** Who visited each recording tunnel (TunnelSpec.record): request logs, visitors, live events. */
   readonly visits: Visits;
+  /** The inspector, when `inspect` is on: the kept exchanges, and a replay straight to the local app. */
+  readonly inspector?: Inspector;
+}
+
+export interface Inspector {
+  readonly exchanges: ExchangeStore;
+  /** Sends a kept request again to its tunnel's app; rejects with the reason it can't. */
+  replay(id: string): Promise<Exchange>;
 }
 
 function timingsFrom(r: RecoveryOptions = {}): SessionRunnerOptions {
@@ -95,7 +106,8 @@ export function createEngine(opts: EngineOptions): Engine {
     failRunning: (error) => tunnels.failRunning(error),
   });
   const recorder = createVisitRecorder();
-  tunnels = new TunnelRunner(reg, sessions, { preflight: opts.preflight, verify: opts.verify, closeTimeoutMs: timings.closeTimeoutMs, visitLog: recorder.log });
+  const exchanges = opts.inspect ? new ExchangeStore() : undefined;
+  tunnels = new TunnelRunner(reg, sessions, { preflight: opts.preflight, verify: opts.verify, closeTimeoutMs: timings.closeTimeoutMs, visitLog: recorder.log, ...(exchanges ? { exchanges } : {}) });
   const parts: Parts = { reg, sessions, tunnels, visits: recorder.visits };
   const { records } = reg;
   return {
@@ -121,6 +133,20 @@ export function createEngine(opts: EngineOptions): Engine {
     },
     setSession: (spec) => setSession(parts, spec),
     visits: recorder.visits,
+    ...(exchanges
+      ? {
+          inspector: {
+            exchanges,
+            replay: async (id: string) => {
+              const x = exchanges.get(id);
+              if (!x) throw new Error(`no kept request ${JSON.stringify(id)}`);
+              const proxy = records.get(x.tunnel)?.proxy;
+              if (!proxy) throw new Error(`${x.tunnel} is not running, so there is no app to send it to`);
+              return proxy.replay(x);
+            },
+          },
+        }
+      : {}),
   };
 }
 

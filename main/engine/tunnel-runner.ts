@@ -8,6 +8,7 @@ import { recordsVisits, scopesFor, wantsIdentity } from '../tunnel/policy.js';
 import type { NgrokListener } from '../tunnel/ngrok.js';
 import { PROBE_HEADER } from '../tunnel/identity-headers.js';
 import type { VisitLog } from '../visits/log.js';
+import type { ExchangeStore } from '../visits/capture.js';
 import { bounded, sleep, within } from './async.js';
 import type { AgentConnection, Registry, TunnelRecord } from './registry.js';
 import type { SessionRunner, TunnelHooks } from './session-runner.js';
@@ -19,6 +20,8 @@ export interface TunnelRunnerOptions {
   closeTimeoutMs: number;
   /** Where the recording proxies write; without it no tunnel records. */
   visitLog?: VisitLog;
+  /** Where a recording tunnel's exchanges are kept for the inspector; without it none are. */
+  exchanges?: ExchangeStore;
 }
 
 /** ngrok may hold an endpoint of a dead session for a few seconds: a rebind retries this often, once a second. */
@@ -204,6 +207,7 @@ export class TunnelRunner implements TunnelHooks {
       // Only the oidc mode's policy signs visitors in and adds the proof after it.
       ...(r.spec.mode === 'oidc' ? { proof: r.marks.proof } : {}),
       probe: r.marks.probe,
+      ...(record && this.opts.exchanges ? { exchanges: this.opts.exchanges } : {}),
       ...(r.spec.hostHeader === 'rewrite' ? { hostHeader: 'rewrite' as const } : {}),
     });
     if (!started.ok) {

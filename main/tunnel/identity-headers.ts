@@ -14,6 +14,9 @@ export const PROOF_HEADER = 'X-Porthole-Proof';
 /** Sent by Porthole's protection check with a random value per run: its request is not a visitor's. */
 export const PROBE_HEADER = 'X-Porthole-Probe';
 
+/** Sent by the inspector's "Replay" with a random value per run: the request is the user's own replay. */
+export const REPLAY_HEADER = 'X-Porthole-Replay';
+
 /** A header name as CGI, WSGI, Rack and PHP see it: case folded, `_` and `-` alike. */
 export function headerKey(name: string): string {
   return name.toLowerCase().replace(/_/g, '-');
@@ -32,16 +35,17 @@ export function spellings(name: string): string[] {
 
 /** Every spelling of every header Porthole owns: what the edge and the proxy remove from visitors. */
 export function ownedHeaderSpellings(): string[] {
-  return [IDENTITY_HEADERS.email, IDENTITY_HEADERS.user, PROOF_HEADER, PROBE_HEADER].flatMap(spellings);
+  return [IDENTITY_HEADERS.email, IDENTITY_HEADERS.user, PROOF_HEADER, PROBE_HEADER, REPLAY_HEADER].flatMap(spellings);
 }
 
 /** What a header name is to Porthole: one of its own (by key), or null. */
-export type OwnedHeader = 'email' | 'user' | 'proof' | 'probe';
+export type OwnedHeader = 'email' | 'user' | 'proof' | 'probe' | 'replay';
 const OWNED = new Map<string, OwnedHeader>([
   [headerKey(IDENTITY_HEADERS.email), 'email'],
   [headerKey(IDENTITY_HEADERS.user), 'user'],
   [headerKey(PROOF_HEADER), 'proof'],
   [headerKey(PROBE_HEADER), 'probe'],
+  [headerKey(REPLAY_HEADER), 'replay'],
 ]);
 
 export function ownedHeader(name: string): OwnedHeader | null {

@@ -174,6 +174,8 @@ export class BodyReader {
   done = false;
   broken = false;
   payload = 0;
+  /** Told of each range of the body's own bytes as it passes (the inspector's capture); unset costs nothing. */
+  sink?: (buf: Buffer, start: number, end: number) => void;
   private remaining: number;
   private chunk = Chunk.Size;
   private size = 0;
@@ -196,6 +198,7 @@ export class BodyReader {
         const n = Math.min(this.remaining, buf.length - off);
         this.remaining -= n;
         this.payload += n;
+        this.sink?.(buf, off, off + n);
         if (this.remaining === 0) this.done = true;
         return off + n;
       }
@@ -204,6 +207,7 @@ export class BodyReader {
       default:
         // 'close' and 'raw': everything to the end of the connection is body.
         this.payload += buf.length - off;
+        this.sink?.(buf, off, buf.length);
         return buf.length;
     }
   }
@@ -216,6 +220,7 @@ export class BodyReader {
           const n = Math.min(this.remaining, buf.length - i);
           this.remaining -= n;
           this.payload += n;
+          this.sink?.(buf, i, i + n);
           i += n;
           if (this.remaining === 0) this.chunk = Chunk.DataEnd;
           break;

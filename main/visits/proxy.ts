@@ -5,10 +5,11 @@
 // follows each body's framing (to know where it ends); the one change it makes is to the headers
 // Porthole owns (main/tunnel/identity-headers.ts), and the Host header when asked to rewrite it.
 import net, { type AddressInfo, type Socket } from 'node:net';
-import { timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { portholeError, type PortholeError } from '../../common/errors.js';
 import { hostCheckOf } from '../../common/host-check.js';
-import { ownedHeader } from '../tunnel/identity-headers.js';
+import { ownedHeader, PROOF_HEADER, REPLAY_HEADER } from '../tunnel/identity-headers.js';
+import { CapturedSide, type Exchange, type ExchangeStore } from './capture.js';
 import { BodyReader, headEnd, lists, MAX_HEAD_BYTES, parseHead, requestBody, requestLine, responseBody, rewriteHead, statusOf, type Head } from './http-framing.js';
 import type { RequestRecord, VisitLog } from './log.js';
 import { badGatewayPage } from './page.js';
@@ -29,6 +30,8 @@ export interface VisitProxyOptions {
   proof?: string;
   /** The per-run value of X-Porthole-Probe on Porthole's own protection check: recorded as `probe`. */
   probe?: string;
+  /** Set: each exchange's heads and the first 64 KB of its bodies are kept here (the inspector). */
+  exchanges?: ExchangeStore;
   /** 'rewrite': the Host header becomes the target's host (dev servers' host checks). */
   hostHeader?: 'as-sent' | 'rewrite';
   /** How long connecting to the app may take before the visitor gets the 502 page. Default 10 s. */
@@ -43,6 +46,11 @@ export interface VisitProxy {
   port: number;
   /** Stop listening and cut every connection (visitors' and the app's). */
   close(): Promise<void>;
+  /**
+   * Sends a kept request again, straight to the app through this pipe (so it is recorded and kept,
+   * as "replayed by you"), with the values it really had; resolves with the new exchange.
+   */
+  replay(x: Exchange): Promise<Exchange>;
 }
 
 export type VisitProxyResult = { ok: true; value: VisitProxy } | { ok: false; errors: PortholeError[] };
@@ -62,6 +70,9 @@ interface Flight {
   bytes: number;
   /** The start of a 4xx body, for the host-check hint. */
   sniff?: Buffer;
+  replayed: boolean;
+  /** What the inspector keeps of it, while inspecting. */
+  x?: Exchange;
 }
 
 interface Shared {
@@ -72,6 +83,9 @@ interface Shared {
   now: () => number;
   proof: Buffer | null;
   probe: Buffer | null;
+  replay: Buffer;
+  /** The port this pipe listens on (a replay connects to it). */
+  ownPort: number;
 }
 
 function same(value: string, expected: Buffer | null): boolean {
@@ -91,6 +105,8 @@ export async function startVisitProxy(opts: VisitProxyOptions): Promise<VisitPro
     now: opts.now ?? Date.now,
     proof: opts.proof ? Buffer.from(opts.proof) : null,
     probe: opts.probe ? Buffer.from(opts.probe) : null,
+    replay: Buffer.from(randomBytes(24).toString('base64url')),
+    ownPort: 0,
   };
   const sockets = new Set<Socket>();
   // allowHalfOpen: a visitor's FIN is passed on to the app, not taken as the end of the answer.
@@ -104,11 +120,13 @@ export async function startVisitProxy(opts: VisitProxyOptions): Promise<VisitPro
   const listened = await listen(server);
   if (!listened.ok) return listened;
   const port = listened.value;
+  shared.ownPort = port;
   return {
     ok: true,
     value: {
       url: `http://127.0.0.1:${port}`,
       port,
+      replay: (x) => replay(shared, x),
       close: async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         for (const s of sockets) s.destroy();
@@ -219,8 +237,8 @@ class Connection {
       this.reqRaw = this.resRaw = true;
       return bytes;
     }
-    const { keep, user, probe, changed, hostIndex } = this.vet(head);
-    const flight: Flight = { started: this.s.now(), method: line.method, path: line.target, user, probe, status: 0, bytes: 0 };
+    const { keep, user, probe, replayed, changed, hostIndex } = this.vet(head);
+    const flight: Flight = { started: this.s.now(), method: line.method, path: line.target, user, probe, replayed, status: 0, bytes: 0 };
     this.pending.push(flight);
     const body = requestBody(head);
     if (body.kind === 'raw' || line.method === 'CONNECT' || (lists(head, 'connection', 'upgrade') && head.fields.some((f) => f.key === 'upgrade'))) {
@@ -228,17 +246,26 @@ class Connection {
       this.reqRaw = true;
       this.upgrade = flight;
     } else if (body.kind !== 'none') this.reqBody = new BodyReader(body.kind, body.length);
-    if (!changed) return bytes;
-    return rewriteHead(head, (_, i) => keep[i]!, this.s.opts.hostHeader === 'rewrite' ? (f) => (f === head.fields[hostIndex] ? this.s.hostValue : undefined) : undefined);
+    const out = changed ? rewriteHead(head, (_, i) => keep[i]!, this.s.opts.hostHeader === 'rewrite' ? (f) => (f === head.fields[hostIndex] ? this.s.hostValue : undefined) : undefined) : bytes;
+    const store = this.s.opts.exchanges;
+    if (store) {
+      const x: Exchange = { id: store.nextId(), tunnel: this.s.opts.tunnel, started: flight.started, ms: 0, user, remoteAddr: forwardedFor(head) ?? this.visitor.remoteAddress ?? '', req: new CapturedSide(), res: new CapturedSide() };
+      if (replayed) x.replayed = true;
+      x.req.head = Buffer.from(out);
+      flight.x = x;
+      if (this.reqBody) this.reqBody.sink = (b, s, e) => x.req.take(b, s, e);
+    }
+    return out;
   }
 
   /**
    * Which fields reach the app: Porthole's own headers only as ngrok's edge set them (with the
    * per-run proof), never a visitor's copy in any spelling; the proof and probe markers never.
    */
-  private vet(head: Head): { keep: boolean[]; user: string | null; probe: boolean; changed: boolean; hostIndex: number } {
+  private vet(head: Head): { keep: boolean[]; user: string | null; probe: boolean; replayed: boolean; changed: boolean; hostIndex: number } {
     let proven = false;
     let probe = false;
+    let replayed = false;
     let owned = false;
     let hostIndex = -1;
     for (let i = 0; i < head.fields.length; i++) {
@@ -249,9 +276,10 @@ class Connection {
       owned = true;
       if (kind === 'proof' && same(f.value, this.s.proof)) proven = true;
       if (kind === 'probe' && same(f.value, this.s.probe)) probe = true;
+      if (kind === 'replay' && same(f.value, this.s.replay)) replayed = true;
     }
     const rewriteHost = this.s.opts.hostHeader === 'rewrite' && hostIndex !== -1 && head.fields[hostIndex]!.value !== this.s.hostValue;
-    if (!owned) return { keep: head.fields.map(() => true), user: null, probe: false, changed: rewriteHost, hostIndex };
+    if (!owned) return { keep: head.fields.map(() => true), user: null, probe: false, replayed: false, changed: rewriteHost, hostIndex };
     let user: string | null = null;
     const keep = head.fields.map((f) => {
       const kind = ownedHeader(f.name);
@@ -261,7 +289,7 @@ class Connection {
       if (trusted && kind === 'email' && user === null && f.value) user = f.value;
       return trusted;
     });
-    return { keep, user, probe, changed: true, hostIndex };
+    return { keep, user, probe, replayed, changed: true, hostIndex };
   }
 
   // ── app → visitor ──────────────────────────────────────────────────────────────────────────────
@@ -338,6 +366,7 @@ class Connection {
     }
     if (status === 101 || (f.method === 'CONNECT' && status >= 200 && status < 300)) {
       f.status = status;
+      if (f.x) f.x.res.head = Buffer.from(bytes);
       this.upgrade = f;
       this.pending.shift();
       this.resRaw = this.reqRaw = true;
@@ -352,6 +381,11 @@ class Connection {
     if (status >= 400 && status < 500) f.sniff = Buffer.alloc(0);
     const body = responseBody(head, f.method, status);
     this.resBody = new BodyReader(body.kind, body.length);
+    if (f.x) {
+      const x = f.x;
+      x.res.head = Buffer.from(bytes);
+      this.resBody.sink = (b, s, e) => x.res.take(b, s, e);
+    }
     if (body.kind === 'raw') this.resRaw = true;
     else if (this.resBody.done) this.complete(false);
   }
@@ -410,7 +444,7 @@ class Connection {
       const head = parseHead(buf!.subarray(0, end));
       const line = requestLine(head.start);
       const { user, probe } = this.vet(head);
-      f = { started: this.s.now(), method: line?.method ?? 'GET', path: line?.target ?? '/', user, probe, status: 502, bytes: 0 };
+      f = { started: this.s.now(), method: line?.method ?? 'GET', path: line?.target ?? '/', user, probe, replayed: false, status: 502, bytes: 0 };
     }
     this.answered502 = true;
     this.pending.length = 0;
@@ -456,10 +490,68 @@ class Connection {
     };
     if (cut) r.cut = true;
     if (f.probe) r.probe = true;
+    if (f.replayed) r.replayed = true;
+    if (f.x && this.s.opts.exchanges) {
+      f.x.ms = r.ms;
+      this.s.opts.exchanges.add(f.x);
+      r.id = f.x.id;
+    }
     const check = f.sniff ? hostCheckOf(status, f.sniff.toString('utf8')) : null;
     if (check) r.hostCheck = check;
     log.add(r);
   }
+}
+
+/** The visitor's address as ngrok's edge passes it on (the first X-Forwarded-For hop), or undefined. */
+function forwardedFor(head: Head): string | undefined {
+  const v = head.fields.find((f) => f.key === 'x-forwarded-for')?.value;
+  return v ? v.split(',')[0]!.trim() : undefined;
+}
+
+/** How long a replay may wait for the app's answer. */
+const REPLAY_TIMEOUT_MS = 30_000;
+
+/**
+ * A kept request sent again through the pipe's own port, marked as the user's replay (and, when the
+ * original carried a believed identity, with this run's proof, so the app is told the same visitor).
+ * The body is sent as kept; one that was cut short at 64 KB can't be replayed faithfully.
+ */
+async function replay(s: Shared, x: Exchange): Promise<Exchange> {
+  const store = s.opts.exchanges;
+  if (!store) throw new Error('inspection is off for this tunnel');
+  if (!x.req.head) throw new Error('the request has no head to replay');
+  if (x.req.truncated) throw new Error(`its body was ${x.req.total} bytes and only the first 64 KB were kept, so it can't be sent again as it was`);
+  const body = x.req.body();
+  if (body === null) throw new Error('its body is no longer kept (the oldest bodies go first), so it cannot be sent again as it was');
+  const head = parseHead(x.req.head);
+  const chunked = head.fields.some((f) => f.key === 'transfer-encoding' && /chunked/i.test(f.value));
+  const marks = [`${REPLAY_HEADER}: ${s.replay.toString('latin1')}`];
+  if (x.user !== null && s.proof) marks.push(`${PROOF_HEADER}: ${s.proof.toString('latin1')}`);
+  const text = x.req.head.toString('latin1');
+  const eol = text.indexOf('\n') + 1;
+  const marked = Buffer.from(`${text.slice(0, eol)}${marks.join('\r\n')}\r\n${text.slice(eol)}`, 'latin1');
+  const framed = chunked ? Buffer.concat([Buffer.from(`${body.length.toString(16)}\r\n`), body, Buffer.from('\r\n0\r\n\r\n')]) : body;
+  const log = s.opts.log;
+  return new Promise<Exchange>((resolve, reject) => {
+    const sock = net.connect(s.ownPort, '127.0.0.1');
+    const timer = setTimeout(() => finish(new Error(`the app did not answer within ${REPLAY_TIMEOUT_MS / 1000} s`)), REPLAY_TIMEOUT_MS);
+    const finish = (err: Error | null, done?: Exchange) => {
+      clearTimeout(timer);
+      log?.off('request', onRecord);
+      sock.destroy();
+      if (err) reject(err);
+      else resolve(done!);
+    };
+    const onRecord = (r: RequestRecord) => {
+      if (!r.replayed || r.tunnel !== s.opts.tunnel || !r.id) return;
+      const got = store.get(r.id);
+      if (got) finish(null, got);
+    };
+    log?.on('request', onRecord);
+    sock.on('error', (err) => finish(err));
+    sock.on('data', () => {});
+    sock.write(Buffer.concat([marked, framed]));
+  });
 }
 
 function listen(server: net.Server): Promise<{ ok: true; value: number } | { ok: false; errors: PortholeError[] }> {

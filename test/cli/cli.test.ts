@@ -146,7 +146,10 @@ test('share oidc with a secret file: preflight passes, the Bind carries the poli
     const bind = ing.binds.find((b) => b.url === line.url)!;
     // Exactly the policy the engine's config builder makes for these flags.
     const fusionauth = { issuer: fa.issuer, clientId: fa.clientId, clientSecret: fa.clientSecret, allowEmails: ['alice@example.test'], allowDomains: [], scopes: [] };
-    assert.deepEqual(bind.trafficPolicy, JSON.parse(forwardConfigFor({ name: 'cli-sso', target: String(app.port), mode: 'oidc', fusionauth }).traffic_policy!));
+    // The policy share binds, with this run's random proof after the sign-in (the recording proxy requires it).
+    const proof = bind.trafficPolicy.on_http_request[0].actions.find((x: { type: string }) => x.type === 'add-headers').config.headers['X-Porthole-Proof'];
+    assert.match(proof, /^[A-Za-z0-9_-]{32}$/);
+    assert.deepEqual(bind.trafficPolicy, JSON.parse(forwardConfigFor({ name: 'cli-sso', target: String(app.port), mode: 'oidc', fusionauth }, undefined, { proof }).traffic_policy!));
     run.child.kill('SIGTERM');
     assert.equal(await run.exit, 0);
     // The same tunnel for people: the verdict in words.

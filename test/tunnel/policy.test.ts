@@ -14,7 +14,7 @@ const fa: FusionAuthSettings = { issuer: 'https://auth.example.com', clientId: '
 const SPELLINGS = (n: string) => [n, n.replace(/-(?=[^-]*$)/, '_'), n.replace('-', '_'), n.replace(/-/g, '_')];
 const REMOVE_IDENTITY = {
   type: 'remove-headers',
-  config: { headers: ['X-Forwarded-Email', 'X-Forwarded-User', 'X-Porthole-Proof', 'X-Porthole-Probe'].flatMap(SPELLINGS) },
+  config: { headers: ['X-Forwarded-Email', 'X-Forwarded-User', 'X-Porthole-Proof', 'X-Porthole-Probe', 'X-Porthole-Replay'].flatMap(SPELLINGS) },
 };
 const ADD_IDENTITY = { type: 'add-headers', config: { headers: { 'X-Forwarded-Email': '${actions.ngrok.oidc.identity.email}', 'X-Forwarded-User': '${actions.ngrok.oidc.identity.name}' } } };
 
