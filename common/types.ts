@@ -36,6 +36,11 @@ export interface TunnelSpec {
    * the app. Default true; false leaves nothing but the ngrok SDK in the data path.
    */
   record?: boolean;
+  /**
+   * Share the URL with other agents' endpoints (ngrok's endpoint pooling): needs a reserved domain or
+   * the `internal` mode. Visitors are spread over every agent in the pool.
+   */
+  pool?: boolean;
 }
 
 /** How Porthole reaches ngrok: one agent session per authtoken. */
@@ -59,9 +64,12 @@ export interface TunnelView {
   mode: AuthMode;
   target: string;
   url?: string;
+  /** `error`: why it failed. `reconnecting`: why it is not back yet (e.g. NGROK_ENDPOINT_HELD), when known. */
   error?: PortholeError;
   protection?: Protection;
   protectionReason?: string;
+  /** The URL is pooled: other agents may serve some of its visitors (TunnelSpec.pool). */
+  pooled?: boolean;
   /** ms since epoch of the last state change. */
   since: number;
 }

@@ -31,6 +31,13 @@ export interface RecoveryOptions {
   closeTimeoutMs?: number;
   /** How long recover() waits for the session to answer before it counts as dead. */
   probeTimeoutMs?: number;
+  /**
+   * While ngrok still holds a tunnel's domain for the dead connection (ERR_NGROK_334 on the new one), the
+   * bind is tried again after heldRetryFirstMs, doubling up to heldRetryMaxMs, for as long as the tunnel
+   * runs: it is back at most heldRetryMaxMs after ngrok lets go.
+   */
+  heldRetryFirstMs?: number;
+  heldRetryMaxMs?: number;
 }
 
 export interface EngineOptions {
@@ -71,7 +78,7 @@ export interface Engine {
   readonly visits: Visits;
 }
 
-function timingsFrom(r: RecoveryOptions = {}): SessionRunnerOptions {
+function timingsFrom(r: RecoveryOptions = {}): SessionRunnerOptions & { heldRetryFirstMs: number; heldRetryMaxMs: number } {
   return {
     takeoverAfterMs: r.takeoverAfterMs ?? 3000,
     firstBackoffMs: r.firstBackoffMs ?? 100,
@@ -79,6 +86,8 @@ function timingsFrom(r: RecoveryOptions = {}): SessionRunnerOptions {
     settleMs: r.settleMs ?? 150,
     closeTimeoutMs: r.closeTimeoutMs ?? 1500,
     probeTimeoutMs: r.probeTimeoutMs ?? 1500,
+    heldRetryFirstMs: r.heldRetryFirstMs ?? 250,
+    heldRetryMaxMs: r.heldRetryMaxMs ?? 4000,
   };
 }
 
@@ -95,7 +104,7 @@ export function createEngine(opts: EngineOptions): Engine {
     failRunning: (error) => tunnels.failRunning(error),
   });
   const recorder = createVisitRecorder();
-  tunnels = new TunnelRunner(reg, sessions, { preflight: opts.preflight, verify: opts.verify, closeTimeoutMs: timings.closeTimeoutMs, visitLog: recorder.log });
+  tunnels = new TunnelRunner(reg, sessions, { preflight: opts.preflight, verify: opts.verify, closeTimeoutMs: timings.closeTimeoutMs, visitLog: recorder.log, heldRetryFirstMs: timings.heldRetryFirstMs, heldRetryMaxMs: timings.heldRetryMaxMs });
   const parts: Parts = { reg, sessions, tunnels, visits: recorder.visits };
   const { records } = reg;
   return {
