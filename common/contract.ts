@@ -135,6 +135,8 @@ export interface TunnelEntry {
   fusionauth?: FusionAuthPublic;
   /** Record who visits (the loopback recording proxy); false: nothing but the ngrok SDK in the data path. */
   record: boolean;
+  /** Shares its URL with other agents (ngrok endpoint pooling); absent: not pooled. */
+  pool?: boolean;
   /** When a timed share ends (ms since the epoch); absent: shared until stopped. */
   deadline?: number;
   /** "3 people viewed · last: alice@example.com, 2 min ago"; absent before the first request. */
@@ -172,6 +174,8 @@ export interface TunnelDraft {
   fusionauth?: FusionAuthDraft;
   /** Record who visits; omitted keeps the stored value (true for a new tunnel). */
   record?: boolean;
+  /** Share the URL with other agents (pooling: needs a reserved domain or the internal mode); omitted keeps the stored value. */
+  pool?: boolean;
   /** Required (true) for mode `public`: anyone with the URL gets in. */
   confirmPublic?: boolean;
   /** Required (true) to store a secret where the OS offers no real keychain (`basic_text`). */

@@ -39,7 +39,9 @@ export const SESSION_FLAGS_USAGE = `  --authtoken-env NAME        environment va
 export const SHARE_FLAGS_USAGE = `  --requests                  one line per completed request (with --json: {"tunnel","event":"request",…})
   --for DURATION              stop sharing by itself after this long: 90s, 15m, 1h, 1h30m (at most 168h)
   --no-record                 no recording proxy: only the ngrok SDK between visitors and the app
-                              (no --requests lines then)`;
+                              (no --requests lines then)
+  --pool                      share the URL with other agents (ngrok endpoint pooling; needs --domain
+                              or --mode internal): visitors are spread over every agent in the pool`;
 
 const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -73,6 +75,7 @@ const SHARE_ONLY_OPTIONS = {
   requests: { type: 'boolean' },
   for: { type: 'string' },
   'no-record': { type: 'boolean' },
+  pool: { type: 'boolean' },
 } as const;
 
 /** `--allow-email "x": not an email address (…)` lines, one per error, for the validated `input`. */
@@ -231,6 +234,7 @@ async function tunnelFrom(values: Values, positionals: string[], env: NodeJS.Pro
   }
   const input: Record<string, unknown> = { name: (values.name as string | undefined) ?? defaultName(target), target, mode };
   if (values.domain !== undefined) input.domain = values.domain;
+  if (values.pool) input.pool = true;
   if (needsFa || anyFa) input.fusionauth = { issuer: issuer ?? '', clientId: clientId ?? '', clientSecret: secret ?? '', ...lists };
   const r = parseTunnelSpec(input);
   if (!r.ok) throw new UsageError(usageLines(r.errors, input));

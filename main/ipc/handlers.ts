@@ -62,6 +62,7 @@ const PAYLOADS: PayloadSchemas = {
     startWithPorthole: z.boolean().default(false),
     fusionauth: fusionAuthDraftPayload.optional(),
     record: z.boolean().optional(),
+    pool: z.boolean().optional(),
     confirmPublic: z.boolean().optional(),
     allowInsecureStorage: z.boolean().optional(),
   }),

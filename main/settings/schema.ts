@@ -33,6 +33,8 @@ export interface StoredTunnel {
   fusionauth?: StoredFusionAuth;
   /** Record who visits (main/visits/); absent means true. */
   record?: boolean;
+  /** Share the URL with other agents (ngrok endpoint pooling); absent means false. */
+  pool?: boolean;
 }
 
 /** The whole settings file (without conf's `__internal__`). */
@@ -76,6 +78,7 @@ export const SETTINGS_JSON_SCHEMA = {
         domain: { type: 'string' },
         startWithPorthole: { type: 'boolean', default: false },
         record: { type: 'boolean' },
+        pool: { type: 'boolean' },
         fusionauth: {
           type: 'object',
           required: ['issuer', 'clientId'],
@@ -174,6 +177,7 @@ export const storedTunnelSchema = tunnelBaseSchema
     const out: StoredTunnel = { name: t.name, target: t.target, mode: t.mode, startWithPorthole: t.startWithPorthole };
     if (t.domain) out.domain = t.domain;
     if (t.record === false) out.record = false;
+    if (t.pool) out.pool = true;
     const needsFa = needsFusionAuth(t.mode);
     if (t.fusionauth === undefined || t.fusionauth === null) {
       if (needsFa) ctx.issues.push({ code: 'custom', message: `fusionauth settings are required for the ${t.mode} mode`, input: t, path: ['fusionauth'] });
