@@ -137,6 +137,8 @@ export interface TunnelEntry {
   record: boolean;
   /** Host header to the app: as the visitor sent it, or rewritten to the local target (dev servers' host checks). */
   hostHeader: 'as-sent' | 'rewrite';
+  /** Shares its URL with other agents (ngrok endpoint pooling); absent: not pooled. */
+  pool?: boolean;
   /** When a timed share ends (ms since the epoch); absent: shared until stopped. */
   deadline?: number;
   /** "3 people viewed · last: alice@example.com, 2 min ago"; absent before the first request. */
@@ -176,6 +178,8 @@ export interface TunnelDraft {
   record?: boolean;
   /** Host header to the app; omitted keeps the stored value ('as-sent' for a new tunnel). */
   hostHeader?: 'as-sent' | 'rewrite';
+  /** Share the URL with other agents (pooling: needs a reserved domain or the internal mode); omitted keeps the stored value. */
+  pool?: boolean;
   /** Required (true) for mode `public`: anyone with the URL gets in. */
   confirmPublic?: boolean;
   /** Required (true) to store a secret where the OS offers no real keychain (`basic_text`). */

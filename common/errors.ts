@@ -20,6 +20,12 @@ export type PortholeCode =
   | 'NGROK_ENDPOINT_LIMIT'
   /** ERR_NGROK_334: the endpoint (domain) is already online elsewhere. */
   | 'NGROK_ENDPOINT_ONLINE'
+  /** ERR_NGROK_334 while reconnecting: ngrok still holds the domain for the previous connection (a reconnecting tunnel's reason, not a failure). */
+  | 'NGROK_ENDPOINT_HELD'
+  /** ERR_NGROK_6030/18016/18017: endpoints on one URL, some pooled and some not. */
+  | 'NGROK_POOL_MIXED'
+  /** ERR_NGROK_18019: the ngrok plan has no endpoint pooling. */
+  | 'NGROK_POOLING_UNAVAILABLE'
   /** ERR_NGROK_326 and similar: ngrok refused the requested domain. */
   | 'NGROK_DOMAIN'
   /** ERR_NGROK_387/7088 (issuer), 385/7089 (client id), 386 (client secret). */
@@ -83,7 +89,45 @@ export interface ErrorText {
 }
 
 const DASHBOARD_TOKEN = 'https://dashboard.ngrok.com/get-started/your-authtoken';
-type Detail = { serverAddr?: string };
+/** The pool setting in the window's words and the CLI's, for fixes both surfaces show. */
+const POOL_SETTING = '"Share this URL with other agents" (--pool)';
+type Detail = {
+  serverAddr?: string;
+  /** The endpoint's domain (reserved or `.internal`), when it has one. */
+  domain?: string;
+  /** This endpoint asked for pooling. */
+  pooled?: boolean;
+  /** The ngrok code, where one Porthole code stands for several. */
+  ngrokCode?: string;
+  /** ms since epoch: since when Porthole has been waiting. */
+  since?: number;
+};
+
+/** `10:42`, in the machine's local time. */
+export function clockTime(ms: number): string {
+  const d = new Date(ms);
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+}
+
+function endpointOnline({ domain, pooled }: Detail): ErrorText {
+  const what = domain ?? 'this endpoint';
+  if (pooled) {
+    return { message: `Another ngrok agent is serving ${what} without pooling, so this tunnel cannot join it.`, fix: `Turn on ${POOL_SETTING} on the other agent too (ngrok's own agent: --pooling-enabled), or stop it.` };
+  }
+  return { message: `Another ngrok agent is already serving ${what}.`, fix: `To serve it from both, turn on ${POOL_SETTING} here and on the other agent (ngrok's own agent: --pooling-enabled); otherwise stop the other agent first, or choose another domain.` };
+}
+
+function poolMixed({ domain, ngrokCode }: Detail): ErrorText {
+  const what = domain ?? 'this URL';
+  switch (ngrokCode) {
+    case 'ERR_NGROK_18016':
+      return { message: `This tunnel pools ${what}, but another endpoint on it (a Cloud Endpoint or an agent) does not.`, fix: `Turn on pooling for that other endpoint (in the ngrok dashboard for a Cloud Endpoint), or turn off ${POOL_SETTING} here.` };
+    case 'ERR_NGROK_18017':
+      return { message: `Other endpoints already share ${what} with pooling, and this tunnel does not pool.`, fix: `Turn on ${POOL_SETTING} for this tunnel to join them.` };
+    default:
+      return { message: `${what} has several endpoints, but not all of them have pooling on.`, fix: `Turn on ${POOL_SETTING} on every agent serving it (ngrok's own agent: --pooling-enabled), or stop the ones without it.` };
+  }
+}
 
 /** The standard text of each code; the few that depend on context take `detail`. */
 const TEXT: Record<PortholeCode, ErrorText | ((d: Detail) => ErrorText)> = {
@@ -93,7 +137,13 @@ const TEXT: Record<PortholeCode, ErrorText | ((d: Detail) => ErrorText)> = {
   NGROK_AUTHTOKEN: { message: 'ngrok rejected the authtoken.', fix: `Copy your authtoken again from ${DASHBOARD_TOKEN} and paste it in Settings; it may have been reset or revoked.` },
   NGROK_TOO_MANY_SESSIONS: { message: 'Your ngrok plan allows no more agent sessions.', fix: 'Stop other ngrok agents using this authtoken (Porthole needs only one for all its tunnels), or upgrade the plan.' },
   NGROK_ENDPOINT_LIMIT: { message: 'Your ngrok plan allows no more endpoints on one agent session.', fix: 'Stop another tunnel first, or upgrade the ngrok plan.' },
-  NGROK_ENDPOINT_ONLINE: { message: 'This endpoint is already online in another ngrok agent.', fix: 'Stop the other agent using this domain, or choose another domain (ngrok pooling can share one on purpose).' },
+  NGROK_ENDPOINT_ONLINE: endpointOnline,
+  NGROK_ENDPOINT_HELD: ({ domain, since }) => ({
+    message: `ngrok still holds ${domain ?? 'this endpoint'} for the previous connection; waiting${since === undefined ? '' : ` since ${clockTime(since)}`}`,
+    fix: 'Nothing to do: Porthole takes it back as soon as ngrok lets go of the old connection. A pooled tunnel does not wait.',
+  }),
+  NGROK_POOL_MIXED: poolMixed,
+  NGROK_POOLING_UNAVAILABLE: { message: 'Your ngrok plan does not include endpoint pooling.', fix: `Turn off ${POOL_SETTING} for this tunnel, or move to an ngrok plan with pooling (pay-as-you-go).` },
   NGROK_DOMAIN: { message: 'ngrok refused the requested domain.', fix: 'Reserve the domain in the ngrok dashboard (Domains), or leave the domain empty for an assigned one.' },
   NGROK_OIDC_CONFIG: { message: 'ngrok says the OpenID Connect settings are incomplete.', fix: 'Fill in the FusionAuth issuer URL, client id and client secret of the tunnel.' },
   NGROK_OIDC_TOKEN: { message: "ngrok could not verify FusionAuth's ID token.", fix: "Check that the tunnel's issuer equals FusionAuth's tenant issuer exactly (Tenants > Your Tenant > General > Issuer) and that the application signs ID tokens with an asymmetric key (Applications > Edit > JWT)." },

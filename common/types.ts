@@ -41,6 +41,11 @@ export interface TunnelSpec {
    * servers' host checks: Vite, webpack-dev-server, Angular). Absent: the Host as the visitor sent it.
    */
   hostHeader?: 'rewrite';
+  /**
+   * Share the URL with other agents' endpoints (ngrok's endpoint pooling): needs a reserved domain or
+   * the `internal` mode. Visitors are spread over every agent in the pool.
+   */
+  pool?: boolean;
 }
 
 /** How Porthole reaches ngrok: one agent session per authtoken. */
@@ -64,9 +69,12 @@ export interface TunnelView {
   mode: AuthMode;
   target: string;
   url?: string;
+  /** `error`: why it failed. `reconnecting`: why it is not back yet (e.g. NGROK_ENDPOINT_HELD), when known. */
   error?: PortholeError;
   protection?: Protection;
   protectionReason?: string;
+  /** The URL is pooled: other agents may serve some of its visitors (TunnelSpec.pool). */
+  pooled?: boolean;
   /** ms since epoch of the last state change. */
   since: number;
 }

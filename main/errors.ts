@@ -16,6 +16,10 @@ const NGROK_CODES: Record<string, PortholeCode> = {
   ERR_NGROK_108: 'NGROK_TOO_MANY_SESSIONS',
   ERR_NGROK_324: 'NGROK_ENDPOINT_LIMIT',
   ERR_NGROK_334: 'NGROK_ENDPOINT_ONLINE',
+  ERR_NGROK_6030: 'NGROK_POOL_MIXED',
+  ERR_NGROK_18016: 'NGROK_POOL_MIXED',
+  ERR_NGROK_18017: 'NGROK_POOL_MIXED',
+  ERR_NGROK_18019: 'NGROK_POOLING_UNAVAILABLE',
   ERR_NGROK_326: 'NGROK_DOMAIN',
   ERR_NGROK_385: 'NGROK_OIDC_CONFIG',
   ERR_NGROK_386: 'NGROK_OIDC_CONFIG',
@@ -48,14 +52,14 @@ function sdkText(raw: string): string {
  * Translates anything the ngrok SDK threw into a PortholeError. Known `errorCode`s get Porthole's
  * text and keep the ngrok code in `ngrokCode`; unknown codes pass through verbatim (scrubbed).
  */
-export function fromNgrokError(err: unknown, ctx: { serverAddr?: string; secrets?: readonly string[] } = {}): PortholeError {
+export function fromNgrokError(err: unknown, ctx: { serverAddr?: string; secrets?: readonly string[]; domain?: string; pooled?: boolean } = {}): PortholeError {
   const raw = err instanceof Error ? err.message : typeof err === 'string' ? err : String(err);
   const ngrokCode = typeof (err as { errorCode?: unknown })?.errorCode === 'string' ? (err as { errorCode: string }).errorCode : /(ERR_NGROK_\d+)/.exec(raw)?.[1];
   const text = scrub(sdkText(raw), ctx.secrets);
   const detail = ctx.serverAddr ? { serverAddr: ctx.serverAddr } : {};
   if (ngrokCode) {
     const code = NGROK_CODES[ngrokCode];
-    if (code) return { code, ngrokCode, ...describe(code, detail) };
+    if (code) return { code, ngrokCode, ...describe(code, { ...detail, ngrokCode, ...(ctx.domain ? { domain: ctx.domain } : {}), ...(ctx.pooled ? { pooled: true } : {}) }) };
     if (isNgrokCode(ngrokCode)) return { code: ngrokCode, ngrokCode, message: text || ngrokCode, fix: `See https://ngrok.com/docs/errors/${ngrokCode.toLowerCase()}` };
   }
   if (/tls handshake|certificate|UnknownIssuer|webpki/i.test(raw)) return { code: 'NGROK_TLS', ...describe('NGROK_TLS', detail) };

@@ -47,7 +47,9 @@ export const SHARE_FLAGS_USAGE = `  --requests                  one line per com
                               address, for dev servers that refuse other hosts (Vite, webpack, Angular)
   --inspect-addr ADDR         serve ngrok's agent API (inspect and replay requests) on this loopback
                               address (default 127.0.0.1:4040, or the next free port up to 4049)
-  --no-inspect                keep no request bodies and serve no agent API`;
+  --no-inspect                keep no request bodies and serve no agent API
+  --pool                      share the URL with other agents (ngrok endpoint pooling; needs --domain
+                              or --mode internal): visitors are spread over every agent in the pool`;
 
 const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -84,6 +86,7 @@ const SHARE_ONLY_OPTIONS = {
   'host-header': { type: 'string' },
   'inspect-addr': { type: 'string' },
   'no-inspect': { type: 'boolean' },
+  pool: { type: 'boolean' },
 } as const;
 
 /** `--allow-email "x": not an email address (…)` lines, one per error, for the validated `input`. */
@@ -244,6 +247,7 @@ async function tunnelFrom(values: Values, positionals: string[], env: NodeJS.Pro
   }
   const input: Record<string, unknown> = { name: (values.name as string | undefined) ?? defaultName(target), target, mode };
   if (values.domain !== undefined) input.domain = values.domain;
+  if (values.pool) input.pool = true;
   if (needsFa || anyFa) input.fusionauth = { issuer: issuer ?? '', clientId: clientId ?? '', clientSecret: secret ?? '', ...lists };
   const r = parseTunnelSpec(input);
   if (!r.ok) throw new UsageError(usageLines(r.errors, input));

@@ -42,6 +42,7 @@ export function viewOf(core: Core, name: string): TunnelView {
 function entryOf(core: Core, t: StoredTunnel, views: Map<string, TunnelView>, now = nowOf(core)): TunnelEntry {
   const e: TunnelEntry = { name: t.name, target: t.target, mode: t.mode, startWithPorthole: t.startWithPorthole, record: t.record !== false, hostHeader: t.hostHeader ?? 'as-sent', view: views.get(t.name) ?? stoppedView(t) };
   if (t.domain) e.domain = t.domain;
+  if (t.pool) e.pool = true;
   const deadline = core.shares.deadline(t.name);
   if (deadline !== undefined) e.deadline = deadline;
   const line = core.deps.visits?.trayLine(t.name, now) ?? null;
@@ -90,6 +91,7 @@ async function specOfDraft(core: Core, draft: TunnelDraft, prev: StoredTunnel | 
     target: draft.target,
     mode: draft.mode,
     domain: draft.domain,
+    pool: draft.pool ?? prev?.pool,
     fusionauth: draft.fusionauth ? { ...faPublic, clientSecret: typedSecret || storedSecret || '' } : undefined,
   });
   return r.ok ? r.value : failAll(r.errors);
@@ -98,6 +100,7 @@ async function specOfDraft(core: Core, draft: TunnelDraft, prev: StoredTunnel | 
 function storedOf(spec: TunnelSpec, startWithPorthole: boolean): StoredTunnel {
   const next: StoredTunnel = { name: spec.name, target: spec.target, mode: spec.mode, startWithPorthole };
   if (spec.domain) next.domain = spec.domain;
+  if (spec.pool) next.pool = true;
   if (spec.fusionauth) {
     const { clientSecret: _s, ...fa } = spec.fusionauth;
     next.fusionauth = fa;

@@ -118,6 +118,7 @@ function view(r: TunnelRecord): TunnelView {
   if (r.state.error) v.error = r.state.error;
   if (r.state.protection) v.protection = r.state.protection;
   if (r.state.protectionReason) v.protectionReason = r.state.protectionReason;
+  if (r.spec.pool) v.pooled = true;
   return v;
 }
 

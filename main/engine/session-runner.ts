@@ -176,6 +176,8 @@ export class SessionRunner {
         return clearTimeout(c.settleTimer);
       case 'probe':
         return void this.probe(c);
+      case 'confirm':
+        return void this.confirm(c, fx.beatAt);
       case 'markTunnelsLost':
         return this.hooks.markLost(c);
       case 'tunnelsBack':
@@ -243,6 +245,12 @@ export class SessionRunner {
   private async probe(c: AgentConnection): Promise<void> {
     const alive = await Promise.race([c.session!.probe(), sleep(this.opts.probeTimeoutMs).then(() => false)]);
     if (!c.retired) void this.run({ type: 'probed', connection: c.id, at: this.reg.now(), alive });
+  }
+
+  /** After the SDK's reconnect: a round trip works only once it has re-bound every tunnel (it swaps connections then). */
+  private async confirm(c: AgentConnection, beatAt: number): Promise<void> {
+    const alive = await Promise.race([c.session!.probe(), sleep(this.opts.probeTimeoutMs).then(() => false)]);
+    if (!c.retired) void this.run({ type: 'confirmed', connection: c.id, beatAt, alive });
   }
 
   /** The SDK re-bound the tunnels stopped while it was away: unbind them now (again later if that fails). */

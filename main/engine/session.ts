@@ -5,7 +5,11 @@
 //
 // Recovery, in short (docs/ngrok-agent-protocol.md §8): after a drop the SDK redials at once, again after
 // 50 ms, then only after 2.5 s, 125 s, 104 min. A quick drop is left to the SDK (it re-binds the same
-// tunnel ids, so URLs stay). If no heartbeat has come back `takeoverAfterMs` after the loss, the SDK
+// tunnel ids, so URLs stay). Its first heartbeat only says it dialed: the re-binds come after, and ngrok
+// may refuse them (ERR_NGROK_334 while it still holds a domain for the dead connection), after which the
+// SDK drops that connection and sleeps. So the tunnels count as back only once a round trip through
+// the session works, which it does only after the SDK has re-bound every tunnel (online means bound).
+// If that has not happened `takeoverAfterMs` after the loss, the SDK
 // is in its long sleep: the connection is retired (which also ends its reconnect loop, so it can never
 // re-bind stale tunnels later), a new one is dialed with a backoff capped at `maxBackoffMs`, and every
 // tunnel is bound again there. recover() (wake, network change) first asks the connection for one round
@@ -58,6 +62,8 @@ export type SessionEvent =
   | { type: 'settled'; connection: number; beatAt: number }
   | { type: 'recoverRequested' }
   | { type: 'probed'; connection: number; at: number; alive: boolean }
+  /** The round trip after a settle: alive only once the SDK has re-bound every tunnel. */
+  | { type: 'confirmed'; connection: number; beatAt: number; alive: boolean }
   | { type: 'stopCommanded'; connection: number }
   | { type: 'lastTunnelStoppedWhileLost'; connection: number }
   | { type: 'noTunnelNeedsIt' }
@@ -79,6 +85,8 @@ export type SessionEffect =
   | { type: 'armSettle'; connection: number; beatAt: number; ms: number }
   | { type: 'disarmSettle'; connection: number }
   | { type: 'probe'; connection: number }
+  /** One round trip to learn whether the SDK's reconnect finished (its re-binds included); reports `confirmed`. */
+  | { type: 'confirm'; connection: number; beatAt: number }
   | { type: 'markTunnelsLost'; connection: number }
   /** The SDK re-bound the same tunnels: they are online again; close what was stopped meanwhile. */
   | { type: 'tunnelsBack'; connection: number }
@@ -131,6 +139,8 @@ export function step(s: SessionState, e: SessionEvent): Step {
       return heartbeat(s, e);
     case 'settled':
       return settled(s, e.connection, e.beatAt);
+    case 'confirmed':
+      return confirmed(s, e.connection, e.beatAt, e.alive);
     case 'recoverRequested':
       return recoverRequested(s);
     case 'probed':
@@ -252,6 +262,14 @@ function heartbeat(s: SessionState, e: Extract<SessionEvent, { type: 'heartbeat'
 
 function settled(s: SessionState, connection: number, beatAt: number): Step {
   if (connection !== s.current || s.lostAt === undefined || s.lastDropAt > beatAt) return same(s);
+  return { state: s, effects: [{ type: 'confirm', connection, beatAt }] };
+}
+
+function confirmed(s: SessionState, connection: number, beatAt: number, alive: boolean): Step {
+  if (connection !== s.current || s.lostAt === undefined || s.lastDropAt > beatAt) return same(s);
+  // Not yet: the SDK is still re-binding, or ngrok refused a re-bind. Ask again after another quiet
+  // moment; the takeover (still armed) rebuilds the session if the SDK has given up.
+  if (!alive) return s.rebuildOnNextStart ? same(s) : { state: s, effects: [{ type: 'armSettle', connection, beatAt, ms: s.timings.settleMs }] };
   const effects: SessionEffect[] = [
     { type: 'disarmTakeover', connection },
     { type: 'log', line: `session ${connection} reconnected by the SDK` },

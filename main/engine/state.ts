@@ -21,6 +21,8 @@ export type TunnelEvent =
   | { type: 'opened'; run: number; at: number; url: string }
   | { type: 'connectionLost'; run: number; at: number }
   | { type: 'reconnected'; run: number; at: number; url: string }
+  /** ngrok refused the bind on the new connection for a reason that passes (it still holds the domain): still reconnecting, and why. */
+  | { type: 'rebindRefused'; run: number; at: number; error: PortholeError }
   | { type: 'failed'; run: number; at: number; error: PortholeError }
   | { type: 'stopRequested'; at: number }
   | { type: 'stopped'; run: number; at: number }
@@ -51,10 +53,16 @@ export function next(s: TunnelState, e: TunnelEvent): TunnelState {
       return s.kind === 'starting' ? { kind: 'online', run: s.run, url: e.url, since: e.at } : s;
     case 'connectionLost':
       return s.kind === 'online' ? { ...s, kind: 'reconnecting', since: e.at } : s;
-    case 'reconnected':
+    case 'reconnected': {
       if (s.kind !== 'reconnecting' && !(s.kind === 'online' && s.url !== e.url)) return s;
-      // A new URL means a new endpoint: its protection has not been checked yet.
-      return s.url === e.url ? { ...s, kind: 'online', since: e.at } : { kind: 'online', run: s.run, url: e.url, since: e.at };
+      // A new URL means a new endpoint: its protection has not been checked yet. Online means bound: no reason is left.
+      const { error: _reason, ...kept } = s;
+      return s.url === e.url ? { ...kept, kind: 'online', since: e.at } : { kind: 'online', run: s.run, url: e.url, since: e.at };
+    }
+    case 'rebindRefused':
+      // The first refusal's time stays: it is what "waiting since" means.
+      if (s.kind !== 'reconnecting' || s.error?.code === e.error.code) return s;
+      return { ...s, error: e.error, since: e.at };
     case 'failed':
       return isActive(s) ? { kind: 'error', run: s.run, error: e.error, since: e.at } : s;
     case 'stopped':

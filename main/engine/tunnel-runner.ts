@@ -2,8 +2,8 @@
 // the protection check, binding again after a rebuild — and stops it without leaving a listener behind.
 import { randomBytes } from 'node:crypto';
 import type { PortholeError, ProtectionResult, RunPreflight, TunnelSpec, TunnelView, VerifyProtection } from '../../common/types.js';
-import { portholeError, scrub } from '../errors.js';
-import { forwardConfigFor, upstreamUrlFor } from '../tunnel/forward-config.js';
+import { describe, portholeError, scrub } from '../errors.js';
+import { boundDomainOf, forwardConfigFor, upstreamUrlFor } from '../tunnel/forward-config.js';
 import { recordsVisits, scopesFor, wantsIdentity } from '../tunnel/policy.js';
 import type { NgrokListener } from '../tunnel/ngrok.js';
 import { PROBE_HEADER } from '../tunnel/identity-headers.js';
@@ -22,10 +22,10 @@ export interface TunnelRunnerOptions {
   visitLog?: VisitLog;
   /** Where a recording tunnel's exchanges are kept for the inspector; without it none are. */
   exchanges?: ExchangeStore;
+  /** The first wait before binding again a domain ngrok still holds for the dead connection; it doubles up to heldRetryMaxMs. */
+  heldRetryFirstMs: number;
+  heldRetryMaxMs: number;
 }
-
-/** ngrok may hold an endpoint of a dead session for a few seconds: a rebind retries this often, once a second. */
-const REBIND_ATTEMPTS = 30;
 
 const metadataFor = (spec: TunnelSpec) => JSON.stringify({ porthole: spec.name });
 
@@ -103,7 +103,7 @@ export class TunnelRunner implements TunnelHooks {
   }
 
   rebind(c: AgentConnection): void {
-    for (const r of this.reg.records.values()) if (r.state.kind === 'reconnecting' && r.connection !== c) void this.rebindOne(r, c, r.state.run, 0);
+    for (const r of this.reg.records.values()) if (r.state.kind === 'reconnecting' && r.connection !== c) void this.rebindOne(r, c, r.state.run);
   }
 
   failOn(c: AgentConnection, error: PortholeError): void {
@@ -228,26 +228,39 @@ export class TunnelRunner implements TunnelHooks {
     if (p) await p.close();
   }
 
-  /** Binds a tunnel again on a rebuilt connection. */
-  private async rebindOne(r: TunnelRecord, c: AgentConnection, run: number, attempt: number): Promise<void> {
+  /**
+   * Binds a tunnel again on a rebuilt connection. ERR_NGROK_334 here means ngrok still holds the domain
+   * for the dead connection (it lets go once it notices, which after a sleep can take minutes): the
+   * tunnel stays reconnecting with that reason, and the bind is tried again for as long as the tunnel
+   * runs on this connection, never given up.
+   */
+  private async rebindOne(r: TunnelRecord, c: AgentConnection, run: number): Promise<void> {
     const { reg, sessions } = this;
-    try {
-      const l = await c.session!.listen(forwardConfigFor(r.spec, r.proxy?.url, { proof: r.marks?.proof }), metadataFor(r.spec));
-      if (reg.isStale(r, run) || !sessions.isCurrent(c)) return void this.closeQuietly(l);
-      const prevUrl = r.state.url;
-      r.listener = l;
-      r.connection = c;
-      reg.dispatch(r, { type: 'reconnected', run, url: l.url, at: reg.now() });
-      if (l.url !== prevUrl) void this.verify(r, run);
-      else this.verifyIfUnsure(r);
-    } catch (err) {
-      if (reg.isStale(r, run) || !sessions.isCurrent(c)) return;
-      const error = reg.toError(err);
-      if (error.code === 'NGROK_ENDPOINT_ONLINE' && attempt < REBIND_ATTEMPTS) {
-        await sleep(1000);
-        return this.rebindOne(r, c, run, attempt + 1);
+    let wait = this.opts.heldRetryFirstMs;
+    for (;;) {
+      try {
+        const l = await c.session!.listen(forwardConfigFor(r.spec, r.proxy?.url, { proof: r.marks?.proof }), metadataFor(r.spec));
+        if (reg.isStale(r, run) || !sessions.isCurrent(c)) return void this.closeQuietly(l);
+        const prevUrl = r.state.url;
+        r.listener = l;
+        r.connection = c;
+        reg.dispatch(r, { type: 'reconnected', run, url: l.url, at: reg.now() });
+        if (l.url !== prevUrl) void this.verify(r, run);
+        else this.verifyIfUnsure(r);
+        return;
+      } catch (err) {
+        if (reg.isStale(r, run) || !sessions.isCurrent(c)) return;
+        const error = reg.toError(err);
+        if (error.code !== 'NGROK_ENDPOINT_ONLINE') return void reg.dispatch(r, { type: 'failed', run, at: reg.now(), error });
+        const at = reg.now();
+        const held = portholeError('NGROK_ENDPOINT_HELD', describe('NGROK_ENDPOINT_HELD', { domain: boundDomainOf(r.spec), since: at }));
+        if (reg.dispatch(r, { type: 'rebindRefused', run, at, error: { ...held, ngrokCode: error.ngrokCode ?? 'ERR_NGROK_334' } })) {
+          reg.log(`${r.spec.name}: ngrok still holds its domain for the previous connection; binding again every ${this.opts.heldRetryMaxMs} ms at most`);
+        }
+        await sleep(wait);
+        wait = Math.min(wait * 2, this.opts.heldRetryMaxMs);
+        if (reg.isStale(r, run) || !sessions.isCurrent(c) || r.state.kind !== 'reconnecting') return;
       }
-      reg.dispatch(r, { type: 'failed', run, at: reg.now(), error });
     }
   }
 

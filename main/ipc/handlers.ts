@@ -63,6 +63,7 @@ const PAYLOADS: PayloadSchemas = {
     fusionauth: fusionAuthDraftPayload.optional(),
     record: z.boolean().optional(),
     hostHeader: z.enum(['as-sent', 'rewrite'], { error: 'must be as-sent or rewrite' }).optional(),
+    pool: z.boolean().optional(),
     confirmPublic: z.boolean().optional(),
     allowInsecureStorage: z.boolean().optional(),
   }),

@@ -35,6 +35,8 @@ export interface StoredTunnel {
   record?: boolean;
   /** 'rewrite': the app gets its own address as Host; absent: as sent. */
   hostHeader?: 'rewrite';
+  /** Share the URL with other agents (ngrok endpoint pooling); absent means false. */
+  pool?: boolean;
 }
 
 /** The whole settings file (without conf's `__internal__`). */
@@ -79,6 +81,7 @@ export const SETTINGS_JSON_SCHEMA = {
         startWithPorthole: { type: 'boolean', default: false },
         record: { type: 'boolean' },
         hostHeader: { enum: ['rewrite'] },
+        pool: { type: 'boolean' },
         fusionauth: {
           type: 'object',
           required: ['issuer', 'clientId'],
@@ -179,6 +182,7 @@ export const storedTunnelSchema = tunnelBaseSchema
     if (t.domain) out.domain = t.domain;
     if (t.record === false) out.record = false;
     if (t.hostHeader === 'rewrite') out.hostHeader = 'rewrite';
+    if (t.pool) out.pool = true;
     const needsFa = needsFusionAuth(t.mode);
     if (t.fusionauth === undefined || t.fusionauth === null) {
       if (needsFa) ctx.issues.push({ code: 'custom', message: `fusionauth settings are required for the ${t.mode} mode`, input: t, path: ['fusionauth'] });

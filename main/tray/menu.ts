@@ -135,6 +135,10 @@ function tunnelItem(v: TunnelView, d: TunnelTrayDetails = {}, now = 0): MenuItem
   info.push(...shared.info);
   // The tray has no room for a whole error and its fix: one line, and the way to the window that has both.
   if (v.state === 'error' && v.error) info.push({ label: truncate(`${v.error.message}`, 80), enabled: false }, { id: tunnelItemId(v.name, 'details'), label: 'Show details and fix…', enabled: true });
+  // Why a reconnecting tunnel is not back yet (ngrok still holds its domain…), when the engine knows.
+  // One line per clause: a menu line has room for about 80 characters, and the time at the end matters.
+  if (v.state === 'reconnecting' && v.error) for (const part of v.error.message.split('; ')) info.push({ label: truncate(part, 80), enabled: false });
+  if (v.pooled) info.push({ label: 'Pooled: other agents may serve some visitors', enabled: false }, { label: 'Visitors and requests here are this machine’s only', enabled: false });
   if (isOpenByMistake(v)) {
     info.push({ label: 'Anyone with the URL gets in', enabled: false });
   }

@@ -18,7 +18,14 @@ export type ListenerConfig = Pick<
   | 'oidc_allow_emails'
   | 'oidc_allow_domains'
   | 'oidc_scopes'
-> & { addr: string };
+> & {
+  addr: string;
+  /**
+   * Endpoint pooling (the builders' `poolingEnabled`; the wire's Extra.PoolingEnabled). Not in the SDK's
+   * `Config` typings, and `forward()` 1.7.0 does not send it: main/tunnel/ngrok.ts sets it on the builder.
+   */
+  pooling_enabled?: boolean;
+};
 
 /** The session half of ngrok's Config (used as-is by a raw `forward()`, e.g. in the benchmark). */
 export type SessionConfig = Pick<Config, 'authtoken' | 'server_addr' | 'session_ca_cert'>;
@@ -31,6 +38,11 @@ export function upstreamUrlFor(target: string): string {
 /** The internal hostname of a tunnel in the `internal` mode (its own `.internal` domain if it has one). */
 export function internalDomainFor(spec: TunnelSpec): string {
   return spec.domain?.endsWith('.internal') ? spec.domain : new URL(internalUrlFor(spec.name)).hostname;
+}
+
+/** The domain the tunnel binds (its reserved domain, or its `.internal` one), if any: what ngrok pools and holds. */
+export function boundDomainOf(spec: TunnelSpec): string | undefined {
+  return spec.mode === 'internal' ? internalDomainFor(spec) : spec.domain;
 }
 
 /**
@@ -68,6 +80,7 @@ export function forwardConfigFor(spec: TunnelSpec, upstream?: string, opts: { pr
       cfg.traffic_policy = JSON.stringify(identityHeadersOnlyPolicy());
       break;
   }
+  if (spec.pool) cfg.pooling_enabled = true;
   return cfg;
 }
 
@@ -103,6 +116,7 @@ export function ngrokCommandFor(spec: TunnelSpec): string {
   if (spec.mode === 'internal') args.push('--url', `https://${internalDomainFor(spec)}`);
   else if (spec.domain) args.push('--url', `https://${spec.domain}`);
   if (spec.hostHeader === 'rewrite') args.push('--host-header=rewrite');
+  if (spec.pool) args.push('--pooling-enabled');
   const fa = spec.fusionauth;
   if (spec.mode === 'oidc-legacy' && fa) {
     args.push(`--oidc=${shellQuote(fa.issuer)}`, `--oidc-client-id=${shellQuote(fa.clientId)}`, `--oidc-client-secret="$${SECRET_VAR}"`);

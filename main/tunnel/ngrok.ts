@@ -89,6 +89,7 @@ function build(session: Session, cfg: ListenerConfig, metadata?: string) {
   if (cfg.domain) b.domain(cfg.domain);
   if (cfg.binding) b.binding(cfg.binding);
   if (cfg.traffic_policy) b.trafficPolicy(cfg.traffic_policy);
+  if (cfg.pooling_enabled) b.poolingEnabled(true);
   if (cfg.oidc_issuer_url) {
     const list = (v: string | string[] | undefined) => (v === undefined ? undefined : Array.isArray(v) ? v : [v]);
     b.oidc(cfg.oidc_issuer_url, cfg.oidc_client_id ?? '', cfg.oidc_client_secret ?? '', list(cfg.oidc_allow_emails), list(cfg.oidc_allow_domains), list(cfg.oidc_scopes));
@@ -123,7 +124,7 @@ export const connectSession: ConnectSession = async (spec, callbacks) => {
       try {
         return wrapListener(await build(session, cfg, metadata).listenAndForward(cfg.addr));
       } catch (err) {
-        throw new NgrokFailure(fromNgrokError(err, { ...ctx, secrets: secretsOf(spec, cfg) }));
+        throw new NgrokFailure(fromNgrokError(err, { ...ctx, secrets: secretsOf(spec, cfg), ...(cfg.domain ? { domain: cfg.domain } : {}), ...(cfg.pooling_enabled ? { pooled: true } : {}) }));
       }
     },
     async probe() {

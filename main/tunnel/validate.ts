@@ -118,6 +118,7 @@ export const tunnelBaseSchema = z.object({
     .optional()
     .transform((s) => (s && s.trim() ? s : undefined))
     .pipe(hostnameSchema.optional()),
+  pool: z.boolean({ error: 'must be true or false' }).optional(),
 });
 
 export const sessionSpecSchema = z.object({
@@ -168,13 +169,16 @@ export function parseTunnelSpec(input: unknown): Result<TunnelSpec> {
     else errors.push(...toErrors(fa.error.issues, ['fusionauth']));
   }
   if (errors.length || !base.success) return { ok: false, errors };
-  const { name, target, mode: m, domain } = base.data;
+  const { name, target, mode: m, domain, pool } = base.data;
+  // ngrok pools endpoints by URL: an assigned (random) URL is nobody else's to join.
+  if (pool && !domain && m !== 'internal') return { ok: false, errors: [invalidInput('pool', 'pool needs a reserved domain (or the internal mode): only a URL of your own can be shared with other agents', fieldFix('pool'))] };
   const value: TunnelSpec = { name, target, mode: m };
   if (fusionauth) value.fusionauth = fusionauth;
   if (domain) value.domain = domain;
   // The recording and Host choices travel with the tunnel: callers don't add them back.
   if (raw.record === false) value.record = false;
   if (raw.hostHeader === 'rewrite') value.hostHeader = 'rewrite';
+  if (pool) value.pool = true;
   return { ok: true, value };
 }
 

@@ -94,6 +94,7 @@ export function formPane(nav: Nav, existing: TunnelEntry | undefined, reenter = 
     h('option', { value: 'rewrite' }, 'Rewrite to the local target'),
   );
   hostHeader.value = existing?.hostHeader ?? 'as-sent';
+  const pool = h('input', { id: 'f-pool', type: 'checkbox', checked: existing?.pool ?? false });
   const foot = footer(nav, existing);
   const form = h(
     'form',
@@ -105,12 +106,19 @@ export function formPane(nav: Nav, existing: TunnelEntry | undefined, reenter = 
     fa.section,
     h(
       'details',
-      { class: 'group advanced', open: !!existing?.domain },
+      { class: 'group advanced', open: !!existing?.domain || !!existing?.pool || existing?.hostHeader === 'rewrite' },
       h('summary', {}, 'More options'),
       field({ key: 'domain', label: 'Reserved ngrok domain', control: domain, hint: 'Leave empty for an address ngrok assigns.' }),
       field({ key: 'hostHeader', label: 'Host header', control: hostHeader, hint: 'Rewrite when a dev server refuses other hosts (Vite’s “Blocked request”, webpack’s “Invalid Host header”).' }),
       field({ key: 'scopes', label: 'Extra scopes', control: fa.scopes, hint: 'openid is always requested, and email whenever an allow-list is set.' }),
       h('label', { class: 'check' }, record, h('span', {}, 'Record requests (who visited, what and when; in memory only). Off: nothing but ngrok’s SDK is in the data path.')),
+      h(
+        'div',
+        { class: 'field', 'data-field': 'pool' },
+        h('label', { class: 'check' }, pool, h('span', {}, 'Share this URL with other agents (pool)')),
+        h('p', { class: 'hint' }, 'Needs a reserved domain or the internal mode. Every agent that pools the same URL serves some of its visitors (ngrok spreads them), and a reconnect after sleep never waits for ngrok to let go of the old connection.'),
+        h('p', { class: 'field-error', 'data-error-for': 'pool', hidden: true }),
+      ),
     ),
     h('label', { class: 'check start-with' }, startWith, ' Start this tunnel when Porthole starts'),
     h('p', { class: 'field-error form-error', 'data-error-for': 'form', hidden: true }),
@@ -129,7 +137,15 @@ export function formPane(nav: Nav, existing: TunnelEntry | undefined, reenter = 
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     const m = mf.current();
-    const draft: TunnelDraft = { name: tf.name.value.trim(), target: tf.target.value.trim(), mode: m, startWithPorthole: startWith.checked, record: record.checked, hostHeader: hostHeader.value === 'rewrite' ? 'rewrite' : 'as-sent' };
+    const draft: TunnelDraft = {
+      name: tf.name.value.trim(),
+      target: tf.target.value.trim(),
+      mode: m,
+      startWithPorthole: startWith.checked,
+      record: record.checked,
+      hostHeader: hostHeader.value === 'rewrite' ? 'rewrite' : 'as-sent',
+      pool: pool.checked,
+    };
     if (existing) draft.previousName = existing.name;
     if (domain.value.trim()) draft.domain = domain.value.trim();
     if (m === 'public') draft.confirmPublic = mf.confirmPublic.checked;

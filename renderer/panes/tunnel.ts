@@ -134,11 +134,26 @@ const reenterAlert = (nav: Nav, t: TunnelEntry): HTMLElement =>
     h('button', { class: 'btn primary small', type: 'button', 'data-action': 'reenter-secret', onclick: () => nav.show({ kind: 'form', previousName: t.name, reenter: true }) }, 'Enter it again'),
   );
 
-const reconnectingAlert = (): HTMLElement =>
+const reconnectingAlert = (v: TunnelEntry['view']): HTMLElement =>
   h(
     'div',
     { class: 'alert alert-warn', role: 'status', 'data-role': 'reconnecting' },
-    h('div', { class: 'alert-text' }, h('strong', {}, 'The connection to ngrok dropped.'), h('p', {}, 'Porthole is reconnecting by itself and keeps the URL where ngrok allows. Nothing reaches your app until it is back.')),
+    h(
+      'div',
+      { class: 'alert-text' },
+      h('strong', {}, 'The connection to ngrok dropped.'),
+      h('p', {}, 'Porthole is reconnecting by itself and keeps the URL where ngrok allows. Nothing reaches your app until it is back.'),
+      // Why it is not back yet (ngrok still holds the domain…), as the engine says it.
+      v.error ? h('p', { 'data-role': 'reconnecting-reason' }, v.error.message) : null,
+    ),
+  );
+
+/** A pooled URL is shared with other agents: what that means for this machine's view of it. */
+const pooledNote = (): HTMLElement =>
+  h(
+    'div',
+    { class: 'alert alert-info', role: 'note', 'data-role': 'pooled' },
+    h('div', { class: 'alert-text' }, h('strong', {}, 'Pooled: this URL is shared with other agents.'), h('p', {}, 'Other agents may serve some of its visitors. The visitors and the request log here are this machine’s only.')),
   );
 
 function header(nav: Nav, t: TunnelEntry): HTMLElement {
@@ -253,7 +268,8 @@ function tunnelPane(nav: Nav, t: TunnelEntry): HTMLElement {
     header(nav, t),
     isOpenByMistake(v) && openAlert(t, isRunning(v.state)),
     v.state === 'error' && v.error && errorAlert(nav, t, v.error),
-    v.state === 'reconnecting' && reconnectingAlert(),
+    v.state === 'reconnecting' && reconnectingAlert(v),
+    !!t.pool && pooledNote(),
     !!t.fusionauth?.clientSecret.mustReenter && reenterAlert(nav, t),
     urlCard(nav, t),
     actions(nav, t),

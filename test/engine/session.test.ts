@@ -42,7 +42,7 @@ test('a failed first dial fails the waiting starts, with no retry loop', () => {
   assert.deepEqual(r.effects.at(-1), { type: 'rejectWaiters', error: down });
 });
 
-test('a drop is left to the SDK: tunnels reconnecting, a takeover armed; a heartbeat then quiet brings them back', () => {
+test('a drop is left to the SDK: tunnels reconnecting, a takeover armed; a heartbeat, quiet, then a working round trip brings them back', () => {
   const d = step(up(), { type: 'dropped', connection: 1, at: 1000, why: 'reset by peer' });
   assert.equal(d.state.phase, 'lost');
   assert.deepEqual(types(d.effects), ['disarmSettle', 'log', 'markTunnelsLost', 'armTakeover']);
@@ -51,10 +51,25 @@ test('a drop is left to the SDK: tunnels reconnecting, a takeover armed; a heart
   assert.deepEqual(types(again.effects), ['disarmSettle'], 'the same loss: no second takeover');
   const beat = step(again.state, { type: 'heartbeat', connection: 1, at: 1100, latencyMs: 5, needed: true });
   assert.deepEqual(beat.effects, [{ type: 'armSettle', connection: 1, beatAt: 1100, ms: 150 }]);
-  const back = step(beat.state, { type: 'settled', connection: 1, beatAt: 1100 });
+  // The heartbeat only says the SDK dialed: the tunnels are back once a round trip shows it re-bound them.
+  const settled = step(beat.state, { type: 'settled', connection: 1, beatAt: 1100 });
+  assert.equal(settled.state.phase, 'lost');
+  assert.deepEqual(settled.effects, [{ type: 'confirm', connection: 1, beatAt: 1100 }]);
+  const back = step(settled.state, { type: 'confirmed', connection: 1, beatAt: 1100, alive: true });
   assert.equal(back.state.phase, 'up');
   assert.equal(back.state.lostAt, undefined);
   assert.deepEqual(types(back.effects), ['disarmTakeover', 'log', 'tunnelsBack', 'resolveWaiters']);
+});
+
+test('online means bound: a round trip that fails after the SDK dialed (a re-bind refused) leaves the tunnels reconnecting, asks again, takeover still armed', () => {
+  const r = run(lost(), { type: 'heartbeat', connection: 1, at: 1100, latencyMs: 5, needed: true }, { type: 'settled', connection: 1, beatAt: 1100 });
+  const no = step(r.state, { type: 'confirmed', connection: 1, beatAt: 1100, alive: false });
+  assert.equal(no.state.phase, 'lost');
+  assert.notEqual(no.state.lostAt, undefined);
+  assert.deepEqual(no.effects, [{ type: 'armSettle', connection: 1, beatAt: 1100, ms: 150 }], 'no tunnelsBack, no disarmTakeover');
+  // A confirmation that arrives after a newer drop says nothing.
+  const dropped = step(no.state, { type: 'dropped', connection: 1, at: 1300, why: 'reconnect error' });
+  assert.deepEqual(step(dropped.state, { type: 'confirmed', connection: 1, beatAt: 1100, alive: true }).effects, []);
 });
 
 test('a drop after the heartbeat voids the settle', () => {

@@ -27,6 +27,18 @@ test('a reconnect onto a new URL forgets the old protection verdict', () => {
   assert.deepEqual(s, { kind: 'online', run: 1, url: 'u2', since: 5 });
 });
 
+test('a re-bind refused while reconnecting: still reconnecting with the reason (the first one kept), cleared once online', () => {
+  const held = { code: 'NGROK_ENDPOINT_HELD', ngrokCode: 'ERR_NGROK_334', message: 'ngrok still holds d.test for the previous connection; waiting since 10:42' } as const;
+  const lost = run(initialState(0), { type: 'startRequested', at: 1 }, { type: 'opened', run: 1, at: 2, url: 'u' }, { type: 'connectionLost', run: 1, at: 3 });
+  const waiting = next(lost, { type: 'rebindRefused', run: 1, at: 4, error: held });
+  assert.deepEqual(waiting, { kind: 'reconnecting', run: 1, url: 'u', error: held, since: 4 });
+  assert.equal(next(waiting, { type: 'rebindRefused', run: 1, at: 9, error: { ...held, message: 'later' } }), waiting, 'waiting since the first refusal');
+  assert.deepEqual(next(waiting, { type: 'reconnected', run: 1, at: 10, url: 'u' }), { kind: 'online', run: 1, url: 'u', since: 10 });
+  // Only a reconnecting tunnel waits: online, starting or stopped ones ignore it.
+  const online = run(initialState(0), { type: 'startRequested', at: 1 }, { type: 'opened', run: 1, at: 2, url: 'u' });
+  assert.equal(next(online, { type: 'rebindRefused', run: 1, at: 4, error: held }), online);
+});
+
 test('starting a running tunnel is a no-op (same object)', () => {
   const s = run(initialState(0), { type: 'startRequested', at: 1 });
   assert.equal(next(s, { type: 'startRequested', at: 2 }), s);

@@ -56,6 +56,21 @@ test('starting and reconnecting: connecting icon, Stop offered', () => {
   }
 });
 
+test('reconnecting with a reason: the tray says why it is not back yet', () => {
+  const held = { code: 'NGROK_ENDPOINT_HELD' as const, ngrokCode: 'ERR_NGROK_334', message: 'ngrok still holds demo.ngrok.app for the previous connection; waiting since 10:42' };
+  const entry = tunnelEntry(trayMenu([view('web', 'reconnecting', { url: URL_A, error: held })], { startAtLogin: false }), 'web')!;
+  const lines = entry.submenu!.filter((i) => i.enabled === false).map((i) => i.label);
+  assert.ok(lines.includes('ngrok still holds demo.ngrok.app for the previous connection'), lines.join(' | '));
+  assert.ok(lines.includes('waiting since 10:42'), lines.join(' | '));
+  assert.equal(entry.label, 'web — Reconnecting…, FusionAuth sign-in');
+});
+
+test('a pooled tunnel says so, with what it means: other agents serve some visitors, the log here is this machine’s only', () => {
+  const labels = (v: TunnelView) => tunnelEntry(trayMenu([v], { startAtLogin: false }), 'web')!.submenu!.map((i) => i.label);
+  assert.deepEqual(labels(view('web', 'online', { url: URL_A, pooled: true })).filter((l) => /pool|machine/i.test(l ?? '')), ['Pooled: other agents may serve some visitors', 'Visitors and requests here are this machine’s only']);
+  assert.ok(!labels(view('web', 'online', { url: URL_A })).some((l) => /pool/i.test(l ?? '')));
+});
+
 test('online and protected: Copy URL of it on top, every action enabled, online icon, URL in the tooltip', () => {
   const v = view('web', 'online', { url: URL_A, protection: 'protected', protectionReason: 'redirects to FusionAuth' });
   // 'zeta' before 'web': the engine's order differs from the sorted one, so a sort would fail this.

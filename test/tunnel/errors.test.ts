@@ -183,3 +183,26 @@ test('share --authtoken-env with the token itself: the flag and the rule named, 
   }
   await assert.rejects(parseShareArgs(['3000', '--mode', 'public', '--authtoken-env', token], {}), /looks like a secret itself/);
 });
+
+test("ngrok's pooling codes name the domain and the side to change; ERR_NGROK_334 on start offers pooling on both sides or stopping the other", () => {
+  const text = (code: string, ctx: { domain?: string; pooled?: boolean } = {}) => fromNgrokError(sdkError(`failed to start listener: x error_code: ${code}`), ctx);
+  const online = text('ERR_NGROK_334', { domain: 'demo.ngrok.app' });
+  assert.equal(online.code, 'NGROK_ENDPOINT_ONLINE');
+  assert.equal(online.message, 'Another ngrok agent is already serving demo.ngrok.app.');
+  assert.match(online.fix!, /"Share this URL with other agents" \(--pool\) here and on the other agent .*--pooling-enabled.*stop the other agent first/);
+  assert.match(text('ERR_NGROK_334', { domain: 'demo.ngrok.app', pooled: true }).message, /serving demo\.ngrok\.app without pooling/);
+  const mixed = ['ERR_NGROK_6030', 'ERR_NGROK_18016', 'ERR_NGROK_18017'].map((c) => text(c, { domain: 'demo.ngrok.app' }));
+  assert.deepEqual(mixed.map((e) => [e.code, e.ngrokCode]), [['NGROK_POOL_MIXED', 'ERR_NGROK_6030'], ['NGROK_POOL_MIXED', 'ERR_NGROK_18016'], ['NGROK_POOL_MIXED', 'ERR_NGROK_18017']]);
+  assert.equal(new Set(mixed.map((e) => e.fix)).size, 3, 'each says its own way out');
+  for (const e of mixed) assert.match(e.message, /demo\.ngrok\.app/);
+  const plan = text('ERR_NGROK_18019');
+  assert.equal(plan.code, 'NGROK_POOLING_UNAVAILABLE');
+  assert.match(plan.message, /plan does not include endpoint pooling/);
+  for (const e of [online, ...mixed, plan]) assert.ok(!isFatalSessionError(e), `${e.ngrokCode} fails the tunnel, not the session`);
+});
+
+test('the reason of a tunnel waiting for ngrok to let go of its domain, with the local time it began', () => {
+  const at = new Date(2025, 0, 2, 9, 5, 30).getTime();
+  const e = describeCode('NGROK_ENDPOINT_HELD', { domain: 'demo.ngrok.app', since: at });
+  assert.equal(e.message, 'ngrok still holds demo.ngrok.app for the previous connection; waiting since 09:05');
+});

@@ -141,3 +141,17 @@ test('ngrok command for oidc-legacy: the shells pass every flag as written, the 
     }
   }
 });
+
+test('pool: pooling on the listener, --pooling-enabled in the ngrok command; the internal URL and the policy unchanged', () => {
+  const pooled: TunnelSpec = { ...base, mode: 'public', domain: 'demo.ngrok.app', pool: true };
+  assert.equal(forwardConfigFor(pooled).pooling_enabled, true);
+  assert.equal(forwardConfigFor({ ...pooled, pool: undefined }).pooling_enabled, undefined);
+  assert.equal(ngrokCommandFor(pooled), 'ngrok http 3000 --url https://demo.ngrok.app --pooling-enabled');
+  const internal: TunnelSpec = { ...base, mode: 'internal', pool: true };
+  assert.equal(ngrokCommandFor(internal), 'ngrok http 3000 --url https://web.internal --pooling-enabled');
+  const { pooling_enabled: _p, ...rest } = forwardConfigFor(internal);
+  assert.deepEqual(rest, forwardConfigFor({ ...internal, pool: undefined }), 'the same internal endpoint, only pooled');
+  const oidc: TunnelSpec = { ...base, mode: 'oidc', domain: 'demo.ngrok.app', pool: true };
+  assert.equal(forwardConfigFor(oidc).traffic_policy, forwardConfigFor({ ...oidc, pool: undefined }).traffic_policy, 'the policy is the same');
+  assert.match(ngrokCommandFor(oidc), /--url https:\/\/demo\.ngrok\.app --pooling-enabled --traffic-policy-file porthole-web\.policy\.yml$/);
+});

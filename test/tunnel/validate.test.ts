@@ -96,3 +96,21 @@ test('tunnelSpecSchema behaves like parseTunnelSpec inside other zod schemas', (
   assert.deepEqual(bad.error.issues.map((i) => i.path), [['fusionauth', 'allowEmails', 0]]);
   assert.equal(fieldOf(['fusionauth', 'allowEmails', 1]), 'fusionauth.allowEmails[1]');
 });
+
+test('pool needs a URL of its own: a reserved domain or the internal mode', () => {
+  const t = { name: 'web', target: '3000', mode: 'public' };
+  const r = parseTunnelSpec({ ...t, pool: true });
+  assert.equal(r.ok, false);
+  if (!r.ok) {
+    assert.equal(r.errors[0]!.field, 'pool');
+    assert.match(r.errors[0]!.message, /needs a reserved domain/);
+    assert.match(r.errors[0]!.fix!, /reserved domain/);
+  }
+  const d = parseTunnelSpec({ ...t, domain: 'demo.ngrok.app', pool: true });
+  assert.deepEqual(d.ok && d.value, { ...t, domain: 'demo.ngrok.app', pool: true });
+  const i = parseTunnelSpec({ ...t, mode: 'internal', pool: true });
+  assert.equal(i.ok && i.value.pool, true);
+  const off = parseTunnelSpec({ ...t, pool: false });
+  assert.equal(off.ok && 'pool' in off.value, false, 'not pooled: no field');
+  assert.equal(parseTunnelSpec({ ...t, domain: 'demo.ngrok.app', pool: 'yes' }).ok, false);
+});

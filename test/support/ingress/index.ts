@@ -10,6 +10,13 @@
 // Opts.Domain (a "reserved domain"; the newest Bind takes the edge over), gets the same URL.
 // After an Unbind the edge closes its listener: its URL REFUSES CONNECTIONS. While a bound tunnel's
 // agent is disconnected (dropAll, outage) its edge answers 404 with ERR_NGROK_3200, as ngrok does.
+//
+// Reserved domains follow ngrok's rules (docs/ngrok-agent-protocol.md §11): a domain bound on one agent
+// connection is refused to any other Bind (another connection, or another tunnel of the same one) with
+// ERR_NGROK_334 unless every one of those Binds asked for pooling (Extra.PoolingEnabled). A connection
+// that drops keeps its domains for `holdDomainsMs` (0 by default: released at once), as ngrok does until
+// it notices the agent is gone. Pooled Binds share one edge and URL; visitors are spread round-robin over
+// the members whose agent is connected.
 import { randomBytes } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -57,6 +64,8 @@ export interface BindRecord {
   oidc: any | null;
   /** true when the agent re-bound an existing Id after a reconnect. */
   rebind: boolean;
+  /** Extra.PoolingEnabled: the Bind asked to share its URL with other agents' endpoints. */
+  pooled: boolean;
   raw: any;
   /** Set when this Bind was refused (failBind): the ngrok error code sent back. */
   error?: string;
@@ -77,6 +86,12 @@ export interface Ingress {
   unbinds: { at: number; id: string }[];
   /** Answer following Auths with {"Error":"<message>\n\n<code>\n"}; null stops. */
   failAuth(code: string | null, message?: string): void;
+  /** How long a dropped connection keeps its reserved domains (refusing them to others); 0 releases at once. */
+  holdDomains(ms: number): void;
+  /** Reserved domains held now by a dropped connection, with when each is let go (ms since epoch). */
+  heldDomains(): { domain: string; until: number }[];
+  /** Which agent connection answered each proxied visitor of a domain's edge, as AuthRecord.sessionId (pool spreading). */
+  servedBy: { domain: string; sessionId: string }[];
   /** Refuse following Binds for which pred is true (default code ERR_NGROK_324); null stops. */
   failBind(pred: ((b: BindRecord) => boolean) | null, code?: string, message?: string): void;
   /** Destroy every agent TCP connection now (the agent reconnects by itself). */
@@ -137,6 +152,11 @@ interface Tunnel {
   edge: Edge;
   /** The agent connection that bound it last; null while that connection is gone. */
   conn: AgentConn | null;
+  /** Opts.Domain ('' for none). */
+  domain: string;
+  pooled: boolean;
+  /** After its connection dropped: until when it still holds its domain (ms since epoch; 0: not held). */
+  heldUntil: number;
 }
 
 /** The OIDC sign-in gate of the edge (test/support/edge-gate.ts). A missing or broken module is an error, never a skip. */
@@ -144,9 +164,23 @@ export async function loadEdgeGate(): Promise<{ EdgeAuth: new (callbackUrl: stri
   return import('../edge-gate.js');
 }
 
-/** Start an ingress on 127.0.0.1 (random ports). quickAck (default true) defeats the agent's Nagle stalls. */
-export async function startIngress(opts: { quickAck?: boolean } = {}): Promise<Ingress> {
+export interface IngressOptions {
+  /** Default true: defeats the agent's Nagle stalls. */
+  quickAck?: boolean;
+  /** How long a dropped connection keeps its reserved domains (default 0; see holdDomains()). */
+  holdDomainsMs?: number;
+  /** false: the account has no endpoint pooling, a pooled Bind is refused with ERR_NGROK_18019. Default true. */
+  pooling?: boolean;
+}
+
+/** Start an ingress on 127.0.0.1 (random ports). */
+export async function startIngress(opts: IngressOptions = {}): Promise<Ingress> {
   const quickAck = opts.quickAck ?? true;
+  let holdMs = opts.holdDomainsMs ?? 0;
+  const poolingAllowed = opts.pooling ?? true;
+  const servedBy: { domain: string; sessionId: string }[] = [];
+  /** Round-robin position per pooled edge. */
+  const turns = new Map<Edge, number>();
   const certs = await ingressCerts();
 
   const auths: AuthRecord[] = [];
@@ -190,9 +224,14 @@ export async function startIngress(opts: { quickAck?: boolean } = {}): Promise<I
   const hooks: EdgeHooks = {
     edgeAuth,
     openProxy(edge, clientAddr) {
-      const t = tunnels.get(edge.tunnelId);
-      if (!t?.conn || t.conn.mux.closed || t.conn.frozen) return null;
-      return openProxyStream(t.conn.mux, t, clientAddr);
+      // Every tunnel served by this edge whose agent is connected: one, or a pool's members in turn.
+      const live = [...tunnels.values()].filter((t) => t.edge === edge && t.conn && !t.conn.mux.closed && !t.conn.frozen);
+      if (live.length === 0) return null;
+      const turn = turns.get(edge) ?? 0;
+      turns.set(edge, turn + 1);
+      const t = live[turn % live.length]!;
+      if (t.domain) servedBy.push({ domain: t.domain, sessionId: t.conn!.sessionId });
+      return openProxyStream(t.conn!.mux, t, clientAddr);
     },
   };
 
@@ -204,7 +243,11 @@ export async function startIngress(opts: { quickAck?: boolean } = {}): Promise<I
     conn.mux.on('stream', (s: MuxStream) => onAgentStream(conn, s));
     conn.mux.on('close', () => {
       conns.delete(conn);
-      for (const t of tunnels.values()) if (t.conn === conn) t.conn = null;
+      for (const t of tunnels.values()) {
+        if (t.conn !== conn) continue;
+        t.conn = null;
+        if (t.domain && holdMs > 0) t.heldUntil = Date.now() + holdMs;
+      }
     });
   });
   server.on('connection', (raw: Socket) => {
@@ -323,12 +366,24 @@ export async function startIngress(opts: { quickAck?: boolean } = {}): Promise<I
       trafficPolicy: parseTrafficPolicy(opts.TrafficPolicy),
       oidc: opts.OIDC ?? null,
       rebind: sentId !== '' && edgeById.has(sentId),
+      pooled: extra.PoolingEnabled === true,
       raw: req,
     };
     binds.push(rec);
     if (bindFailure?.pred(rec)) {
       rec.error = bindFailure.code;
       return { Error: errorText(bindFailure.message, bindFailure.code) };
+    }
+    if (rec.pooled && !poolingAllowed) {
+      rec.error = 'ERR_NGROK_18019';
+      return { Error: errorText('This account does not have access to Endpoint pooling. Upgrade or switch to a pay-as-you-go plan for access.', 'ERR_NGROK_18019') };
+    }
+    if (domain) {
+      const refused = domainConflict(id, domain, conn, rec.pooled);
+      if (refused) {
+        rec.error = 'ERR_NGROK_334';
+        return { Error: errorText(refused, 'ERR_NGROK_334') };
+      }
     }
     const edge = edgeById.get(id) ?? (domain ? edgeByDomain.get(domain) : undefined) ?? new Edge(id, hooks);
     edge.tunnelId = id;
@@ -348,8 +403,25 @@ export async function startIngress(opts: { quickAck?: boolean } = {}): Promise<I
     if (domain) edgeByDomain.set(domain, edge);
     rec.url = bindings.includes('internal') ? internalUrl(domain || id) : edge.url;
     const token = tunnels.get(id)?.token ?? `tok_${rand()}`;
-    tunnels.set(id, { id, token, record: rec, edge, conn });
+    if (domain) {
+      // Tunnels of a connection long gone no longer hold the domain: they leave its edge.
+      for (const t of [...tunnels.values()]) if (t.domain === domain && t.id !== id && !holds(t)) tunnels.delete(t.id);
+    }
+    tunnels.set(id, { id, token, record: rec, edge, conn, domain, pooled: rec.pooled, heldUntil: 0 });
     return { Id: id, URL: rec.url, Proto: req?.Proto ?? '', Opts: opts, Extra: { Token: token } };
+  }
+
+  /** True while a tunnel still holds its domain: its connection is up, or dropped less than holdMs ago. */
+  function holds(t: Tunnel): boolean {
+    return t.conn ? !t.conn.mux.closed : t.heldUntil > Date.now();
+  }
+
+  /** ngrok's rule for a reserved domain: the refusal text (ERR_NGROK_334), or null when the Bind may have it. */
+  function domainConflict(id: string, domain: string, conn: AgentConn, pooled: boolean): string | null {
+    const holders = [...tunnels.values()].filter((t) => t.domain === domain && !(t.id === id && t.conn === conn) && holds(t));
+    if (holders.length === 0) return null;
+    if (pooled && holders.every((t) => t.pooled)) return null;
+    return `The endpoint 'https://${domain}' is already online. Either\n1. stop your existing endpoint first, or\n2. start both endpoints with \`--pooling-enabled\` to load balance between them.`;
   }
 
   async function onUnbind(req: any): Promise<object> {
@@ -357,8 +429,8 @@ export async function startIngress(opts: { quickAck?: boolean } = {}): Promise<I
     const t = tunnels.get(id);
     if (t) {
       tunnels.delete(id);
-      // Close the edge unless a newer Bind (same reserved domain) has taken it over.
-      if (t.edge.tunnelId === id) await t.edge.close();
+      // Close the edge unless another tunnel serves it (a newer Bind of the same domain, or a pool's other members).
+      if (![...tunnels.values()].some((o) => o.edge === t.edge)) await t.edge.close();
     }
     // Recorded once the edge is gone, so a test that saw the Unbind sees a dead URL too.
     unbinds.push({ at: Date.now(), id });
@@ -416,6 +488,11 @@ export async function startIngress(opts: { quickAck?: boolean } = {}): Promise<I
     failBind(pred, code = 'ERR_NGROK_324', message) {
       bindFailure = pred === null ? null : { pred, code, message: message ?? defaultMessage(code) };
     },
+    holdDomains(ms) {
+      holdMs = ms;
+    },
+    heldDomains: () => [...tunnels.values()].filter((t) => !t.conn && t.heldUntil > Date.now()).map((t) => ({ domain: t.domain, until: t.heldUntil })),
+    servedBy,
     dropAll,
     async outage(ms) {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
