@@ -68,6 +68,12 @@ export const INVOKE = {
   applyFusionAuthSetup: invoke<FusionAuthApplyRequest, FusionAuthOutcome<FusionAuthApplied>>('fusionauth:apply'),
   /** a tunnel's kept requests (the last 1,000, oldest first) and who visited it */
   listVisits: invoke<TunnelRef, VisitsView>('visits:list'),
+  /** A kept request's details (the inspector); `reveal` shows credentials for this one request. */
+  inspectRequest: invoke<{ name: string; id: string; reveal?: boolean }, ExchangeView>('visits:inspect'),
+  /** Sends a kept request again, straight to the local app; the new answer beside the old. */
+  replayRequest: invoke<{ name: string; id: string }, ReplayResult>('visits:replay'),
+  /** Copies a kept request as a curl command (redacted values left out unless `reveal`). */
+  copyRequestAsCurl: invoke<{ name: string; id: string; reveal?: boolean }, null>('visits:copy-curl'),
   /** share for a set time: starts the tunnel if it is stopped, sets (or with `minutes: null` clears) its deadline */
   shareFor: invoke<ShareForRequest, TunnelView>('tunnel:share-for'),
 } as const;
@@ -464,6 +470,48 @@ export interface VisitRecord {
   id?: string;
   /** Sent again by the user's "Replay", straight to the local app. */
   replayed?: true;
+}
+
+/** A body as the inspector shows it. */
+export interface BodyView {
+  /** json, form and text carry `text` (pretty-printed); binary and empty don't; evicted: dropped to stay within 32 MB. */
+  kind: 'json' | 'form' | 'text' | 'binary' | 'empty' | 'evicted';
+  text?: string;
+  /** Bytes that went by (the first 64 KB are kept). */
+  size: number;
+  /** Content-Type as sent. */
+  type: string;
+  /** Longer than what is kept. */
+  truncated: boolean;
+}
+
+/** One side of a kept exchange: its start line, its headers as sent (credentials redacted unless revealed), its body. */
+export interface ExchangeSideView {
+  start: string;
+  headers: [string, string][];
+  body: BodyView;
+}
+
+/** A kept request and its answer, for the request's details in the window. */
+export interface ExchangeView {
+  id: string;
+  tunnel: string;
+  at: string;
+  ms: number;
+  visitor: string | null;
+  replayed: boolean;
+  /** Credentials shown as sent (the user asked, for this request). */
+  revealed: boolean;
+  request: ExchangeSideView | null;
+  response: ExchangeSideView | null;
+  /** The request as a curl command to the local app; redacted values left out unless revealed. */
+  curl: string;
+}
+
+/** A replay's outcome: the request's original exchange and the new one, side by side. */
+export interface ReplayResult {
+  before: ExchangeView;
+  after: ExchangeView;
 }
 
 /** One person who signed in and reached the app. */

@@ -5,7 +5,7 @@ export function parseInspectAddr(addr: string): { host: string; port: number } |
   const m = /^(?:(127\.0\.0\.1|localhost|\[::1\])?:)?(\d{1,5})$/.exec(addr.trim());
   if (!m) return null;
   const port = Number(m[2]);
-  if (port < 1 || port > 65535) return null;
+  if (port > 65535) return null; // 0: any free port
   return { host: m[1] === 'localhost' ? '127.0.0.1' : m[1] === '[::1]' ? '::1' : '127.0.0.1', port };
 }
 
