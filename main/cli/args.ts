@@ -1,79 +1,14 @@
 // shell: argv → a TunnelSpec and a SessionSpec for `porthole share` / `porthole policy`.
 // Secrets come from a file or an environment variable, never from argv. Every refusal names the flag.
 import { open, readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import type { PortholeError, SessionSpec, TunnelSpec } from '../../common/types.js';
 import { parseSessionSpec, parseTunnelSpec } from '../tunnel/validate.js';
 import { parseDuration } from '../visits/share-timer.js';
 import { findAuthtoken } from './authtoken.js';
-import { cliErrorLine, parseErrorMessage } from './words.js';
-
-export interface CliIo {
-  stdout: (s: string) => void;
-  stderr: (s: string) => void;
-  env: NodeJS.ProcessEnv;
-}
-
-/** A bad argument: exit code 2, the message names the flag. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
-
-export const TUNNEL_FLAGS_USAGE = `  <port|host:port>            the local app to share (e.g. 3000 or 127.0.0.1:8080)
-  --name NAME                 tunnel name (default: derived from the target)
-  --mode MODE                 oidc (default) | oidc-legacy | internal | public
-  --domain HOST               a domain reserved in the ngrok dashboard (default: one ngrok assigns)
-  --issuer URL                FusionAuth tenant issuer, e.g. https://auth.example.com
-  --client-id ID              FusionAuth application's Client Id
-  --client-secret-file PATH   file holding the Client secret
-  --client-secret-env NAME    environment variable holding the Client secret
-  --allow-email EMAIL         let this user in (repeatable)
-  --allow-domain DOMAIN       let users of this email domain in (repeatable)
-  --scope SCOPE               extra scope to request (repeatable)`;
-
-export const SESSION_FLAGS_USAGE = `  --authtoken-env NAME        environment variable holding the ngrok authtoken (default NGROK_AUTHTOKEN)
-  --server-addr HOST:PORT     custom ngrok agent ingress
-  --ca-file PATH              CA certificate (PEM) of that ingress
-  --json                      one JSON object per line for every state change`;
-
-export const SHARE_FLAGS_USAGE = `  --requests                  one line per completed request (with --json: {"tunnel","event":"request",…})
-  --for DURATION              stop sharing by itself after this long: 90s, 15m, 1h, 1h30m (at most 168h)
-  --no-record                 no recording proxy: only the ngrok SDK between visitors and the app
-                              (no --requests lines then)`;
+import { parseCommand, UsageError, type Parsed } from './parse.js';
+import { cliErrorLine } from './words.js';
 
 const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-/** The FusionAuth flags, shared by share, policy and check. */
-export const FUSIONAUTH_OPTIONS = {
-  issuer: { type: 'string' },
-  'client-id': { type: 'string' },
-  'client-secret-file': { type: 'string' },
-  'client-secret-env': { type: 'string' },
-  'allow-email': { type: 'string', multiple: true },
-  'allow-domain': { type: 'string', multiple: true },
-  scope: { type: 'string', multiple: true },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
-const TUNNEL_OPTIONS = {
-  name: { type: 'string' },
-  mode: { type: 'string' },
-  domain: { type: 'string' },
-  ...FUSIONAUTH_OPTIONS,
-} as const;
-
-const SESSION_OPTIONS = {
-  'authtoken-env': { type: 'string' },
-  'server-addr': { type: 'string' },
-  'ca-file': { type: 'string' },
-  json: { type: 'boolean' },
-} as const;
-
-const SHARE_ONLY_OPTIONS = {
-  requests: { type: 'boolean' },
-  for: { type: 'string' },
-  'no-record': { type: 'boolean' },
-} as const;
 
 /** `--allow-email "x": not an email address (…)` lines, one per error, for the validated `input`. */
 export function usageLines(errors: PortholeError[], input: unknown): string {
@@ -96,15 +31,6 @@ export function defaultName(target: string): string {
   if (/^\d+$/.test(target)) return `port-${target}`;
   const n = target.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63);
   return n || 'tunnel';
-}
-
-/** Refuses a secret given in argv (shell history, `ps`) before anything else is read. */
-export function refuseSecretInArgv(argv: string[]) {
-  // A secret must never sit in argv (shell history, `ps`): refuse it before anything else.
-  for (const a of argv) {
-    if (a === '--client-secret' || a.startsWith('--client-secret=')) throw new UsageError('--client-secret is not accepted (a secret in argv leaks into shell history and ps); use --client-secret-file PATH or --client-secret-env NAME');
-    if (a === '--authtoken' || a.startsWith('--authtoken=')) throw new UsageError('--authtoken is not accepted (a secret in argv leaks into shell history and ps); use --authtoken-env NAME');
-  }
 }
 
 /**
@@ -207,8 +133,12 @@ function forMsFrom(text: string | undefined): number | undefined {
 
 type Values = Record<string, unknown>;
 
-/** `secretFallback`: what stands for a secret not given (`porthole policy`'s vault reference). */
-async function tunnelFrom(values: Values, positionals: string[], env: NodeJS.ProcessEnv, secretFallback?: string): Promise<TunnelSpec> {
+/**
+ * The tunnel from the parsed flags. Validation problems come back as lines (`problems`), not thrown,
+ * so `share` can list them together with a missing authtoken; anything else is thrown at once.
+ * `secretFallback`: what stands for a secret not given (`porthole policy`'s vault reference).
+ */
+async function tunnelFrom(values: Values, positionals: string[], env: NodeJS.ProcessEnv, secretFallback?: string): Promise<{ spec: TunnelSpec } | { problems: string }> {
   if (positionals.length === 0) throw new UsageError('<port|host:port> is required (the local app to share, e.g. 3000)');
   if (positionals.length > 1) throw new UsageError(`<port|host:port>: give one target, got ${positionals.length} (${positionals.join(' ')})`);
   const target = targetOf(positionals[0]!);
@@ -233,50 +163,47 @@ async function tunnelFrom(values: Values, positionals: string[], env: NodeJS.Pro
   if (values.domain !== undefined) input.domain = values.domain;
   if (needsFa || anyFa) input.fusionauth = { issuer: issuer ?? '', clientId: clientId ?? '', clientSecret: secret ?? '', ...lists };
   const r = parseTunnelSpec(input);
-  if (!r.ok) throw new UsageError(usageLines(r.errors, input));
-  return r.value;
-}
-
-function parse(argv: string[], options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }>, command: string) {
-  try {
-    return parseArgs({ args: argv, strict: true, allowPositionals: true, options });
-  } catch (err) {
-    throw new UsageError(parseErrorMessage(err, argv, options, command));
-  }
+  return r.ok ? { spec: r.value } : { problems: usageLines(r.errors, input) };
 }
 
 /**
- * `porthole policy` arguments: the tunnel flags and --inline-secret. Returns null for --help.
- * Without --inline-secret a missing client secret stands as `vaultRef` (the policy reads it from ngrok's vault).
+ * `porthole policy` arguments from the parsed flags. Without --inline-secret a missing client
+ * secret stands as `vaultRef` (the policy reads it from ngrok's vault).
  */
-export async function parsePolicyArgs(argv: string[], env: NodeJS.ProcessEnv, vaultRef: string): Promise<ParsedPolicyArgs | null> {
-  refuseSecretInArgv(argv);
-  const { values, positionals } = parse(argv, { ...TUNNEL_OPTIONS, 'inline-secret': { type: 'boolean' } }, 'policy');
-  if (values.help) return null;
-  const inlineSecret = (values['inline-secret'] as boolean | undefined) ?? false;
+export async function policyArgsFrom({ values, positionals }: Parsed<'policy'>, env: NodeJS.ProcessEnv, vaultRef: string): Promise<ParsedPolicyArgs> {
+  const inlineSecret = values['inline-secret'] ?? false;
   // The vault form needs no secret; the inline form needs the real one.
-  return { spec: await tunnelFrom(values, positionals, env, inlineSecret ? undefined : vaultRef), help: false, inlineSecret };
+  const t = await tunnelFrom(values, positionals, env, inlineSecret ? undefined : vaultRef);
+  if ('problems' in t) throw new UsageError(t.problems);
+  return { spec: t.spec, help: false, inlineSecret };
 }
 
-/** `porthole share` arguments: tunnel flags plus session flags. Returns null for --help. */
-export async function parseShareArgs(argv: string[], env: NodeJS.ProcessEnv): Promise<ParsedShareArgs | null> {
-  refuseSecretInArgv(argv);
-  const { values, positionals } = parse(argv, { ...TUNNEL_OPTIONS, ...SESSION_OPTIONS, ...SHARE_ONLY_OPTIONS }, 'share');
-  if (values.help) return null;
+/** `porthole share` arguments from argv (the one parser, then the checks below). */
+export async function parseShareArgs(argv: string[], env: NodeJS.ProcessEnv): Promise<ParsedShareArgs> {
+  return shareArgsFrom(parseCommand('share', argv), env);
+}
+
+/**
+ * `porthole share` arguments from the parsed flags: the tunnel, then the session. Every missing or
+ * invalid input of the tunnel and the missing authtoken are refused together, so a first run with
+ * nothing configured learns everything it needs at once.
+ */
+export async function shareArgsFrom({ values, positionals }: Parsed<'share'>, env: NodeJS.ProcessEnv): Promise<ParsedShareArgs> {
   // Checked before the tunnel flags: a typo in --for must not wait behind an authtoken lookup.
-  const forMs = forMsFrom(values.for as string | undefined);
-  const spec = await tunnelFrom(values, positionals, env);
-  if (values['no-record']) spec.record = false;
+  const forMs = forMsFrom(values.for);
   if (values.requests && values['no-record']) throw new UsageError('--requests and --no-record conflict: without the recording proxy no request is seen\n  fix: drop one of them');
-  const tokenEnv = (values['authtoken-env'] as string | undefined) ?? 'NGROK_AUTHTOKEN';
+  const tunnel = await tunnelFrom(values, positionals, env);
+  const tokenEnv = values['authtoken-env'] ?? 'NGROK_AUTHTOKEN';
   envNameFrom('--authtoken-env', tokenEnv, env, 'NGROK_AUTHTOKEN');
   // Without --authtoken-env, the ngrok agent's own places too (its config file), like the window's import.
   const token = await findAuthtoken(values['authtoken-env'] === undefined ? undefined : tokenEnv, env);
-  if (!token.ok) throw new UsageError(token.message);
-  const authtoken = token.authtoken;
-  const session: Record<string, unknown> = { authtoken };
+  const problems = [...('problems' in tunnel ? [tunnel.problems] : []), ...(token.ok ? [] : [token.message])];
+  if (problems.length || !token.ok || 'problems' in tunnel) throw new UsageError(problems.join('\n'));
+  const spec = tunnel.spec;
+  if (values['no-record']) spec.record = false;
+  const session: Record<string, unknown> = { authtoken: token.authtoken };
   if (values['server-addr'] !== undefined) session.serverAddr = values['server-addr'];
-  const caFile = values['ca-file'] as string | undefined;
+  const caFile = values['ca-file'];
   if (caFile !== undefined) {
     try {
       session.caPem = await readFile(caFile, 'utf8');
@@ -287,5 +214,5 @@ export async function parseShareArgs(argv: string[], env: NodeJS.ProcessEnv): Pr
   }
   const r = parseSessionSpec(session);
   if (!r.ok) throw new UsageError(usageLines(r.errors, session));
-  return { spec, session: r.value, json: (values.json as boolean | undefined) ?? false, requests: (values.requests as boolean | undefined) ?? false, ...(forMs === undefined ? {} : { forMs }), help: false };
+  return { spec, session: r.value, json: values.json ?? false, requests: values.requests ?? false, ...(forMs === undefined ? {} : { forMs }), help: false };
 }
