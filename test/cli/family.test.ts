@@ -22,10 +22,11 @@ function porthole(args: string[], env: Record<string, string> = {}): Promise<{ c
 }
 
 /** How a user asks for each command's help, three ways. */
-const HELP_ASKS: Partial<Record<CommandName, string[][]>> = {
+const HELP_ASKS: Record<CommandName, string[][]> = {
   share: [['share', '--help'], ['help', 'share'], ['share', '-h']],
   policy: [['policy', '--help'], ['help', 'policy'], ['policy', '-h']],
   check: [['check', '--help'], ['help', 'check'], ['check', '-h']],
+  'fusionauth setup': [['fusionauth', 'setup', '--help'], ['help', 'fusionauth'], ['fusionauth', '--help']],
 };
 
 test('every command answers --help, -h and "help <command>" with the same screen: usage, then a line explaining each flag', async () => {
@@ -50,6 +51,8 @@ test('a mistyped flag gets "did you mean" in every command, and a mistyped comma
     [['share', '3000', '--isuer', 'https://a.test'], /^porthole share: --isuer: no such flag; did you mean --issuer\?\n/],
     [['policy', '3000', '--inline-secrt'], /^porthole policy: --inline-secrt: no such flag; did you mean --inline-secret\?\n/],
     [['check', '--isuer', 'https://a.test'], /^porthole check: --isuer: no such flag; did you mean --issuer\?\n/],
+    [['fusionauth', 'setup', '--urll', 'https://a.test'], /^porthole fusionauth setup: --urll: no such flag; did you mean --url\?\n/],
+    [['fusionauth', 'stup'], /unknown subcommand "stup"; did you mean "setup"\?/],
     [['shar', '3000'], /^porthole: unknown command "shar"; did you mean "share"\?/],
     [['help', 'chek'], /^porthole: no command "chek"; did you mean "check"\?/],
     [['check', '--timeout'], /^porthole check: --timeout needs a value \(e\.g\. --timeout 10\)/],
@@ -67,7 +70,7 @@ test('a mistyped flag gets "did you mean" in every command, and a mistyped comma
 });
 
 test('a secret given on the command line is refused by every command, the value never repeated', async () => {
-  const cases = [['share', '3000', '--authtoken=tok-1234567890abcdef'], ['check', '--client-secret', 'tok-1234567890abcdef']];
+  const cases = [['share', '3000', '--authtoken=tok-1234567890abcdef'], ['check', '--client-secret', 'tok-1234567890abcdef'], ['fusionauth', 'setup', '--api-key', 'tok-1234567890abcdef']];
   for (const r of await Promise.all(cases.map((a) => porthole(a)))) {
     assert.equal(r.code, 2);
     assert.match(r.err, /is not accepted \(a secret in argv leaks into shell history and ps\); use --[a-z-]+-(env|file)/);
@@ -76,15 +79,21 @@ test('a secret given on the command line is refused by every command, the value 
 });
 
 test('with --json a refused argument is also one JSON object on stdout, in the command\'s own shape', async () => {
-  const [check, share] = await Promise.all([
+  const [check, setup, share] = await Promise.all([
     porthole(['check', '--isuer', 'https://a.test', '--json']),
+    porthole(['fusionauth', 'setup', '--url', 'https://a.test', '--json']),
     porthole(['share', '3000', '--mode', 'sideways', '--json'], { NGROK_AUTHTOKEN: 'x' }),
   ]);
-  for (const r of [check, share]) {
+  for (const r of [check, setup, share]) {
     assert.equal(r.code, 2);
     assert.equal(r.out.trim().split('\n').length, 1, r.out);
   }
   assert.deepEqual(JSON.parse(check.out), { ok: false, code: 'INVALID_INPUT', message: '--isuer: no such flag; did you mean --issuer?' });
+  const s = JSON.parse(setup.out);
+  assert.equal(s.ok, false);
+  assert.equal(s.code, 'INVALID_INPUT');
+  assert.match(s.message, /--api-key-env NAME is required/);
+  for (const k of ['dryRun', 'issuer', 'clientId', 'applicationId', 'created', 'changes', 'checks']) assert.ok(k in s, k);
   const line = JSON.parse(share.out);
   assert.equal(line.state, 'error');
   assert.equal(line.code, 'INVALID_INPUT');
@@ -94,5 +103,5 @@ test('with --json a refused argument is also one JSON object on stdout, in the c
 test('"porthole --help" lists every command with its summary', async () => {
   const r = await porthole(['--help']);
   assert.equal(r.code, 0);
-  for (const c of Object.values(COMMANDS).filter((x) => x.name !== 'fusionauth setup')) assert.ok(r.out.includes(`  ${c.name}`) && r.out.includes(c.summary), c.name);
+  for (const c of Object.values(COMMANDS)) assert.ok(r.out.includes(`  ${c.name}`) && r.out.includes(c.summary), c.name);
 });
