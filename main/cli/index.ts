@@ -3,14 +3,13 @@
 // when chosen: `share`'s first process must stay one bare Node (see launch.ts).
 import module from 'node:module';
 import { readFileSync } from 'node:fs';
-import { runCommand, type CliIo } from './command.js';
-import { FIRST_WORDS } from './commands.js';
+import type { CliIo } from './command.js';
 import { launchShare, WORKER_COMMAND } from './launch.js';
-import { closest, helpText, overviewText } from './parse.js';
 import { signalPromise } from './signals.js';
 
 // A command starts cold every time: Node's on-disk code cache (22.1+) spares recompiling the same
-// modules (zod, the SDK's loader, …) on each start. Static imports above are only the thin ones.
+// modules (zod, the SDK's loader, …) on each start. Static imports above are only the thin ones; the
+// parser and help screens (parse.ts) load when a command needs them, so \`share\` starts its worker at once.
 (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
 /** How to start this very command again (for `share`'s worker); absent when embedded. */
@@ -30,18 +29,25 @@ function version(): string {
 }
 
 /** `porthole frobnicate`: the error, with the closest command when it looks like a typo. */
-function unknown(what: string, word: string, words: string[]): string {
-  const near = closest(word, words);
-  return `porthole: ${what} "${word}"${near ? `; did you mean "${near}"?` : ''} (commands: ${words.join(', ')})`;
+async function unknown(what: string, word: string): Promise<string> {
+  const [{ closest }, { FIRST_WORDS }] = await Promise.all([import('./parse.js'), import('./commands.js')]);
+  const near = closest(word, FIRST_WORDS);
+  return `porthole: ${what} "${word}"${near ? `; did you mean "${near}"?` : ''} (commands: ${FIRST_WORDS.join(', ')})`;
 }
+
+const helpText = async (name: 'share' | 'policy' | 'check' | 'fusionauth setup') => (await import('./parse.js')).helpText(name);
+const overviewText = async () => (await import('./parse.js')).overviewText();
 
 /** Runs one command; resolves with the exit code. */
 export async function main(argv: string[], io: CliIo & Self): Promise<number> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
     case 'share':
-      // Help and refused flags are answered here, before a worker is started (see launch.ts).
-      if (io.worker) return runCommand({ name: 'share', run: () => launchShare(rest, io, io.worker!), failureJson: (f) => ({ state: 'error', code: f.code, message: f.message }) }, rest, io);
+      if (io.worker) {
+        // Help is answered here; everything else (refused flags too) by the worker, started at once.
+        if ((rest.includes('--help') || rest.includes('-h')) && (await import('./parse.js')).wantsHelp(rest)) return void io.stdout(await helpText('share')), 0;
+        return launchShare(rest, io, io.worker);
+      }
       return (await import('./share.js')).shareCommand(rest, io);
     case WORKER_COMMAND:
       return (await import('./worker.js')).shareWorker();
@@ -53,7 +59,7 @@ export async function main(argv: string[], io: CliIo & Self): Promise<number> {
       const sub = rest[0];
       // `porthole fusionauth`, `porthole fusionauth --help`: its one subcommand's help.
       if (sub === undefined || sub === '--help' || sub === '-h') {
-        (sub ? io.stdout : io.stderr)(helpText('fusionauth setup'));
+        (sub ? io.stdout : io.stderr)(await helpText('fusionauth setup'));
         return sub ? 0 : 2;
       }
       return (await import('./fusionauth-setup.js')).runFusionauthSetup(rest, io);
@@ -67,21 +73,21 @@ export async function main(argv: string[], io: CliIo & Self): Promise<number> {
       // `porthole help share` is `porthole share --help`; `help fusionauth` shows its subcommand's.
       const topic = rest[0];
       if (topic === undefined) {
-        io.stdout(overviewText());
+        io.stdout(await overviewText());
         return 0;
       }
-      if (topic === 'share' || topic === 'policy' || topic === 'check') return void io.stdout(helpText(topic)), 0;
-      if (topic === 'fusionauth') return void io.stdout(helpText('fusionauth setup')), 0;
-      io.stderr(`${unknown('no command', topic, FIRST_WORDS)}\n`);
+      if (topic === 'share' || topic === 'policy' || topic === 'check') return void io.stdout(await helpText(topic)), 0;
+      if (topic === 'fusionauth') return void io.stdout(await helpText('fusionauth setup')), 0;
+      io.stderr(`${await unknown('no command', topic)}\n`);
       return 2;
     }
     case undefined:
     case '--help':
     case '-h':
-      io.stdout(overviewText());
+      io.stdout(await overviewText());
       return cmd === undefined ? 2 : 0;
     default:
-      io.stderr(`${unknown('unknown command', cmd, FIRST_WORDS)}\n\n${overviewText()}`);
+      io.stderr(`${await unknown('unknown command', cmd)}\n\n${await overviewText()}`);
       return 2;
   }
 }
