@@ -50,6 +50,10 @@ export type PortholeCode =
   | 'NOT_FOUND'
   /** The tunnel has no public URL (it is not online). */
   | 'NOT_ONLINE'
+  /** The inspector keeps nothing of this request (inspection is off, or it was dropped). */
+  | 'NOT_KEPT'
+  /** A kept request could not be sent again to the local app. */
+  | 'REPLAY_FAILED'
   /** A `public` tunnel was saved without the explicit confirmation. */
   | 'CONFIRM_PUBLIC'
   /** The OS offers no way to encrypt secrets. */
@@ -162,6 +166,8 @@ const TEXT: Record<PortholeCode, ErrorText | ((d: Detail) => ErrorText)> = {
   CANCELLED: { message: 'Stopped before the session was ready.' },
   NOT_FOUND: { message: 'There is no tunnel with that name.', fix: 'Pick a tunnel from the list.' },
   NOT_ONLINE: { message: 'The tunnel is not online.', fix: 'Start the tunnel first.' },
+  NOT_KEPT: { message: 'Porthole keeps no details of that request.', fix: 'Turn on "Inspect requests" in Settings; requests are kept from then on, in memory only (the oldest go first).' },
+  REPLAY_FAILED: { message: 'The request could not be sent again.', fix: 'Start the tunnel and the app, then replay again.' },
   CONFIRM_PUBLIC: { message: 'A public tunnel has no sign-in: anyone with the URL reaches your app.', fix: 'Confirm that this tunnel should be public, or choose a FusionAuth mode.' },
   SECRET_STORAGE_UNAVAILABLE: { message: 'This system offers no way to encrypt secrets, so Porthole will not store them.', fix: 'Unlock or install a keyring (GNOME Keyring or KWallet), then try again.' },
   SECRET_STORAGE_WEAK: { message: 'No OS keychain is available: secrets would be encrypted with a key stored on this computer.', fix: 'Confirm to store them anyway, or set up GNOME Keyring or KWallet and restart Porthole.' },
@@ -205,3 +211,163 @@ export function formatError(e: PortholeError): string {
 
 // The one scrubber lives in its own module (it knows every encoding a secret can come back in).
 export { asData, scrub } from './scrub.js';
+
+// ---------------------------------------------------------------------------------------------
+// FusionAuth's API: the codes and words of `porthole fusionauth setup` and the window's "Set up
+// FusionAuth for me". main/fusionauth/errors.ts decides which applies; the text lives here.
+// ---------------------------------------------------------------------------------------------
+
+/** What went wrong talking to FusionAuth's API, or with what the set-up had to do around it. */
+export type FusionAuthCode =
+  /** 401 on the first call: the key is wrong (or may not even list tenants). */
+  | 'FUSIONAUTH_API_KEY'
+  /** 401 after an accepted call: the key lacks one endpoint. */
+  | 'FUSIONAUTH_API_PERMISSION'
+  /** Several tenants and none chosen. */
+  | 'FUSIONAUTH_TENANT_REQUIRED'
+  /** The chosen tenant is not listed, or none is. */
+  | 'FUSIONAUTH_TENANT_NOT_FOUND'
+  /** The tenant's issuer is not the FusionAuth URL, and changing it was not allowed. */
+  | 'FUSIONAUTH_ISSUER'
+  /** A user to register does not exist. */
+  | 'FUSIONAUTH_USER_NOT_FOUND'
+  /** 400 with FusionAuth's fieldErrors / generalErrors. */
+  | 'FUSIONAUTH_REFUSED'
+  | 'FUSIONAUTH_UNREACHABLE'
+  | 'FUSIONAUTH_TIMEOUT'
+  | 'FUSIONAUTH_RESPONSE_TOO_LARGE'
+  /** Not JSON, or JSON of another shape than FusionAuth's API document says. */
+  | 'FUSIONAUTH_BAD_RESPONSE'
+  /** A 3xx answer: never followed, so the API key is sent to one place only. */
+  | 'FUSIONAUTH_REDIRECT'
+  | 'FUSIONAUTH_FAILED'
+  /** FusionAuth changed between the plan shown and Apply: nothing written. */
+  | 'FUSIONAUTH_PLAN_CHANGED'
+  /** The client secret's file can't be written: refused before FusionAuth is changed. */
+  | 'FUSIONAUTH_SECRET_FILE'
+  /** FusionAuth was changed but the client secret could not be written afterwards. */
+  | 'FUSIONAUTH_SECRET_NOT_WRITTEN';
+
+/** One of FusionAuth's own `fieldErrors` (field '' for its `generalErrors`). */
+export interface FusionAuthFieldError {
+  field: string;
+  code: string;
+  message: string;
+}
+
+/** An error of the FusionAuth set-up as data, in FusionAuth's words (which screen, which endpoint, which field). */
+export interface FusionAuthError {
+  code: FusionAuthCode;
+  message: string;
+  fix: string;
+  /** FusionAuth's own errors, one per field, when it refused a request (400). */
+  fieldErrors?: FusionAuthFieldError[];
+  /** The request at fault, e.g. `PUT /api/application`. */
+  endpoint?: string;
+}
+
+/** What a FusionAuth text may name; each code reads the parts it needs. */
+export interface FusionAuthDetail {
+  /** `GET /api/tenant` */
+  endpoint?: string;
+  method?: string;
+  /** The endpoint's path as FusionAuth's API key screen lists it. */
+  path?: string;
+  host?: string;
+  status?: number;
+  seconds?: number;
+  kib?: number;
+  /** Free words: why it can't be reached, FusionAuth's field errors, the field that did not match. */
+  what?: string;
+  location?: string;
+  tenantId?: string;
+  /** `Default (uuid), Other (uuid)` */
+  tenants?: string;
+  tenantCount?: number;
+  tenantName?: string;
+  from?: string;
+  to?: string;
+  change?: string;
+  email?: string;
+  applicationId?: string;
+  /** The client secret's file. */
+  file?: string;
+  /** What was changed in FusionAuth already. */
+  done?: string;
+}
+
+const APP_OAUTH_SCREEN = 'Applications > your application > OAuth';
+
+const FUSIONAUTH_TEXT: Record<FusionAuthCode, (d: FusionAuthDetail) => { message: string; fix: string }> = {
+  FUSIONAUTH_API_KEY: (d) => ({
+    message: `FusionAuth refused the API key (401 on ${d.endpoint}).`,
+    fix: `Check the key under Settings > API Keys in FusionAuth (copy it again; it may have been deleted). If the key is restricted, allow ${d.method} on ${d.path}.`,
+  }),
+  FUSIONAUTH_API_PERMISSION: (d) => ({
+    message: `The API key is not allowed to call ${d.endpoint} (401).`,
+    fix: `In FusionAuth, Settings > API Keys > edit this key: allow ${d.method} on the endpoint ${d.path} (or remove the key's endpoint restrictions).`,
+  }),
+  FUSIONAUTH_TENANT_REQUIRED: (d) => ({
+    message: `FusionAuth has ${d.tenantCount} tenants; choose the one your users sign in to: ${d.tenants}.`,
+    fix: 'Give the tenant id (--tenant-id ID, or pick it in the window).',
+  }),
+  FUSIONAUTH_TENANT_NOT_FOUND: (d) => (d.tenantId
+    ? { message: `FusionAuth has no tenant with id ${d.tenantId} (or the API key can't see it). Tenants: ${d.tenants || 'none'}.`, fix: "Pick one of the listed tenant ids (Tenants in FusionAuth's admin console)." }
+    : { message: 'FusionAuth listed no tenants for this API key.', fix: 'Use an API key that is not locked to a missing tenant (Settings > API Keys).' }),
+  FUSIONAUTH_ISSUER: (d) => ({
+    message: `Tenant *${d.tenantName}*'s issuer is \`${d.from || '(empty)'}\`, not your FusionAuth URL \`${d.to}\`: OpenID Connect clients such as ngrok refuse its tokens. Porthole would ${d.change}.`,
+    fix: `Allow Porthole to change it (--fix-issuer, or tick the box in the window), or set it yourself under Tenants > ${d.tenantName} > General > Issuer.`,
+  }),
+  FUSIONAUTH_USER_NOT_FOUND: (d) => ({
+    message: `FusionAuth has no user with the email ${d.email} in this tenant.`,
+    fix: `Create the user first (Users > Add in FusionAuth), or leave ${d.email} out.`,
+  }),
+  FUSIONAUTH_REFUSED: (d) => ({
+    message: `FusionAuth refused ${d.endpoint}: ${d.what}`,
+    fix: "Correct the field FusionAuth names (in Porthole's input, or in FusionAuth's admin console) and run the set-up again.",
+  }),
+  FUSIONAUTH_UNREACHABLE: (d) => ({
+    message: `FusionAuth at ${d.host} can't be reached: ${d.what}.`,
+    fix: `Check the FusionAuth URL (the address of your FusionAuth instance, e.g. https://acme.fusionauth.io) and that it is running${d.what?.includes('resolve') ? ', and that this machine is online (offline, no host name resolves)' : ''}.`,
+  }),
+  FUSIONAUTH_TIMEOUT: (d) => ({
+    message: `FusionAuth at ${d.host} did not answer ${d.endpoint} within ${d.seconds} s.`,
+    fix: 'Check that FusionAuth is running and reachable from this machine, then try again (or wait longer with --timeout SECONDS).',
+  }),
+  FUSIONAUTH_RESPONSE_TOO_LARGE: (d) => ({
+    message: `FusionAuth's answer to ${d.endpoint} is larger than ${d.kib} KiB; Porthole stopped reading it.`,
+    fix: 'Check that the URL points at FusionAuth itself (not a proxy or another site).',
+  }),
+  FUSIONAUTH_BAD_RESPONSE: (d) => (d.what
+    ? { message: `FusionAuth's answer to ${d.endpoint} does not have the shape of FusionAuth's API: ${d.what}.`, fix: 'Check that the URL points at FusionAuth itself (not a proxy or another site), and that it is FusionAuth 1.69 or later.' }
+    : { message: `The answer to ${d.endpoint} is not JSON (HTTP ${d.status}): this does not look like FusionAuth's API.`, fix: 'Give the base URL of your FusionAuth instance, e.g. https://acme.fusionauth.io (no path).' }),
+  FUSIONAUTH_REDIRECT: (d) => ({
+    message: `FusionAuth answered ${d.endpoint} with a redirect (HTTP ${d.status}${d.location ? ` to ${d.location}` : ''}); Porthole never follows a redirect with the API key.`,
+    fix: "Give FusionAuth's final address as the URL (e.g. https:// rather than http://, or without a path).",
+  }),
+  FUSIONAUTH_FAILED: (d) => (d.applicationId
+    ? { message: `FusionAuth returned no client secret for application ${d.applicationId}.`, fix: `Check ${APP_OAUTH_SCREEN} > Client Authentication is "Required", then run the set-up again.` }
+    : d.status
+      ? { message: `FusionAuth answered ${d.endpoint} with HTTP ${d.status}.`, fix: d.status >= 500 ? 'FusionAuth had an internal error: check its logs (System > Logs), then try again.' : 'Check the FusionAuth URL and your FusionAuth version (1.69 or later), then try again.' }
+      : { message: 'The FusionAuth client failed unexpectedly.', fix: 'Try again; if it persists, report it.' }),
+  FUSIONAUTH_PLAN_CHANGED: () => ({
+    message: 'FusionAuth changed since the plan was shown, so the plan is different now; nothing was written.',
+    fix: 'Review the new plan and apply it if it is what you want.',
+  }),
+  FUSIONAUTH_SECRET_FILE: (d) => ({
+    message: `--client-secret-out: ${d.file} can't receive the client secret (${d.what}); nothing was changed in FusionAuth.`,
+    fix: 'Give a path in a folder you can write to (a missing folder is made), one that is not a folder or a link, e.g. --client-secret-out ~/.config/porthole/fa-client-secret.',
+  }),
+  FUSIONAUTH_SECRET_NOT_WRITTEN: (d) => ({
+    message: `FusionAuth was set up (${d.done || 'nothing had to change'}), but the client secret could not be written to ${d.file} (${d.what}).`,
+    fix: `Run the same command again with a --client-secret-out PATH you can write to: it finds application ${d.applicationId} and changes nothing more. Or copy the Client secret from ${APP_OAUTH_SCREEN} into a file only you can read (mode 0600).`,
+  }),
+};
+
+/** A FusionAuthError with the standard words of its code, filled in from `detail`. */
+export function fusionAuthError(code: FusionAuthCode, detail: FusionAuthDetail = {}, extra: Pick<FusionAuthError, 'fieldErrors'> = {}): FusionAuthError {
+  return { code, ...FUSIONAUTH_TEXT[code](detail), ...(detail.endpoint ? { endpoint: detail.endpoint } : {}), ...extra };
+}
+
+/** The one Result of an operation that fails as data: the value, or the error (a PortholeError unless said). */
+export type Result<T, E = PortholeError> = { ok: true; value: T } | { ok: false; error: E };

@@ -82,6 +82,18 @@ export function isInternalUrl(url: string | undefined): url is string {
 export const INTERNAL_URL_PURPOSE = 'Not reachable from a browser: a Cloud Endpoint’s forward-internal action sends its traffic here.';
 
 /**
+ * The header of an internal tunnel's Cloud Endpoint policy that holds no sign-in step (no issuer and
+ * client id given): said plainly, since pasted as it is, it leaves the app open to anyone. The CLI's
+ * `porthole policy` and the window's policy box print the same words (both from policyYaml).
+ */
+export const INTERNAL_POLICY_NO_SIGN_IN = [
+  'WARNING: this policy has NO sign-in step: no FusionAuth issuer and client id are set.',
+  'Pasted as it is, the Cloud Endpoint is PUBLIC: anyone with its URL reaches the app,',
+  'unless something else in front of it protects it. To sign users in, set the FusionAuth',
+  'issuer, client id and client secret, and use the policy shown then.',
+];
+
+/**
  * The Traffic Policy rule a Cloud Endpoint needs to reach an internal tunnel: the last rule of its policy,
  * after the sign-in rules that live in the ngrok dashboard. Holds no secret.
  */

@@ -1,10 +1,8 @@
 // pure: translates what the ngrok SDK throws into Porthole's errors. The codes and their text live in
-// common/errors.ts (re-exported here for main's modules). SDK text is scrubbed before it is passed through.
+// common/errors.ts, imported from there by every module. SDK text is scrubbed before it is passed through.
 import { describe, isNgrokCode, scrub } from '../common/errors.js';
 import type { PortholeCode, PortholeError } from '../common/errors.js';
 
-export { describe, formatError, invalidInput, isNgrokCode, portholeError, scrub } from '../common/errors.js';
-export type { ErrorCode, ErrorText, NgrokErrorCode, PortholeCode } from '../common/errors.js';
 
 /** ngrok codes we explain, with Porthole's code for each. */
 const NGROK_CODES: Record<string, PortholeCode> = {

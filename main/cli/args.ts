@@ -1,93 +1,16 @@
 // shell: argv → a TunnelSpec and a SessionSpec for `porthole share` / `porthole policy`.
 // Secrets come from a file or an environment variable, never from argv. Every refusal names the flag.
 import { open, readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import type { PortholeError, SessionSpec, TunnelSpec } from '../../common/types.js';
 import { parseSessionSpec, parseTunnelSpec } from '../tunnel/validate.js';
 import { parseDuration } from '../visits/share-timer.js';
 import { findAuthtoken } from './authtoken.js';
-import { cliErrorLine, parseErrorMessage } from './words.js';
+import { parseCommand, UsageError, type Parsed } from './parse.js';
+import { cliErrorLine } from './words.js';
 import { asData } from '../../common/scrub.js';
 import { parseInspectAddr } from '../visits/inspect-addr.js';
 
-export interface CliIo {
-  stdout: (s: string) => void;
-  stderr: (s: string) => void;
-  env: NodeJS.ProcessEnv;
-}
-
-/** A bad argument: exit code 2, the message names the flag. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
-
-export const TUNNEL_FLAGS_USAGE = `  <port|host:port>            the local app to share (e.g. 3000 or 127.0.0.1:8080)
-  --name NAME                 tunnel name (default: derived from the target)
-  --mode MODE                 oidc (default) | oidc-legacy | internal | public
-  --domain HOST               a domain reserved in the ngrok dashboard (default: one ngrok assigns)
-  --issuer URL                FusionAuth tenant issuer, e.g. https://auth.example.com
-  --client-id ID              FusionAuth application's Client Id
-  --client-secret-file PATH   file holding the Client secret
-  --client-secret-env NAME    environment variable holding the Client secret
-  --allow-email EMAIL         let this user in (repeatable)
-  --allow-domain DOMAIN       let users of this email domain in (repeatable)
-  --scope SCOPE               extra scope to request (repeatable)`;
-
-export const SESSION_FLAGS_USAGE = `  --authtoken-env NAME        environment variable holding the ngrok authtoken (default NGROK_AUTHTOKEN)
-  --server-addr HOST:PORT     custom ngrok agent ingress
-  --ca-file PATH              CA certificate (PEM) of that ingress
-  --json                      one JSON object per line for every state change`;
-
-export const SHARE_FLAGS_USAGE = `  --requests                  one line per completed request (with --json: {"tunnel","event":"request",…})
-  --for DURATION              stop sharing by itself after this long: 90s, 15m, 1h, 1h30m (at most 168h)
-  --no-record                 no recording proxy: only the ngrok SDK between visitors and the app
-                              (no --requests lines then)
-  --host-header as-sent|rewrite
-                              Host header the app gets: the tunnel's name (default), or the app's own
-                              address, for dev servers that refuse other hosts (Vite, webpack, Angular)
-  --inspect-addr ADDR         serve ngrok's agent API (inspect and replay requests) on this loopback
-                              address (default 127.0.0.1:4040, or the next free port up to 4049)
-  --no-inspect                keep no request bodies and serve no agent API
-  --pool                      share the URL with other agents (ngrok endpoint pooling; needs --domain
-                              or --mode internal): visitors are spread over every agent in the pool`;
-
 const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-/** The FusionAuth flags, shared by share, policy and check. */
-export const FUSIONAUTH_OPTIONS = {
-  issuer: { type: 'string' },
-  'client-id': { type: 'string' },
-  'client-secret-file': { type: 'string' },
-  'client-secret-env': { type: 'string' },
-  'allow-email': { type: 'string', multiple: true },
-  'allow-domain': { type: 'string', multiple: true },
-  scope: { type: 'string', multiple: true },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
-const TUNNEL_OPTIONS = {
-  name: { type: 'string' },
-  mode: { type: 'string' },
-  domain: { type: 'string' },
-  ...FUSIONAUTH_OPTIONS,
-} as const;
-
-const SESSION_OPTIONS = {
-  'authtoken-env': { type: 'string' },
-  'server-addr': { type: 'string' },
-  'ca-file': { type: 'string' },
-  json: { type: 'boolean' },
-} as const;
-
-const SHARE_ONLY_OPTIONS = {
-  requests: { type: 'boolean' },
-  for: { type: 'string' },
-  'no-record': { type: 'boolean' },
-  'host-header': { type: 'string' },
-  'inspect-addr': { type: 'string' },
-  'no-inspect': { type: 'boolean' },
-  pool: { type: 'boolean' },
-} as const;
 
 /** `--allow-email "x": not an email address (…)` lines, one per error, for the validated `input`. */
 export function usageLines(errors: PortholeError[], input: unknown): string {
@@ -110,15 +33,6 @@ export function defaultName(target: string): string {
   if (/^\d+$/.test(target)) return `port-${target}`;
   const n = target.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63);
   return n || 'tunnel';
-}
-
-/** Refuses a secret given in argv (shell history, `ps`) before anything else is read. */
-export function refuseSecretInArgv(argv: string[]) {
-  // A secret must never sit in argv (shell history, `ps`): refuse it before anything else.
-  for (const a of argv) {
-    if (a === '--client-secret' || a.startsWith('--client-secret=')) throw new UsageError('--client-secret is not accepted (a secret in argv leaks into shell history and ps); use --client-secret-file PATH or --client-secret-env NAME');
-    if (a === '--authtoken' || a.startsWith('--authtoken=')) throw new UsageError('--authtoken is not accepted (a secret in argv leaks into shell history and ps); use --authtoken-env NAME');
-  }
 }
 
 /**
@@ -223,8 +137,12 @@ function forMsFrom(text: string | undefined): number | undefined {
 
 type Values = Record<string, unknown>;
 
-/** `secretFallback`: what stands for a secret not given (`porthole policy`'s vault reference). */
-async function tunnelFrom(values: Values, positionals: string[], env: NodeJS.ProcessEnv, secretFallback?: string): Promise<TunnelSpec> {
+/**
+ * The tunnel from the parsed flags. Validation problems come back as lines (`problems`), not thrown,
+ * so `share` can list them together with a missing authtoken; anything else is thrown at once.
+ * `secretFallback`: what stands for a secret not given (`porthole policy`'s vault reference).
+ */
+async function tunnelFrom(values: Values, positionals: string[], env: NodeJS.ProcessEnv, secretFallback?: string): Promise<{ spec: TunnelSpec } | { problems: string }> {
   if (positionals.length === 0) throw new UsageError('<port|host:port> is required (the local app to share, e.g. 3000)');
   if (positionals.length > 1) throw new UsageError(`<port|host:port>: give one target, got ${positionals.length} (${positionals.join(' ')})`);
   const target = targetOf(positionals[0]!);
@@ -247,64 +165,62 @@ async function tunnelFrom(values: Values, positionals: string[], env: NodeJS.Pro
   }
   const input: Record<string, unknown> = { name: (values.name as string | undefined) ?? defaultName(target), target, mode };
   if (values.domain !== undefined) input.domain = values.domain;
-  if (values.pool) input.pool = true;
+  if ((values as { pool?: boolean }).pool) input.pool = true;
   if (needsFa || anyFa) input.fusionauth = { issuer: issuer ?? '', clientId: clientId ?? '', clientSecret: secret ?? '', ...lists };
   const r = parseTunnelSpec(input);
-  if (!r.ok) throw new UsageError(usageLines(r.errors, input));
-  return r.value;
-}
-
-function parse(argv: string[], options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }>, command: string) {
-  try {
-    return parseArgs({ args: argv, strict: true, allowPositionals: true, options });
-  } catch (err) {
-    throw new UsageError(parseErrorMessage(err, argv, options, command));
-  }
+  return r.ok ? { spec: r.value } : { problems: usageLines(r.errors, input) };
 }
 
 /**
- * `porthole policy` arguments: the tunnel flags and --inline-secret. Returns null for --help.
- * Without --inline-secret a missing client secret stands as `vaultRef` (the policy reads it from ngrok's vault).
+ * `porthole policy` arguments from the parsed flags. Without --inline-secret a missing client
+ * secret stands as `vaultRef` (the policy reads it from ngrok's vault).
  */
-export async function parsePolicyArgs(argv: string[], env: NodeJS.ProcessEnv, vaultRef: string): Promise<ParsedPolicyArgs | null> {
-  refuseSecretInArgv(argv);
-  const { values, positionals } = parse(argv, { ...TUNNEL_OPTIONS, 'inline-secret': { type: 'boolean' } }, 'policy');
-  if (values.help) return null;
-  const inlineSecret = (values['inline-secret'] as boolean | undefined) ?? false;
+export async function policyArgsFrom({ values, positionals }: Parsed<'policy'>, env: NodeJS.ProcessEnv, vaultRef: string): Promise<ParsedPolicyArgs> {
+  const inlineSecret = values['inline-secret'] ?? false;
   // The vault form needs no secret; the inline form needs the real one.
-  return { spec: await tunnelFrom(values, positionals, env, inlineSecret ? undefined : vaultRef), help: false, inlineSecret };
+  const t = await tunnelFrom(values, positionals, env, inlineSecret ? undefined : vaultRef);
+  if ('problems' in t) throw new UsageError(t.problems);
+  return { spec: t.spec, help: false, inlineSecret };
 }
 
-/** `porthole share` arguments: tunnel flags plus session flags. Returns null for --help. */
-export async function parseShareArgs(argv: string[], env: NodeJS.ProcessEnv): Promise<ParsedShareArgs | null> {
-  refuseSecretInArgv(argv);
-  const { values, positionals } = parse(argv, { ...TUNNEL_OPTIONS, ...SESSION_OPTIONS, ...SHARE_ONLY_OPTIONS }, 'share');
-  if (values.help) return null;
+/** `porthole share` arguments from argv (the one parser, then the checks below). */
+export async function parseShareArgs(argv: string[], env: NodeJS.ProcessEnv): Promise<ParsedShareArgs> {
+  return shareArgsFrom(parseCommand('share', argv), env);
+}
+
+/**
+ * `porthole share` arguments from the parsed flags: the tunnel, then the session. Every missing or
+ * invalid input of the tunnel and the missing authtoken are refused together, so a first run with
+ * nothing configured learns everything it needs at once.
+ */
+export async function shareArgsFrom({ values, positionals }: Parsed<'share'>, env: NodeJS.ProcessEnv): Promise<ParsedShareArgs> {
   // Checked before the tunnel flags: a typo in --for must not wait behind an authtoken lookup.
-  const forMs = forMsFrom(values.for as string | undefined);
-  const spec = await tunnelFrom(values, positionals, env);
-  if (values['no-record']) spec.record = false;
-  const hostHeader = values['host-header'] as string | undefined;
+  const forMs = forMsFrom(values.for);
+  if (values.requests && values['no-record']) throw new UsageError('--requests and --no-record conflict: without the recording proxy no request is seen\n  fix: drop one of them');
+  const hostHeader = values['host-header'];
   if (hostHeader !== undefined && hostHeader !== 'as-sent' && hostHeader !== 'rewrite') {
     throw new UsageError(`--host-header ${JSON.stringify(asData(hostHeader, 40))}: must be as-sent or rewrite\n  fix: --host-header rewrite gives the app its own address as Host (for Vite's or webpack's host check)`);
   }
-  if (hostHeader === 'rewrite') spec.hostHeader = 'rewrite';
-  const inspectAddr = values['inspect-addr'] as string | undefined;
+  const inspectAddr = values['inspect-addr'];
   if (inspectAddr !== undefined && !parseInspectAddr(inspectAddr)) {
     throw new UsageError(`--inspect-addr ${JSON.stringify(asData(inspectAddr, 60))}: not a loopback address and port\n  fix: e.g. --inspect-addr 127.0.0.1:4041 (the agent API is served on this machine only)`);
   }
-  if (inspectAddr !== undefined && (values['no-inspect'] || values['no-record'])) throw new UsageError(`--inspect-addr and ${values['no-inspect'] ? '--no-inspect' : '--no-record'} conflict: without ${values['no-inspect'] ? 'inspection' : 'the recording proxy'} there is nothing to serve\n  fix: drop one of them`);
-  const inspect: ParsedShareArgs['inspect'] = values['no-inspect'] || values['no-record'] ? false : inspectAddr ? { addr: inspectAddr } : {};
-  if (values.requests && values['no-record']) throw new UsageError('--requests and --no-record conflict: without the recording proxy no request is seen\n  fix: drop one of them');
-  const tokenEnv = (values['authtoken-env'] as string | undefined) ?? 'NGROK_AUTHTOKEN';
+  const off = values['no-inspect'] ? '--no-inspect' : values['no-record'] ? '--no-record' : undefined;
+  if (inspectAddr !== undefined && off) throw new UsageError(`--inspect-addr and ${off} conflict: without ${off === '--no-inspect' ? 'inspection' : 'the recording proxy'} there is nothing to serve\n  fix: drop one of them`);
+  const inspect: ParsedShareArgs['inspect'] = off ? false : inspectAddr ? { addr: inspectAddr } : {};
+  const tunnel = await tunnelFrom(values, positionals, env);
+  const tokenEnv = values['authtoken-env'] ?? 'NGROK_AUTHTOKEN';
   envNameFrom('--authtoken-env', tokenEnv, env, 'NGROK_AUTHTOKEN');
   // Without --authtoken-env, the ngrok agent's own places too (its config file), like the window's import.
   const token = await findAuthtoken(values['authtoken-env'] === undefined ? undefined : tokenEnv, env);
-  if (!token.ok) throw new UsageError(token.message);
-  const authtoken = token.authtoken;
-  const session: Record<string, unknown> = { authtoken };
+  const problems = [...('problems' in tunnel ? [tunnel.problems] : []), ...(token.ok ? [] : [token.message])];
+  if (problems.length || !token.ok || 'problems' in tunnel) throw new UsageError(problems.join('\n'));
+  const spec = tunnel.spec;
+  if (values['no-record']) spec.record = false;
+  if (hostHeader === 'rewrite') spec.hostHeader = 'rewrite';
+  const session: Record<string, unknown> = { authtoken: token.authtoken };
   if (values['server-addr'] !== undefined) session.serverAddr = values['server-addr'];
-  const caFile = values['ca-file'] as string | undefined;
+  const caFile = values['ca-file'];
   if (caFile !== undefined) {
     try {
       session.caPem = await readFile(caFile, 'utf8');
@@ -315,5 +231,5 @@ export async function parseShareArgs(argv: string[], env: NodeJS.ProcessEnv): Pr
   }
   const r = parseSessionSpec(session);
   if (!r.ok) throw new UsageError(usageLines(r.errors, session));
-  return { spec, session: r.value, json: (values.json as boolean | undefined) ?? false, requests: (values.requests as boolean | undefined) ?? false, ...(forMs === undefined ? {} : { forMs }), inspect, help: false };
+  return { spec, session: r.value, json: values.json ?? false, requests: values.requests ?? false, ...(forMs === undefined ? {} : { forMs }), inspect, help: false };
 }

@@ -1,7 +1,7 @@
 // shell: where `porthole share` finds the ngrok authtoken — the same places the settings window's
 // import looks (NGROK_AUTHTOKEN, then the ngrok agent's config file at its per-OS path), so a user
-// who already ran `ngrok config add-authtoken` needs nothing more.
-import { importNgrokAuthtoken } from '../system/ngrok-config.js';
+// who already ran `ngrok config add-authtoken` needs nothing more. The config reader (and its YAML
+// parser) loads only when the environment has no token: most runs reach ngrok without it.
 import { fieldCliFix } from '../../common/fields.js';
 
 export type AuthtokenFound = { ok: true; authtoken: string } | { ok: false; message: string };
@@ -17,6 +17,9 @@ export async function findAuthtoken(envName: string | undefined, env: NodeJS.Pro
     if (token) return { ok: true, authtoken: token };
     return { ok: false, message: `--authtoken-env: the environment variable ${envName} is not set or empty\n  fix: ${fix}` };
   }
+  const fromEnv = env.NGROK_AUTHTOKEN?.trim();
+  if (fromEnv) return { ok: true, authtoken: fromEnv };
+  const { importNgrokAuthtoken } = await import('../system/ngrok-config.js');
   const found = await importNgrokAuthtoken({ env });
   if (found.ok) return { ok: true, authtoken: found.authtoken };
   const [, ...files] = found.searched;

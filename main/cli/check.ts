@@ -1,57 +1,24 @@
 // shell: `porthole check` — runs the FusionAuth preflight from the command line and prints the checklist.
 // The client secret comes from a file or an environment variable, never from argv, and is never printed.
-import { parseArgs } from 'node:util';
 import type { ZodType } from 'zod';
 import type { FusionAuthSettings, PreflightReport, PreflightStatus, RunPreflight } from '../../common/types.js';
 import { asData } from '../../common/scrub.js';
 import { fieldFix, fieldLabel } from '../../common/fields.js';
 import { createPreflight } from '../oidc/preflight.js';
 import { emailDomainSchema, emailSchema, scopeSchema } from '../tunnel/validate.js';
-import { FUSIONAUTH_OPTIONS, readSecret, refuseSecretInArgv, UsageError } from './args.js';
+import { readSecret } from './args.js';
+import { runCommand, type CliIo } from './command.js';
+import { TIMEOUT_RANGE } from './commands.js';
+import { jsonText, type CheckJson } from './json-output.js';
+import { UsageError, type Parsed } from './parse.js';
 
-export interface CheckIo {
-  stdout: (s: string) => void;
-  stderr: (s: string) => void;
-  env: NodeJS.ProcessEnv;
-}
-
-export const CHECK_USAGE = `Usage: porthole check --issuer URL --client-id ID (--client-secret-file PATH | --client-secret-env NAME)
-                      [--allow-email EMAIL]... [--allow-domain DOMAIN]... [--scope SCOPE]... [--timeout SECONDS] [--json]
-
-Checks a FusionAuth setup before a tunnel goes live: the issuer, discovery, grants, scopes,
-the client id and secret, and the redirect URL to add. Exit 0: nothing failed; 1: a check failed;
-2: bad arguments.
-
-Flags:
-  --issuer URL                FusionAuth tenant issuer, e.g. https://auth.example.com
-  --client-id ID              FusionAuth application's Client Id
-  --client-secret-file PATH   file holding the Client secret (at most 64 KB)
-  --client-secret-env NAME    environment variable holding the Client secret (its name, not the secret)
-  --allow-email EMAIL         check as for a tunnel that lets this user in (repeatable; asks for the email scope)
-  --allow-domain DOMAIN       the same for an email domain (repeatable)
-  --scope SCOPE               extra scope the tunnel will request (repeatable)
-  --timeout SECONDS           how long to wait for FusionAuth per request: more than 0, at most 120 (default 5)
-  --json                      one object: {"ok","checks":[{"id","status","message","fix"}]}`;
+export type CheckIo = CliIo;
 
 /** One mark per status, for every checklist printed for people. */
 export const CHECK_MARK: Record<PreflightStatus, string> = { pass: '✓', warn: '!', fail: '✗', skip: '-', manual: '☐' };
 
-/** Parses argv into the preflight's input; throws UsageError naming the flag. */
-async function parse(argv: string[], env: NodeJS.ProcessEnv): Promise<{ input: FusionAuthSettings; json: boolean; timeoutMs?: number }> {
-  refuseSecretInArgv(argv);
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: { ...FUSIONAUTH_OPTIONS, timeout: { type: 'string' }, json: { type: 'boolean' } },
-    }));
-  } catch (err) {
-    // node's message names the flag ("Unknown option '--x'", "Option '--issuer <value>' argument missing").
-    throw new UsageError((err as Error).message);
-  }
-  if (values.help) throw new UsageError('');
+/** The preflight's input from the parsed flags; throws UsageError naming the flag. */
+async function inputFrom({ values }: Parsed<'check'>, env: NodeJS.ProcessEnv): Promise<{ input: FusionAuthSettings; json: boolean; timeoutMs?: number }> {
   if (!values.issuer) throw new UsageError(`${fieldLabel('fusionauth.issuer', 'cli')} is required (your FusionAuth URL, e.g. https://auth.example.com)`);
   if (!values['client-id']?.trim()) throw new UsageError(`${fieldLabel('fusionauth.clientId', 'cli')} is required (${fieldFix('fusionauth.clientId')})`);
   const secret = await readSecret(values, env);
@@ -66,12 +33,7 @@ async function parse(argv: string[], env: NodeJS.ProcessEnv): Promise<{ input: F
   const emails = each(fieldLabel('fusionauth.allowEmails', 'cli'), emailSchema, values['allow-email']);
   const domains = each(fieldLabel('fusionauth.allowDomains', 'cli'), emailDomainSchema, values['allow-domain']);
   const scopes = each(fieldLabel('fusionauth.scopes', 'cli'), scopeSchema, values.scope);
-  let timeoutMs: number | undefined;
-  if (values.timeout !== undefined) {
-    const t = Number(values.timeout);
-    if (!Number.isFinite(t) || t <= 0 || t > 120) throw new UsageError(`--timeout "${values.timeout}": give a number of seconds above 0 and at most 120 (e.g. --timeout 10)`);
-    timeoutMs = t * 1000;
-  }
+  const timeoutMs = timeoutMsFrom(values.timeout);
   return {
     input: { issuer: values.issuer, clientId: values['client-id'].trim(), clientSecret: secret, allowEmails: emails, allowDomains: domains, scopes },
     json: values.json ?? false,
@@ -109,26 +71,32 @@ export function formatReport(report: PreflightReport, issuer: string): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** --timeout SECONDS in ms (check and fusionauth setup); undefined when not given. */
+export function timeoutMsFrom(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const t = Number(text);
+  if (!/^\s*\d/.test(text) || !Number.isFinite(t) || t <= TIMEOUT_RANGE.min || t > TIMEOUT_RANGE.max) {
+    throw new UsageError(`--timeout "${text}": give a number of seconds above ${TIMEOUT_RANGE.min} and at most ${TIMEOUT_RANGE.max} (e.g. --timeout 10)`);
+  }
+  return t * 1000;
+}
+
+/** The --json object of a report; remote text inside is escaped by the one serialiser. */
+export function checkJson(report: PreflightReport): string {
+  const o: CheckJson = { ok: report.ok, checks: report.checks.map((c) => ({ id: c.id, status: c.status, message: c.message, ...(c.fix ? { fix: c.fix } : {}) })) };
+  return jsonText(o);
+}
+
 /** `porthole check …`: 0 when nothing failed, 1 when a check failed, 2 for bad arguments. */
-export async function checkCommand(argv: string[], io: CheckIo, preflight?: RunPreflight): Promise<number> {
-  let parsed;
-  try {
-    parsed = await parse(argv, io.env);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    if (!err.message) {
-      io.stdout(`${CHECK_USAGE}\n`); // --help
-      return 0;
-    }
-    io.stderr(`porthole check: ${err.message}\n\n${CHECK_USAGE}\n`);
-    return 2;
-  }
-  const run = preflight ?? createPreflight(parsed.timeoutMs !== undefined ? { timeoutMs: parsed.timeoutMs } : {});
-  const report = await run(parsed.input);
-  if (parsed.json) {
-    io.stdout(`${JSON.stringify({ ok: report.ok, checks: report.checks.map((c) => ({ id: c.id, status: c.status, message: c.message, ...(c.fix ? { fix: c.fix } : {}) })) })}\n`);
-  } else {
-    io.stdout(formatReport(report, parsed.input.issuer));
-  }
-  return report.ok ? 0 : 1;
+export function checkCommand(argv: string[], io: CheckIo, preflight?: RunPreflight): Promise<number> {
+  return runCommand({
+    name: 'check',
+    async run(parsed) {
+      const args = await inputFrom(parsed, io.env);
+      const run = preflight ?? createPreflight(args.timeoutMs !== undefined ? { timeoutMs: args.timeoutMs } : {});
+      const report = await run(args.input);
+      io.stdout(args.json ? `${checkJson(report)}\n` : formatReport(report, args.input.issuer));
+      return report.ok ? 0 : 1;
+    },
+  }, argv, io);
 }

@@ -1,29 +1,19 @@
 #!/usr/bin/env node
-// shell: the `porthole` command: share | policy | check, dispatched to one module each, loaded only
+// shell: the `porthole` command: share | policy | check | fusionauth setup | help, dispatched to one module each, loaded only
 // when chosen: `share`'s first process must stay one bare Node (see launch.ts).
 import module from 'node:module';
 import { readFileSync } from 'node:fs';
-import type { CliIo } from './args.js';
+import type { CliIo } from './command.js';
 import { launchShare, WORKER_COMMAND } from './launch.js';
 import { signalPromise } from './signals.js';
 
 // A command starts cold every time: Node's on-disk code cache (22.1+) spares recompiling the same
-// modules (zod, the SDK's loader, …) on each start. Static imports above are only the thin ones.
+// modules (zod, the SDK's loader, …) on each start. Static imports above are only the thin ones; the
+// parser and help screens (parse.ts) load when a command needs them, so \`share\` starts its worker at once.
 (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
 /** How to start this very command again (for `share`'s worker); absent when embedded. */
 type Self = { worker?: { command: string; args: string[] } };
-
-const USAGE = `Usage: porthole <command> [flags]
-
-Commands:
-  share <port|host:port>   share a local app through ngrok with FusionAuth sign-in, until Ctrl-C
-  policy <port|host:port>  print the ngrok Traffic Policy "share" would attach (YAML)
-  check                    check a FusionAuth setup before going live
-  fusionauth setup         set FusionAuth up from an API key (application, grants, redirect URL, issuer)
-
-Run "porthole help <command>" (or "porthole <command> --help") for its flags;
-"porthole --version" prints the version.`;
 
 /** The package's version: the nearest package.json named porthole above this module (src or dist). */
 function version(): string {
@@ -38,14 +28,26 @@ function version(): string {
   return 'unknown';
 }
 
-const COMMANDS = ['share', 'policy', 'check', 'fusionauth'];
+/** `porthole frobnicate`: the error, with the closest command when it looks like a typo. */
+async function unknown(what: string, word: string): Promise<string> {
+  const [{ closest }, { FIRST_WORDS }] = await Promise.all([import('./parse.js'), import('./commands.js')]);
+  const near = closest(word, FIRST_WORDS);
+  return `porthole: ${what} "${word}"${near ? `; did you mean "${near}"?` : ''} (commands: ${FIRST_WORDS.join(', ')})`;
+}
+
+const helpText = async (name: 'share' | 'policy' | 'check' | 'fusionauth setup') => (await import('./parse.js')).helpText(name);
+const overviewText = async () => (await import('./parse.js')).overviewText();
 
 /** Runs one command; resolves with the exit code. */
 export async function main(argv: string[], io: CliIo & Self): Promise<number> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
     case 'share':
-      if (io.worker) return launchShare(rest, io, io.worker);
+      if (io.worker) {
+        // Help is answered here; everything else (refused flags too) by the worker, started at once.
+        if ((rest.includes('--help') || rest.includes('-h')) && (await import('./parse.js')).wantsHelp(rest)) return void io.stdout(await helpText('share')), 0;
+        return launchShare(rest, io, io.worker);
+      }
       return (await import('./share.js')).shareCommand(rest, io);
     case WORKER_COMMAND:
       return (await import('./worker.js')).shareWorker();
@@ -53,29 +55,39 @@ export async function main(argv: string[], io: CliIo & Self): Promise<number> {
       return (await import('./policy.js')).policyCommand(rest, io);
     case 'check':
       return (await import('./check.js')).checkCommand(rest, io);
-    case 'fusionauth':
+    case 'fusionauth': {
+      const sub = rest[0];
+      // `porthole fusionauth`, `porthole fusionauth --help`: its one subcommand's help.
+      if (sub === undefined || sub === '--help' || sub === '-h') {
+        (sub ? io.stdout : io.stderr)(await helpText('fusionauth setup'));
+        return sub ? 0 : 2;
+      }
       return (await import('./fusionauth-setup.js')).runFusionauthSetup(rest, io);
+    }
     case '--version':
     case '-v':
     case 'version':
       io.stdout(`porthole ${version()}\n`);
       return 0;
-    case 'help':
-      // `porthole help share` is `porthole share --help`.
-      if (rest[0] && COMMANDS.includes(rest[0])) return main([rest[0], '--help'], io);
-      if (rest[0]) {
-        io.stderr(`porthole: no command "${rest[0]}" (commands: ${COMMANDS.join(', ')})\n`);
-        return 2;
+    case 'help': {
+      // `porthole help share` is `porthole share --help`; `help fusionauth` shows its subcommand's.
+      const topic = rest[0];
+      if (topic === undefined) {
+        io.stdout(await overviewText());
+        return 0;
       }
-      io.stdout(`${USAGE}\n`);
-      return 0;
+      if (topic === 'share' || topic === 'policy' || topic === 'check') return void io.stdout(await helpText(topic)), 0;
+      if (topic === 'fusionauth') return void io.stdout(await helpText('fusionauth setup')), 0;
+      io.stderr(`${await unknown('no command', topic)}\n`);
+      return 2;
+    }
     case undefined:
     case '--help':
     case '-h':
-      io.stdout(`${USAGE}\n`);
+      io.stdout(await overviewText());
       return cmd === undefined ? 2 : 0;
     default:
-      io.stderr(`porthole: unknown command "${cmd}"\n\n${USAGE}\n`);
+      io.stderr(`${await unknown('unknown command', cmd)}\n\n${await overviewText()}`);
       return 2;
   }
 }

@@ -6,7 +6,7 @@
 // back over the IPC channel: our stdout carries nothing else. This module loads only Node built-ins,
 // so the parent costs one bare Node and starts the worker at once.
 import { spawn } from 'node:child_process';
-import type { CliIo } from './args.js';
+import type { CliIo } from './command.js';
 import { onSigusr2, signalPromise } from './signals.js';
 
 /** The hidden `porthole` command that runs `share` in its worker process. */

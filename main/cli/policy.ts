@@ -5,22 +5,8 @@ import type { TunnelSpec } from '../../common/types.js';
 import { forwardConfigFor, ngrokCommandFor } from '../tunnel/forward-config.js';
 import { policyYaml, VAULT_NAME, VAULT_SECRET_NAME, VAULT_SECRET_REF } from '../tunnel/policy.js';
 import { toYaml } from '../tunnel/yaml.js';
-import { parsePolicyArgs, TUNNEL_FLAGS_USAGE, UsageError, type CliIo } from './args.js';
-
-export const POLICY_USAGE = `Usage: porthole policy <port|host:port> [flags]
-
-Prints the Traffic Policy (YAML) that "porthole share" would attach with the same flags.
-The client secret is not printed: the policy reads it from the ngrok vault "${VAULT_NAME}", secret
-"${VAULT_SECRET_NAME}" (the YAML's header says how to create it), so the output is safe to save
-and share, and the --client-secret-* flags are optional.
-
-${TUNNEL_FLAGS_USAGE}
-  --inline-secret             print the real client secret instead (keep that output private)
-
-In the oidc-legacy mode "share" attaches no Traffic Policy: it passes the agent's oidc_* options,
-and that is what is printed (YAML, with the equivalent ngrok command in its header).
-
-Exit 0 on success, 2 for bad arguments.`;
+import { policyArgsFrom } from './args.js';
+import { runCommand, type CliIo } from './command.js';
 
 /** The placeholder for the client secret in the oidc-legacy output: the agent option takes no vault reference. */
 const SECRET_NOT_PRINTED = '<not printed: the secret from --client-secret-file / --client-secret-env>';
@@ -43,19 +29,11 @@ export function legacyOptionsYaml(spec: TunnelSpec, secret?: string): string {
 }
 
 /** `porthole policy …`: 0, or 2 for bad arguments. */
-export async function policyCommand(argv: string[], io: CliIo): Promise<number> {
-  let args;
-  try {
-    args = await parsePolicyArgs(argv, io.env, VAULT_SECRET_REF);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    io.stderr(`porthole policy: ${err.message}\n\nRun "porthole policy --help" for the flags.\n`);
-    return 2;
-  }
-  if (!args) {
-    io.stdout(`${POLICY_USAGE}\n`);
-    return 0;
-  }
+export function policyCommand(argv: string[], io: CliIo): Promise<number> {
+  return runCommand({ name: 'policy', run: async (parsed) => printPolicy(await policyArgsFrom(parsed, io.env, VAULT_SECRET_REF), io) }, argv, io);
+}
+
+function printPolicy(args: Awaited<ReturnType<typeof policyArgsFrom>>, io: CliIo): number {
   const fa = args.spec.fusionauth;
   if (args.spec.mode === 'oidc-legacy' && fa) {
     if (args.inlineSecret) io.stderr('warning: --inline-secret: the output holds the FusionAuth client secret in plain text. Keep it out of files others can read and out of version control.\n');

@@ -5,37 +5,18 @@ import { hostCheckFix } from '../../common/host-check.js';
 import type { PortholeError, RunPreflight, TunnelSpec, TunnelView, VerifyProtection } from '../../common/types.js';
 import { createEngine, type Engine } from '../engine/engine.js';
 import { upstreamUrlFor } from '../tunnel/forward-config.js';
-import { formatError } from '../errors.js';
+import { formatError } from '../../common/errors.js';
 import { fieldCliFix, fieldLabel } from '../../common/fields.js';
 import { requestJson, requestText, type RequestRecord } from '../visits/log.js';
 import { ShareTimer } from '../visits/share-timer.js';
-import { parseShareArgs, SESSION_FLAGS_USAGE, SHARE_FLAGS_USAGE, TUNNEL_FLAGS_USAGE, UsageError, type CliIo, type ParsedShareArgs } from './args.js';
+import { shareArgsFrom, type ParsedShareArgs } from './args.js';
+import { runCommand, type CliIo } from './command.js';
+import { escapeJsonText, jsonText, type ShareJsonLine } from './json-output.js';
 import { onSigusr2, signalPromise, watchWake } from './signals.js';
 import { needsFusionAuth } from '../../common/view-rules.js';
 import { asData } from '../../common/scrub.js';
 import { localAddress, probeLocal, watchLocal, type LocalState } from './local.js';
 import { cliFix } from './words.js';
-
-export const SHARE_USAGE = `Usage: porthole share <port|host:port> [flags]
-
-Shares a local app through an ngrok tunnel with FusionAuth sign-in in front of it, until Ctrl-C.
-
-${TUNNEL_FLAGS_USAGE}
-${SESSION_FLAGS_USAGE}
-${SHARE_FLAGS_USAGE}
-
-Before and while sharing, Porthole checks that something listens on the local target and says
-so when nothing does (with --json: "local":"listening"|"unreachable" on every online line).
-Without --authtoken-env, the ngrok authtoken comes from NGROK_AUTHTOKEN, else from the ngrok
-agent's config file (what \`ngrok config add-authtoken\` wrote).
-
-Exit 0 after SIGINT/SIGTERM (or when stdout's reader goes away, or when the --for time ran out:
-the last --json line is then {"state":"stopped",…,"message":"…the time ran out…"}), 1 when the
-tunnel fails, 2 for bad arguments. The --for time is wall-clock time: a machine that sleeps
-through it stops the share when it wakes.
-stdout holds only Porthole's lines (with --json, only JSON objects); the ngrok library's own
-messages go to stderr. After the machine wakes from sleep, or on SIGUSR2 (e.g. from a
-network-change hook), Porthole checks its ngrok connection at once and rebuilds it if it is dead.`;
 
 export interface ShareIo extends CliIo {
   /** Resolves with the signal's name when the process is told to stop. */
@@ -52,7 +33,7 @@ export interface ShareIo extends CliIo {
  * only when online. `stopNote` is the message of a `stopped` line (why Porthole stopped it by itself).
  */
 export function jsonLine(v: TunnelView, local?: LocalState, stopNote?: string, inspect?: string): string {
-  const o: Record<string, string> = { tunnel: v.name, state: v.state };
+  const o: ShareJsonLine = { tunnel: v.name, state: v.state };
   if (v.url) o.url = v.url;
   if (inspect && v.state === 'online') o.inspect = inspect;
   if (v.error) {
@@ -61,7 +42,7 @@ export function jsonLine(v: TunnelView, local?: LocalState, stopNote?: string, i
   } else if (stopNote && v.state === 'stopped') o.message = stopNote;
   if (v.protection) o.protection = v.protection;
   if (local && v.state === 'online') o.local = local;
-  return JSON.stringify(o);
+  return jsonText(o);
 }
 
 /** What a change means for people: lines for stdout, and warnings and errors for stderr. */
@@ -128,20 +109,12 @@ export function humanReport(prev: TunnelView | undefined, v: TunnelView, target:
 }
 
 /** `porthole share …`: runs until a signal (exit 0), a failure (1), or refuses bad arguments (2). */
-export async function shareCommand(argv: string[], io: ShareIo): Promise<number> {
-  let args;
-  try {
-    args = await parseShareArgs(argv, io.env);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    io.stderr(`porthole share: ${err.message}\n\nRun "porthole share --help" for the flags.\n`);
-    return 2;
-  }
-  if (!args) {
-    io.stdout(`${SHARE_USAGE}\n`);
-    return 0;
-  }
-  return runShare(args, io);
+export function shareCommand(argv: string[], io: ShareIo): Promise<number> {
+  return runCommand({
+    name: 'share',
+    run: async (parsed, io) => runShare(await shareArgsFrom(parsed, io.env), io),
+    failureJson: (f): ShareJsonLine => ({ state: 'error', code: f.code, message: f.fix ? `${f.message} (fix: ${f.fix})` : f.message }),
+  }, argv, io);
 }
 
 /** A span for people: "90 s" → "1 min 30 s", "1 h", "1 h 5 min". */
@@ -206,7 +179,7 @@ function printer(io: ShareIo, json: boolean, target: string) {
       if (!json) io.stdout(`${name}: ${note.replace(/^./, (c) => c.toLowerCase())}\n`);
     },
     request(r: RequestRecord) {
-      io.stdout(`${json ? requestJson(r) : requestText(r)}\n`);
+      io.stdout(`${json ? escapeJsonText(requestJson(r)) : requestText(r)}\n`);
     },
     local(name: string, s: LocalState) {
       const before = local;
@@ -243,7 +216,6 @@ async function serveAgentApi(engine: Engine, spec: TunnelSpec, addr: string | un
 /** Runs one tunnel on the engine with already-parsed arguments, printing every change. */
 export async function runShare(args: ParsedShareArgs, io: ShareIo): Promise<number> {
   const { spec, session, json, requests, forMs } = args;
-  const inspecting = args.inspect !== false && spec.record !== false;
   // The signal handlers go in first: a Ctrl-C during start-up must still stop cleanly.
   const signal = (io.stopSignal ?? signalPromise)();
   // The SDK does not keep the event loop alive: hold it until we are told to stop.
@@ -252,13 +224,14 @@ export async function runShare(args: ParsedShareArgs, io: ShareIo): Promise<numb
   // The FusionAuth modules load when first used, not before the tunnel starts connecting.
   const lazyPreflight: RunPreflight = async (input) => (await import('../oidc/preflight.js')).runPreflight(input);
   const preflight = io.preflight ?? (needsFusionAuth(spec.mode) ? lazyPreflight : undefined);
-  const verify: VerifyProtection = io.verify ?? (async (url, s) => (await import('../oidc/verify.js')).verifyProtection(url, s));
+  const verify: VerifyProtection = io.verify ?? (async (url, s, o) => (await import('../oidc/verify.js')).verifyProtection(url, s, o));
+  const inspecting = args.inspect !== false && spec.record !== false;
   const engine = createEngine({
     session,
     ...(preflight ? { preflight } : {}),
     verify,
-    log: io.env.PORTHOLE_DEBUG ? (line) => io.stderr(`debug: ${line}\n`) : undefined,
     inspect: inspecting,
+    log: io.env.PORTHOLE_DEBUG ? (line) => io.stderr(`debug: ${line}\n`) : undefined,
   });
 
   if (spec.mode === 'public' && !json) io.stderr(`warning: mode "public": no sign-in, anyone with the URL gets in.\n`);

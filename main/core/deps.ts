@@ -2,6 +2,7 @@
 // records, the wall clock of timed shares, and the FusionAuth API client (tests: short timeouts).
 import type { CoreDeps } from '../ports.js';
 import type { Visits } from '../visits/recorder.js';
+import type { Inspector } from '../engine/engine.js';
 import type { Clock } from '../visits/share-timer.js';
 import type { FusionAuthSetupDeps } from './fusionauth.js';
 
@@ -14,6 +15,8 @@ export interface AppCoreDeps extends CoreDeps {
   shareCheckEveryMs?: number;
   /** A timed share reached its deadline and its tunnel was stopped. */
   onShareEnded?: (name: string) => void;
+  /** The engine's inspector (engine.inspector), when "Inspect requests" is on. */
+  inspector?: Inspector;
   /** Tests: the FusionAuth API client (default main/fusionauth/client.ts's). */
   fusionauthApi?: FusionAuthSetupDeps['api'];
 }

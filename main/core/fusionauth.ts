@@ -6,7 +6,8 @@
 import type { RunPreflight } from '../../common/types.js';
 import type { FusionAuthApplied, FusionAuthApplyRequest, FusionAuthPlanView, FusionAuthSetupError, FusionAuthSetupRequest, PlanLine } from '../../common/contract.js';
 import type { FusionAuthApi } from '../fusionauth/client.js';
-import type { Plan } from '../fusionauth/plan.js';
+import { NGROK_REDIRECT_URL, type Plan } from '../fusionauth/plan.js';
+import { withRedirectConfirmed } from '../oidc/checks.js';
 import { prepareSetup, type Prepared, type SetupInput, type SetupResult } from '../fusionauth/setup.js';
 import { SECRET_KEYS } from '../settings/secrets.js';
 import type { StoredTunnel } from '../settings/schema.js';
@@ -172,7 +173,9 @@ export async function applyFusionAuthSetup(deps: FusionAuthSetupDeps, req: Fusio
     throw err;
   }
   const fa = next.value.fusionauth!;
-  const checks = await deps.preflight({ ...fa, clientSecret: r.clientSecret, scopes: scopesFor(fa) });
+  const ran = await deps.preflight({ ...fa, clientSecret: r.clientSecret, scopes: scopesFor(fa) });
+  // FusionAuth's answer just showed the redirect URL: the checklist says so instead of "do it by hand".
+  const checks = r.redirectUrls.includes(NGROK_REDIRECT_URL) ? withRedirectConfirmed(ran, r.redirectSet ? 'set' : 'found') : ran;
   return {
     ok: true,
     value: {

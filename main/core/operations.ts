@@ -5,6 +5,7 @@ import type {
   AppSettingsPatch, CredentialsPatch, ListeningPort, PortProbe, PreflightRequest, PreflightResult, ReenterIntent,
   SecretStorageInfo, SettingsView, StateSnapshot, TunnelDraft, TunnelEntry, TunnelExtras, TunnelTextKind,
   FusionAuthApplied, FusionAuthApplyRequest, FusionAuthOutcome, FusionAuthPlanView, FusionAuthSetupRequest, ShareMinutes, VisitsView,
+  ExchangeView, ReplayResult,
 } from '../../common/contract.js';
 import { invalidInput } from '../../common/errors.js';
 import { SECRET_KEYS } from '../settings/secrets.js';
@@ -17,6 +18,7 @@ import { createSecretKeeper } from './secret-keeper.js';
 import { createSerial } from './queue.js';
 import { importAuthtoken, saveCredentials, saveSettings, settingsView } from './settings.js';
 import * as tunnels from './tunnels.js';
+import * as inspect from './inspect.js';
 
 export { OpError } from './op-error.js';
 export type { AppCoreDeps } from './deps.js';
@@ -58,6 +60,9 @@ export interface Operations {
   /** Apply it (in the queue: it writes the settings and the secrets). */
   applyFusionAuthSetup(req: FusionAuthApplyRequest): Promise<FusionAuthOutcome<FusionAuthApplied>>;
   listVisits(name: string): VisitsView;
+  inspectRequest(name: string, id: string, reveal: boolean): ExchangeView;
+  replayRequest(name: string, id: string): Promise<ReplayResult>;
+  copyRequestAsCurl(name: string, id: string, reveal: boolean): Promise<null>;
   /** Start the tunnel if stopped; set its deadline `minutes` from now (null: until stopped). */
   shareFor(name: string, minutes: ShareMinutes): Promise<TunnelView>;
   /** Look at the wall clock now (on resume): shares past their deadline stop. */
@@ -163,6 +168,12 @@ export function createOperations(deps: AppCoreDeps): Operations {
       return r;
     }),
     listVisits: (name) => tunnels.listVisits(core, name),
+    inspectRequest: (name, id, reveal) => inspect.inspectRequest(core, name, id, reveal),
+    replayRequest: (name, id) => inspect.replayRequest(core, name, id),
+    async copyRequestAsCurl(name, id, reveal) {
+      deps.clipboard.writeText(inspect.curlOf(core, name, id, reveal));
+      return null;
+    },
     shareFor: (name, minutes) => tunnels.shareFor(core, name, minutes, (n) => ops.startTunnel(n)),
     checkShares: () => core.shares.check(),
     hasDeadlines: () => core.shares.any(),

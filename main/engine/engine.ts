@@ -5,7 +5,7 @@
 //   registry.ts       the tunnels known, and the one way their state changes (dispatch → subscribers)
 // Input is validated at the boundary (IPC, CLI, settings): the engine takes typed specs.
 import type { PortholeError, ProtectionResult, RunPreflight, SessionSpec, TunnelSpec, TunnelView, VerifyProtection } from '../../common/types.js';
-import { invalidInput } from '../errors.js';
+import { invalidInput } from '../../common/errors.js';
 import { connectSession as realConnect } from '../tunnel/ngrok.js';
 import { createVisitRecorder, type Visits } from '../visits/recorder.js';
 import { ExchangeStore, type Exchange } from '../visits/capture.js';

@@ -2,7 +2,7 @@
 // the live agent connections they are bound on, and the one way a tunnel's state changes (dispatch),
 // which also tells every subscriber.
 import type { PortholeError, SessionSpec, TunnelSpec, TunnelView } from '../../common/types.js';
-import { scrub } from '../errors.js';
+import { scrub } from '../../common/errors.js';
 import { NgrokFailure } from '../tunnel/ngrok.js';
 import type { NgrokListener, NgrokSession } from '../tunnel/ngrok.js';
 import type { VisitProxy } from '../visits/proxy.js';

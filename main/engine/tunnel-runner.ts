@@ -2,7 +2,7 @@
 // the protection check, binding again after a rebuild — and stops it without leaving a listener behind.
 import { randomBytes } from 'node:crypto';
 import type { PortholeError, ProtectionResult, RunPreflight, TunnelSpec, TunnelView, VerifyProtection } from '../../common/types.js';
-import { describe, portholeError, scrub } from '../errors.js';
+import { describe, portholeError, scrub } from '../../common/errors.js';
 import { boundDomainOf, forwardConfigFor, upstreamUrlFor } from '../tunnel/forward-config.js';
 import { recordsVisits, scopesFor, wantsIdentity } from '../tunnel/policy.js';
 import type { NgrokListener } from '../tunnel/ngrok.js';

@@ -7,17 +7,21 @@ import type { Application, ApplicationRequest, Tenant, User, UserRegistration } 
 import type * as CR from '@fusionauth/typescript-client/build/src/ClientResponse.js';
 import type * as RC from '@fusionauth/typescript-client/build/src/IRESTClient.js';
 import type * as RCB from '@fusionauth/typescript-client/build/src/IRESTClientBuilder.js';
-import { describeFailure, type FusionAuthError, type Failure } from './errors.js';
+import type { ZodType } from 'zod';
+import { fusionAuthError, type FusionAuthError, type Result as OneResult } from '../../common/errors.js';
+import { ANSWERS, firstMismatch } from './answers.js';
+import { describeFailure, endpointOf, type Failure } from './errors.js';
 
 export type { Application, Tenant, User, UserRegistration } from '@fusionauth/typescript-client';
-export type { FusionAuthError } from './errors.js';
+export type { FusionAuthError } from '../../common/errors.js';
 
 // The package's index doesn't re-export these defaults; its CommonJS typings name them `default`.
 type ClientResponse<T> = CR.default<T>;
 type IRESTClient<RT, ERT> = RC.default<RT, ERT>;
 type IRESTClientBuilder = RCB.default;
 
-export type Result<T> = { ok: true; value: T } | { ok: false; error: FusionAuthError };
+/** The one Result (common/errors.ts), failing with a FusionAuthError. */
+export type Result<T> = OneResult<T, FusionAuthError>;
 
 export interface ClientOptions {
   /** The FusionAuth base URL, e.g. https://acme.fusionauth.io. */
@@ -101,6 +105,11 @@ class BoundedRESTClient implements IRESTClient<unknown, unknown> {
     } catch (err) {
       return fail({ kind: 'transport', ...where, error: err, timeoutMs: this.timeoutMs });
     }
+    // Never followed, same origin included: the API key goes to the one address given, once.
+    if (res.status >= 300 && res.status < 400) {
+      await res.body?.cancel().catch(() => {});
+      return fail({ kind: 'redirect', ...where, status: res.status, ...(res.headers.get('location') ? { location: res.headers.get('location')! } : {}) });
+    }
     let text: string | { tooLarge: true };
     try {
       text = await readBounded(res, this.maxBytes);
@@ -142,37 +151,42 @@ export function createFusionAuthApi(opts: ClientOptions): FusionAuthApi {
   let accepted = false;
   const secrets = [opts.apiKey];
 
-  async function call<R, T>(run: () => Promise<ClientResponse<R>>, pick: (r: R) => T, notFound?: T): Promise<Result<T>> {
+  /** One call: its answer checked against the API's shape (`answer`), then `pick`ed; failures as data. */
+  async function call<R, T>(name: string, run: () => Promise<ClientResponse<R>>, answer: ZodType, pick: (r: R) => T, notFound?: T): Promise<Result<T>> {
+    let response: unknown;
     try {
-      const r = await run();
+      response = (await run()).response;
       accepted = true;
-      return { ok: true, value: pick(r.response) };
     } catch (err) {
       const failure = (err as ClientResponse<unknown>)?.exception as unknown as Failure | undefined;
-      if (!failure || typeof failure !== 'object' || !('kind' in failure)) {
-        return { ok: false, error: { code: 'FUSIONAUTH_FAILED', message: 'The FusionAuth client failed unexpectedly.', fix: 'Try again; if it persists, report it.' } };
-      }
+      if (!failure || typeof failure !== 'object' || !('kind' in failure)) return { ok: false, error: fusionAuthError('FUSIONAUTH_FAILED') };
       if (failure.kind === 'http' && failure.status === 404 && notFound !== undefined) return { ok: true, value: notFound };
       return { ok: false, error: describeFailure(failure, { host, accepted, secrets }) };
     }
+    const checked = answer.safeParse(response);
+    if (!checked.success) {
+      const [method, path] = name.split(' ') as [string, string];
+      return { ok: false, error: describeFailure({ kind: 'shape', method, path: endpointOf(path), ...firstMismatch(checked.error) }, { host, accepted, secrets }) };
+    }
+    return { ok: true, value: pick(checked.data as R) };
   }
   const NONE = null as unknown as undefined; // "not found" is a value for lookups, not an error
 
   return {
-    listTenants: () => call(() => fa.retrieveTenants(), (r) => r.tenants ?? []),
-    listApplications: () => call(() => fa.retrieveApplications(), (r) => r.applications ?? []),
+    listTenants: () => call('GET /api/tenant', () => fa.retrieveTenants(), ANSWERS.tenants, (r) => r.tenants ?? []),
+    listApplications: () => call('GET /api/application', () => fa.retrieveApplications(), ANSWERS.applications, (r) => r.applications ?? []),
     getApplication: async (id) => {
-      const r = await call(() => fa.retrieveApplication(id), (x) => x.application, NONE);
+      const r = await call('GET /api/application', () => fa.retrieveApplication(id), ANSWERS.application, (x) => x.application, NONE);
       return r.ok ? { ok: true, value: r.value ?? undefined } : r;
     },
-    createApplication: (id, application) => call(() => fa.createApplication(id, { application } satisfies ApplicationRequest), (r) => r.application!),
-    updateApplication: (id, application) => call(() => fa.updateApplication(id, { application }), (r) => r.application!),
-    setTenantIssuer: (tenantId, issuer) => call(() => fa.patchTenant(tenantId, { tenant: { issuer } }), (r) => r.tenant!),
+    createApplication: (id, application) => call('POST /api/application', () => fa.createApplication(id, { application } satisfies ApplicationRequest), ANSWERS.application, (r) => r.application!),
+    updateApplication: (id, application) => call('PUT /api/application', () => fa.updateApplication(id, { application }), ANSWERS.application, (r) => r.application!),
+    setTenantIssuer: (tenantId, issuer) => call('PATCH /api/tenant', () => fa.patchTenant(tenantId, { tenant: { issuer } }), ANSWERS.tenant, (r) => r.tenant!),
     userByEmail: async (email) => {
-      const r = await call(() => fa.retrieveUserByEmail(email), (x) => x.user, NONE);
+      const r = await call('GET /api/user', () => fa.retrieveUserByEmail(email), ANSWERS.user, (x) => x.user, NONE);
       return r.ok ? { ok: true, value: r.value ?? undefined } : r;
     },
-    register: (userId, registration) => call(() => fa.register(userId, { registration }), (r) => r.registration!),
+    register: (userId, registration) => call('POST /api/user/registration', () => fa.register(userId, { registration }), ANSWERS.registration, (r) => r.registration!),
     useTenant: (tenantId) => void fa.setTenantId(tenantId),
   };
 }

@@ -1,45 +1,18 @@
-// pure: what went wrong talking to FusionAuth's API, in FusionAuth's words (which screen, which
-// endpoint, which field). Codes are this module's own: they travel inside FusionAuthOutcome (common/contract.ts), never as PortholeError codes.
+// pure: what went wrong talking to FusionAuth's API, as FusionAuthErrors: which code applies to what
+// the transport saw. The codes and their words are common/errors.ts's (FusionAuthCode).
+import { fusionAuthError, type FusionAuthError, type FusionAuthFieldError } from '../../common/errors.js';
 import { scrub as scrubSecrets } from '../../common/scrub.js';
 
-export type FusionAuthErrorCode =
-  | 'FUSIONAUTH_API_KEY' // 401 on the first call: the key is wrong (or may not even list tenants)
-  | 'FUSIONAUTH_API_PERMISSION' // 401 after an accepted call: the key lacks one endpoint
-  | 'FUSIONAUTH_TENANT_REQUIRED'
-  | 'FUSIONAUTH_TENANT_NOT_FOUND'
-  | 'FUSIONAUTH_ISSUER'
-  | 'FUSIONAUTH_USER_NOT_FOUND'
-  | 'FUSIONAUTH_REFUSED' // 400 with fieldErrors / generalErrors
-  | 'FUSIONAUTH_UNREACHABLE'
-  | 'FUSIONAUTH_TIMEOUT'
-  | 'FUSIONAUTH_RESPONSE_TOO_LARGE'
-  | 'FUSIONAUTH_BAD_RESPONSE'
-  | 'FUSIONAUTH_FAILED'
-  | 'FUSIONAUTH_PLAN_CHANGED'; // FusionAuth changed between the plan shown and Apply: nothing written
+export type { FusionAuthCode, FusionAuthError, FusionAuthFieldError as FieldError } from '../../common/errors.js';
 
-export interface FieldError {
-  /** FusionAuth's field path, e.g. `application.oauthConfiguration.authorizedRedirectURLs`; '' for general errors. */
-  field: string;
-  code: string;
-  message: string;
-}
-
-export interface FusionAuthError {
-  code: FusionAuthErrorCode;
-  message: string;
-  fix: string;
-  /** FusionAuth's own errors, one per field, when it refused a request (400). */
-  fieldErrors?: FieldError[];
-  /** The request at fault, e.g. `PUT /api/application`. */
-  endpoint?: string;
-}
-
-/** What the transport saw; `describeFailure` turns it into words. */
+/** What the transport saw; `describeFailure` turns it into an error. */
 export type Failure =
   | { kind: 'http'; method: string; path: string; status: number; body: unknown }
+  | { kind: 'redirect'; method: string; path: string; status: number; location?: string }
   | { kind: 'transport'; method: string; path: string; error: unknown; timeoutMs: number }
   | { kind: 'too-large'; method: string; path: string; maxBytes: number }
-  | { kind: 'not-json'; method: string; path: string; status: number };
+  | { kind: 'not-json'; method: string; path: string; status: number }
+  | { kind: 'shape'; method: string; path: string; field: string; problem: string };
 
 const UUID_SEGMENT = /\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?=\/|$)/gi;
 
@@ -65,9 +38,9 @@ function scrub(text: string, secrets: readonly string[]): string {
 }
 
 /** FusionAuth's `fieldErrors` / `generalErrors`, flattened, scrubbed and bounded (at most 20). */
-export function fieldErrorsOf(body: unknown, secrets: readonly string[] = []): FieldError[] {
+export function fieldErrorsOf(body: unknown, secrets: readonly string[] = []): FusionAuthFieldError[] {
   if (!body || typeof body !== 'object') return [];
-  const out: FieldError[] = [];
+  const out: FusionAuthFieldError[] = [];
   const one = (field: string, e: unknown) => {
     const { code, message } = (e ?? {}) as { code?: unknown; message?: unknown };
     out.push({ field: scrub(field, secrets), code: scrub(String(code ?? ''), secrets), message: scrub(String(message ?? ''), secrets) });
@@ -85,73 +58,40 @@ export function fieldErrorsOf(body: unknown, secrets: readonly string[] = []): F
 }
 
 function transportError(f: Extract<Failure, { kind: 'transport' }>, host: string): FusionAuthError {
+  const endpoint = `${f.method} ${endpointOf(f.path)}`;
   const name = (f.error as { name?: unknown })?.name;
-  if (name === 'TimeoutError' || name === 'AbortError') {
-    return {
-      code: 'FUSIONAUTH_TIMEOUT', endpoint: `${f.method} ${endpointOf(f.path)}`,
-      message: `FusionAuth at ${host} did not answer ${f.method} ${endpointOf(f.path)} within ${f.timeoutMs / 1000} s.`,
-      fix: 'Check that FusionAuth is running and reachable from this machine, then try again.',
-    };
-  }
+  if (name === 'TimeoutError' || name === 'AbortError') return fusionAuthError('FUSIONAUTH_TIMEOUT', { host, endpoint, seconds: f.timeoutMs / 1000 });
   const sys = systemCode(f.error) ?? 'network error';
   const what = sys === 'ENOTFOUND' || sys === 'EAI_AGAIN' ? 'the host name does not resolve'
     : sys === 'ECONNREFUSED' ? 'the connection was refused'
       : /CERT|SSL|TLS|SELF_SIGNED/.test(sys) ? `its TLS certificate was not accepted (${sys})` : sys;
-  return {
-    code: 'FUSIONAUTH_UNREACHABLE',
-    message: `FusionAuth at ${host} can't be reached: ${what}.`,
-    fix: 'Check the FusionAuth URL (the address of your FusionAuth instance, e.g. https://acme.fusionauth.io) and that it is running.',
-  };
+  return fusionAuthError('FUSIONAUTH_UNREACHABLE', { host, what });
 }
 
 function httpError(f: Extract<Failure, { kind: 'http' }>, ctx: { host: string; accepted: boolean; secrets: readonly string[] }): FusionAuthError {
-  const endpoint = `${f.method} ${endpointOf(f.path)}`;
-  if (f.status === 401 && !ctx.accepted) {
-    return {
-      code: 'FUSIONAUTH_API_KEY', endpoint,
-      message: `FusionAuth refused the API key (401 on ${endpoint}).`,
-      fix: `Check the key under Settings > API Keys in FusionAuth (copy it again; it may have been deleted). If the key is restricted, allow ${f.method} on ${endpointOf(f.path)}.`,
-    };
-  }
-  if (f.status === 401) {
-    return {
-      code: 'FUSIONAUTH_API_PERMISSION', endpoint,
-      message: `The API key is not allowed to call ${endpoint} (401).`,
-      fix: `In FusionAuth, Settings > API Keys > edit this key: allow ${f.method} on the endpoint ${endpointOf(f.path)} (or remove the key's endpoint restrictions).`,
-    };
-  }
+  const detail = { endpoint: `${f.method} ${endpointOf(f.path)}`, method: f.method, path: endpointOf(f.path), status: f.status };
+  if (f.status === 401) return fusionAuthError(ctx.accepted ? 'FUSIONAUTH_API_PERMISSION' : 'FUSIONAUTH_API_KEY', detail);
   const fieldErrors = fieldErrorsOf(f.body, ctx.secrets);
   if (f.status === 400 && fieldErrors.length) {
-    const lines = fieldErrors.map((e) => `${e.field ? `${e.field}: ` : ''}${e.message || e.code}`);
-    return {
-      code: 'FUSIONAUTH_REFUSED', endpoint, fieldErrors,
-      message: `FusionAuth refused ${endpoint}: ${lines.join('; ')}`,
-      fix: 'Correct the field FusionAuth names (in Porthole\'s input, or in FusionAuth\'s admin console) and run the set-up again.',
-    };
+    const what = fieldErrors.map((e) => `${e.field ? `${e.field}: ` : ''}${e.message || e.code}`).join('; ');
+    return fusionAuthError('FUSIONAUTH_REFUSED', { ...detail, what }, { fieldErrors });
   }
-  return {
-    code: 'FUSIONAUTH_FAILED', endpoint,
-    message: `FusionAuth answered ${endpoint} with HTTP ${f.status}.`,
-    fix: f.status >= 500 ? 'FusionAuth had an internal error: check its logs (System > Logs), then try again.' : 'Check the FusionAuth URL and your FusionAuth version (1.69 or later), then try again.',
-  };
+  return fusionAuthError('FUSIONAUTH_FAILED', detail);
 }
 
 export function describeFailure(f: Failure, ctx: { host: string; accepted: boolean; secrets: readonly string[] }): FusionAuthError {
+  const endpoint = `${f.method} ${endpointOf(f.path)}`;
   switch (f.kind) {
     case 'transport':
       return transportError(f, ctx.host);
     case 'too-large':
-      return {
-        code: 'FUSIONAUTH_RESPONSE_TOO_LARGE', endpoint: `${f.method} ${endpointOf(f.path)}`,
-        message: `FusionAuth's answer to ${f.method} ${endpointOf(f.path)} is larger than ${Math.round(f.maxBytes / 1024)} KiB; Porthole stopped reading it.`,
-        fix: 'Check that the URL points at FusionAuth itself (not a proxy or another site).',
-      };
+      return fusionAuthError('FUSIONAUTH_RESPONSE_TOO_LARGE', { endpoint, kib: Math.round(f.maxBytes / 1024) });
     case 'not-json':
-      return {
-        code: 'FUSIONAUTH_BAD_RESPONSE', endpoint: `${f.method} ${endpointOf(f.path)}`,
-        message: `The answer to ${f.method} ${endpointOf(f.path)} is not JSON (HTTP ${f.status}): this does not look like FusionAuth's API.`,
-        fix: 'Give the base URL of your FusionAuth instance, e.g. https://acme.fusionauth.io (no path).',
-      };
+      return fusionAuthError('FUSIONAUTH_BAD_RESPONSE', { endpoint, status: f.status });
+    case 'shape':
+      return fusionAuthError('FUSIONAUTH_BAD_RESPONSE', { endpoint, what: `${scrub(f.field, ctx.secrets)} ${f.problem}` });
+    case 'redirect':
+      return fusionAuthError('FUSIONAUTH_REDIRECT', { endpoint, status: f.status, ...(f.location ? { location: scrub(f.location, ctx.secrets).slice(0, 200) } : {}) });
     case 'http':
       return httpError(f, ctx);
   }

@@ -2,7 +2,7 @@
 // of changes Porthole would make, each in words a person approves. Repairs never remove anything:
 // redirect URLs and grants are only added, every other setting is sent back as FusionAuth gave it.
 import type { Application, GrantType, Tenant, User } from '@fusionauth/typescript-client';
-import type { FusionAuthError } from './errors.js';
+import { fusionAuthError, type FusionAuthError } from '../../common/errors.js';
 
 /** The Authorized redirect URL ngrok's edge sends users back to (the guide, Step 1). */
 export const NGROK_REDIRECT_URL = 'https://idp.ngrok.com/oauth2/callback';
@@ -68,15 +68,15 @@ function grantsText(grants: readonly string[]): string {
 
 /** Picks the tenant: the chosen one, or the only one; several and none chosen is a problem listing them. */
 export function pickTenant(tenants: Tenant[], tenantId: string | undefined): { tenant: Tenant } | { error: FusionAuthError } {
-  const named = tenants.map((t) => `${t.name ?? '(no name)'} (${t.id})`);
+  const named = tenants.map((t) => `${t.name ?? '(no name)'} (${t.id})`).join(', ');
   if (tenantId) {
     const tenant = tenants.find((t) => t.id === tenantId);
     if (tenant) return { tenant };
-    return { error: { code: 'FUSIONAUTH_TENANT_NOT_FOUND', message: `FusionAuth has no tenant with id ${tenantId} (or the API key can't see it). Tenants: ${named.join(', ') || 'none'}.`, fix: 'Pick one of the listed tenant ids (Tenants in FusionAuth\'s admin console).' } };
+    return { error: fusionAuthError('FUSIONAUTH_TENANT_NOT_FOUND', { tenantId, tenants: named }) };
   }
   if (tenants.length === 1) return { tenant: tenants[0]! };
-  if (!tenants.length) return { error: { code: 'FUSIONAUTH_TENANT_NOT_FOUND', message: 'FusionAuth listed no tenants for this API key.', fix: 'Use an API key that is not locked to a missing tenant (Settings > API Keys).' } };
-  return { error: { code: 'FUSIONAUTH_TENANT_REQUIRED', message: `FusionAuth has ${tenants.length} tenants; choose the one your users sign in to: ${named.join(', ')}.`, fix: 'Give the tenant id (--tenant-id ID, or pick it in the window).' } };
+  if (!tenants.length) return { error: fusionAuthError('FUSIONAUTH_TENANT_NOT_FOUND') };
+  return { error: fusionAuthError('FUSIONAUTH_TENANT_REQUIRED', { tenantCount: tenants.length, tenants: named }) };
 }
 
 function findApplication(apps: Application[], tenantId: string | undefined, w: Wanted): Application | undefined {
@@ -96,13 +96,7 @@ function issuerChange(tenant: Tenant, w: Wanted): { change?: Change; problem?: F
   const name = tenant.name ?? tenant.id ?? 'tenant';
   const text = `change tenant *${name}*'s issuer from \`${from || '(empty)'}\` to \`${to}\` — every application on this tenant signs tokens with it`;
   if (w.fixIssuer) return { change: { kind: 'fix-issuer', tenantId: tenant.id!, from, to, text } };
-  return {
-    problem: {
-      code: 'FUSIONAUTH_ISSUER',
-      message: `Tenant *${name}*'s issuer is \`${from || '(empty)'}\`, not your FusionAuth URL \`${to}\`: OpenID Connect clients such as ngrok refuse its tokens. Porthole would ${text}.`,
-      fix: `Allow Porthole to change it (--fix-issuer, or tick the box in the window), or set it yourself under Tenants > ${name} > General > Issuer.`,
-    },
-  };
+  return { problem: fusionAuthError('FUSIONAUTH_ISSUER', { tenantName: name, from, to, change: text }) };
 }
 
 function newApplication(w: Wanted, tenantId: string): Change {
@@ -152,7 +146,7 @@ function registrations(found: Found, applicationId: string, appName: string): { 
   const problems: FusionAuthError[] = [];
   for (const { email, user } of found.users) {
     if (!user?.id) {
-      problems.push({ code: 'FUSIONAUTH_USER_NOT_FOUND', message: `FusionAuth has no user with the email ${email} in this tenant.`, fix: `Create the user first (Users > Add in FusionAuth), or leave ${email} out.` });
+      problems.push(fusionAuthError('FUSIONAUTH_USER_NOT_FOUND', { email }));
       continue;
     }
     if ((user.registrations ?? []).some((r) => r.applicationId === applicationId)) continue;

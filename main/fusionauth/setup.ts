@@ -1,6 +1,7 @@
 // shell: FusionAuth set-up in two steps, so a person (or the CLI's checks) can stand between them:
 // `prepareSetup` reads FusionAuth and plans; `apply` writes the plan. Nothing is written before apply.
 import { randomUUID } from 'node:crypto';
+import { fusionAuthError } from '../../common/errors.js';
 import { createFusionAuthApi, type Application, type FusionAuthApi, type FusionAuthError, type Result, type User } from './client.js';
 import { DEFAULT_APP_NAME, NGROK_REDIRECT_URL, issuerFor, pickTenant, planSetup, type Change, type Plan } from './plan.js';
 
@@ -29,6 +30,10 @@ export interface SetupResult {
   created: boolean;
   /** What was changed, in words; empty when everything was already set up. */
   changes: string[];
+  /** The application's Authorized redirect URLs as FusionAuth answered them (after the changes). */
+  redirectUrls: string[];
+  /** True when this run added a redirect URL (rather than finding them all there). */
+  redirectSet: boolean;
 }
 
 export interface Prepared {
@@ -37,8 +42,19 @@ export interface Prepared {
   changes: string[];
   /** The client secret of the application found, when it already exists. */
   existingSecret?: string;
-  apply(): Promise<Result<SetupResult>>;
+  apply(): Promise<Applied>;
 }
+
+/** How far an apply got when it stopped: what was done, what may have been (no answer), what was not tried. */
+export interface Progress {
+  done: string[];
+  /** Writes whose answer never came (a timeout): FusionAuth may have applied them. */
+  maybeApplied: string[];
+  notTried: string[];
+}
+
+/** An apply's outcome: the result, or the error with how far it got. */
+export type Applied = { ok: true; value: SetupResult } | { ok: false; error: FusionAuthError; progress: Progress };
 
 type Fail = { ok: false; error: FusionAuthError };
 
@@ -77,16 +93,19 @@ async function applyChange(api: FusionAuthApi, change: Change): Promise<Result<A
   }
 }
 
-async function applyPlan(api: FusionAuthApi, plan: Plan, url: string): Promise<Result<SetupResult>> {
+async function applyPlan(api: FusionAuthApi, plan: Plan, url: string): Promise<Applied> {
   let app = plan.existing;
   const done: string[] = [];
+  const stopped = (error: FusionAuthError, maybeApplied: string[] = [], notTried: string[] = []): Applied => {
+    const already = done.length ? ` Already done: ${done.join('; ')}.` : '';
+    return { ok: false, error: { ...error, message: `${error.message}${already}` }, progress: { done: [...done], maybeApplied, notTried } };
+  };
   // Issuer first: the application and its tokens are only right once the tenant is.
-  for (const change of plan.changes) {
+  for (const [i, change] of plan.changes.entries()) {
     const r = await applyChange(api, change);
-    if (!r.ok) {
-      const already = done.length ? ` Already done: ${done.join('; ')}.` : '';
-      return { ok: false, error: { ...r.error, message: `${r.error.message}${already}` } };
-    }
+    const rest = plan.changes.slice(i + 1).map((c) => c.text);
+    // A write that timed out may have reached FusionAuth: it is neither done nor merely planned.
+    if (!r.ok) return r.error.code === 'FUSIONAUTH_TIMEOUT' ? stopped(r.error, [change.text], rest) : stopped(r.error, [], [change.text, ...rest]);
     if (r.value) app = r.value;
     done.push(change.text);
   }
@@ -94,11 +113,11 @@ async function applyPlan(api: FusionAuthApi, plan: Plan, url: string): Promise<R
   let secret = app?.oauthConfiguration?.clientSecret;
   if (!secret) {
     const fresh = await api.getApplication(plan.applicationId);
-    if (!fresh.ok) return fresh;
+    if (!fresh.ok) return stopped(fresh.error);
     secret = fresh.value?.oauthConfiguration?.clientSecret;
   }
   if (!secret) {
-    return { ok: false, error: { code: 'FUSIONAUTH_FAILED', message: `FusionAuth returned no client secret for application ${plan.applicationId}.`, fix: 'Check Applications > your app > OAuth > Client Authentication is "Required", then run the set-up again.' } };
+    return stopped(fusionAuthError('FUSIONAUTH_FAILED', { applicationId: plan.applicationId }));
   }
   return {
     ok: true,
@@ -109,6 +128,8 @@ async function applyPlan(api: FusionAuthApi, plan: Plan, url: string): Promise<R
       clientSecret: secret,
       created: !plan.existing,
       changes: done,
+      redirectUrls: app?.oauthConfiguration?.authorizedRedirectURLs ?? [],
+      redirectSet: plan.changes.some((c) => c.kind === 'create-application' || (c.kind === 'update-application' && (c.application.oauthConfiguration?.authorizedRedirectURLs?.length ?? 0) > (plan.existing?.oauthConfiguration?.authorizedRedirectURLs?.length ?? 0))),
     },
   };
 }
@@ -145,7 +166,7 @@ export async function prepareSetup(input: SetupInput, api: FusionAuthApi = creat
 }
 
 /** Plans and, unless `dryRun`, applies. On a dry run nothing is written and no secret is returned. */
-export async function runSetup(input: SetupInput & { dryRun?: boolean }, api?: FusionAuthApi): Promise<Result<SetupResult | { dryRun: true; changes: string[] }>> {
+export async function runSetup(input: SetupInput & { dryRun?: boolean }, api?: FusionAuthApi): Promise<Result<SetupResult | { dryRun: true; changes: string[] }> | Applied> {
   const prepared = await prepareSetup(input, api);
   if (!prepared.ok) return prepared;
   if (input.dryRun) return { ok: true, value: { dryRun: true, changes: prepared.value.changes } };

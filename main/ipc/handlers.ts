@@ -100,6 +100,9 @@ const PAYLOADS: PayloadSchemas = {
     approved: z.array(text(LIMITS.url * 4)).max(LIMITS.listEntries * 2, { error: `has more than ${LIMITS.listEntries * 2} entries` }).optional(),
   }),
   listVisits: tunnelRef,
+  inspectRequest: z.object({ name: boundedName, id: z.string().regex(/^req_[a-z0-9]{1,40}$/, { error: 'is not a request id' }), reveal: z.boolean().optional() }),
+  replayRequest: z.object({ name: boundedName, id: z.string().regex(/^req_[a-z0-9]{1,40}$/, { error: 'is not a request id' }) }),
+  copyRequestAsCurl: z.object({ name: boundedName, id: z.string().regex(/^req_[a-z0-9]{1,40}$/, { error: 'is not a request id' }), reveal: z.boolean().optional() }),
   shareFor: z.object({
     name: boundedName,
     minutes: z.union([z.literal(15), z.literal(60), z.literal(240), z.null()], { error: 'must be 15, 60, 240 or null (until stopped)' }),
@@ -131,6 +134,9 @@ function routes(ops: Operations): { [K in InvokeKey]: (p: Payloads[K]) => Promis
     planFusionAuthSetup: (p) => ops.planFusionAuthSetup(p),
     applyFusionAuthSetup: (p) => ops.applyFusionAuthSetup(p),
     listVisits: async (p) => ops.listVisits(p.name),
+    inspectRequest: async (p) => ops.inspectRequest(p.name, p.id, p.reveal ?? false),
+    replayRequest: (p) => ops.replayRequest(p.name, p.id),
+    copyRequestAsCurl: (p) => ops.copyRequestAsCurl(p.name, p.id, p.reveal ?? false),
     shareFor: (p) => ops.shareFor(p.name, p.minutes),
   };
 }

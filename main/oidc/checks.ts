@@ -92,7 +92,8 @@ export function discoveryCheck(url: string, failure?: DiscoveryFailure): Preflig
   const base = 'The issuer is the address you open FusionAuth with, without /admin (e.g. https://auth.example.com).';
   switch (failure.kind) {
     case 'dns':
-      return fail(`DNS lookup failed: the host "${failure.host}" was not found.`, `Check the issuer's host name for typos. ${base}`);
+      // Offline, every host fails to resolve: the network is as likely a cause as a typo.
+      return fail(`DNS lookup failed: the host "${failure.host}" was not found.`, `Check the host name for typos, and your network (offline, no host name resolves). ${base}`);
     case 'refused':
       return fail(`Connection refused by ${failure.host}: nothing listens at that address and port.`, `Check that FusionAuth is running and that the issuer's port is right. ${base}`);
     case 'tls': {
@@ -298,6 +299,22 @@ export function redirectCheck(): PreflightCheck {
     message: `Not checkable from here: FusionAuth must list ${NGROK_REDIRECT_URI} as an Authorized redirect URL of the application, or sign-in ends on a FusionAuth error page.`,
     fix: `In FusionAuth, open ${APP_OAUTH}, add ${NGROK_REDIRECT_URI} under Authorized redirect URLs, and save.`,
   };
+}
+
+/**
+ * `redirect-uri` when FusionAuth's own API showed the application lists ngrok's callback: Porthole
+ * set it just now (`set`), or read it back (`found`). Passes, and says how it is known.
+ */
+export function redirectConfirmed(how: 'set' | 'found'): PreflightCheck {
+  return {
+    id: 'redirect-uri', status: 'pass',
+    message: `FusionAuth lists ${NGROK_REDIRECT_URI} as an Authorized redirect URL of the application (${how === 'set' ? 'Porthole set it just now' : "read back from FusionAuth's API"}).`,
+  };
+}
+
+/** The report with its by-hand redirect check replaced by `redirectConfirmed(how)`; `ok` is unchanged (a pass fails nothing). */
+export function withRedirectConfirmed<R extends { checks: PreflightCheck[] }>(report: R, how: 'set' | 'found'): R {
+  return { ...report, checks: report.checks.map((c) => (c.id === 'redirect-uri' && c.status === 'manual' ? redirectConfirmed(how) : c)) };
 }
 
 /** A check that could not run because an earlier one failed: listed as not checked, never omitted. */

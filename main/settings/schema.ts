@@ -8,7 +8,7 @@ import {
   fusionAuthSchema,
   tunnelBaseSchema,
 } from '../tunnel/validate.js';
-import { invalidInput } from '../errors.js';
+import { invalidInput } from '../../common/errors.js';
 import type { AuthMode, PortholeError } from '../../common/types.js';
 import { needsFusionAuth } from '../../common/view-rules.js';
 import { LIMITS } from '../../common/contract.js';

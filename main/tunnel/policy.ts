@@ -3,6 +3,7 @@
 import { toYaml } from './yaml.js';
 import { IDENTITY_HEADERS, ownedHeaderSpellings, PROOF_HEADER } from './identity-headers.js';
 import type { FusionAuthSettings, TunnelSpec } from '../../common/types.js';
+import { INTERNAL_POLICY_NO_SIGN_IN } from '../../common/view-rules.js';
 
 /** The ngrok vault and secret the printed policy reads the client secret from. */
 export const VAULT_NAME = 'porthole';
@@ -146,11 +147,15 @@ export function policyYaml(spec: TunnelSpec, opts: { secret?: string } = {}): st
       head = `# Traffic Policy for tunnel "${spec.name}": FusionAuth sign-in in front of it.\n`;
       policy = fa ? trafficPolicyFor(fa, { identity: wantsIdentity(spec) }) : { on_http_request: [] };
       break;
-    case 'internal':
-      head = `# Traffic Policy for the Cloud Endpoint in front of "${spec.name}" (ngrok dashboard > Endpoints).\n# The agent serves ${internalUrlFor(spec.name)}; this policy signs users in, then forwards to it.\n`;
-      policy = fa && fa.issuer && fa.clientId ? trafficPolicyFor(fa) : identityHeadersOnlyPolicy();
+    case 'internal': {
+      const signsIn = Boolean(fa && fa.issuer && fa.clientId);
+      head = `# Traffic Policy for the Cloud Endpoint in front of "${spec.name}" (ngrok dashboard > Endpoints).\n`
+        + (signsIn ? `# The agent serves ${internalUrlFor(spec.name)}; this policy signs users in, then forwards to it.\n`
+          : `# The agent serves ${internalUrlFor(spec.name)}; this policy only forwards to it.\n${INTERNAL_POLICY_NO_SIGN_IN.map((l) => `# ${l}\n`).join('')}`);
+      policy = signsIn ? trafficPolicyFor(fa!) : identityHeadersOnlyPolicy();
       policy.on_http_request.push({ actions: [{ type: 'forward-internal', config: { url: internalUrlFor(spec.name) } }] });
       break;
+    }
     case 'public':
       head = `# Tunnel "${spec.name}" is public: no policy, anyone with the URL gets in.\n`;
       policy = { on_http_request: [] };

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { AUTH_MODES } from '../../common/types.js';
 import type { AuthMode, FusionAuthSettings, PortholeError, SessionSpec, TunnelSpec } from '../../common/types.js';
-import { invalidInput } from '../errors.js';
+import { invalidInput } from '../../common/errors.js';
 import { fieldFix } from '../../common/fields.js';
 import { isLoopbackHost, needsFusionAuth } from '../../common/view-rules.js';
 

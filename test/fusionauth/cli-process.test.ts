@@ -81,7 +81,8 @@ test('--dry-run prints the plan and changes nothing; then set up (exit 0, 0600 f
   assert.equal(dry.code, 0, dry.err);
   const d = JSON.parse(dry.out);
   assert.equal(d.ok, true);
-  assert.equal(d.created, true);
+  assert.equal(d.dryRun, true);
+  assert.equal(d.created, false, 'a dry run creates nothing');
   assert.equal(d.changes.length, 2);
   assert.equal(state(), before, 'the stand-in is unchanged');
   assert.ok(api.calls.slice(calls).every((c) => c.startsWith('GET ')), api.calls.slice(calls).join());

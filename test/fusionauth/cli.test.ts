@@ -85,7 +85,9 @@ test('human output names the changes; a bad key exits 1; bad arguments exit 2 na
       [['setup', '--url', api.url, '--api-key-env', 'FA_KEY'], /--client-secret-out PATH is required/],
       [['setup', '--url', api.url, '--api-key-env', 'FA_KEY', '--client-secret-out', 'x', '--register', 'nope'], /--register: "nope"/],
       [['setup', '--url', 'http://example.com', '--api-key-env', 'FA_KEY', '--client-secret-out', 'x'], /--url must be https/],
-      [['setup', '--bogus'], /Unknown option '--bogus'/],
+      [['setup', '--bogus'], /--bogus: no such flag\n/],
+      [['setup', '--urll', api.url], /--urll: no such flag; did you mean --url\?/],
+      [['setpu'], /unknown subcommand "setpu"; did you mean "setup"\?/],
       [['teardown'], /unknown subcommand "teardown"/],
     ];
     for (const [argv, re] of cases) {

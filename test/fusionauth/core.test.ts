@@ -88,6 +88,9 @@ test('apply: refused without consent for the issuer (nothing written), then appl
   assert.equal(r.value.created, true);
   assert.equal(r.value.apiKeyStored, false);
   assert.ok(r.value.checks.ok, JSON.stringify(r.value.checks));
+  // Porthole just wrote the redirect URL itself: the checklist says so, nothing is left to do by hand.
+  const redirect = r.value.checks.checks.find((c) => c.id === 'redirect-uri')!;
+  assert.deepEqual([redirect.status, /Porthole set it just now/.test(redirect.message)], ['pass', true], redirect.message);
   assert.equal(api.tenants[0]!.issuer, api.url);
 
   // On disk: the tunnel with its client id, and the secret only as ciphertext.

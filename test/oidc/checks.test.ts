@@ -120,6 +120,8 @@ test('discovery: each way of failing has its own message and its own fix, short 
   const said = (re: RegExp, i: number) => assert.match(checks[i]!.message, re, checks[i]!.message);
   said(/^DNS lookup failed: the host "auth\.example\.com" was not found/, 0);
   said(/^Connection refused by auth\.example\.com:9011/, 1);
+  // Offline, every host fails to resolve: the fix names the network as well as typos.
+  assert.match(checks[0]!.fix!, /typos, and your network/);
   said(/not signed by a trusted authority/, 2);
   said(/does not speak https on that port/, 3);
   said(/for another host name/, 4);

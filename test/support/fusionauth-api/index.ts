@@ -29,6 +29,9 @@ export interface StandInOptions {
   /** The test ingress plays ngrok's edge at a loopback callback (its `idpCallbackUrl`): an application
    *  whose Authorized redirect URLs hold ngrok's callback accepts this one too, and only then. */
   ngrokCallback?: string;
+  /** Answers a request as a hostile or broken FusionAuth would (a wrong shape, a redirect), or
+   *  delays it; undefined: the normal answer. Such answers are not held to the document. */
+  override?: (method: string, path: string) => { status?: number; headers?: Record<string, string>; body?: unknown; delayMs?: number } | undefined;
 }
 
 export interface StandIn {
@@ -141,6 +144,14 @@ export async function startFusionAuthApi(opts: StandInOptions = {}): Promise<Sta
     const path = u.pathname;
     calls.push(`${method} ${path}`);
     if (opts.delayMs) await new Promise((r) => setTimeout(r, opts.delayMs));
+    const forced = opts.override?.(method, path);
+    if (forced?.delayMs) await new Promise((r) => setTimeout(r, forced.delayMs));
+    if (forced?.status !== undefined) {
+      const text = forced.body === undefined ? '' : JSON.stringify(forced.body);
+      res.writeHead(forced.status, { 'content-type': 'application/json;charset=UTF-8', 'content-length': Buffer.byteLength(text), ...forced.headers });
+      res.end(text);
+      return;
+    }
     if (opts.hugeBytes) {
       // Streamed without a length, as a proxy might: only a reader that counts bytes stops it.
       res.writeHead(200, { 'content-type': 'application/json' });
