@@ -51,6 +51,11 @@ function formUrlEncode(s: string): string {
   return encodeURIComponent(s).replace(/[-_.!~*'()]|%20/g, (c) => (c === '%20' ? '+' : `%${c.charCodeAt(0).toString(16).toUpperCase()}`));
 }
 
+/** WHATWG form-urlencoding (URLSearchParams, HTML forms): unlike the two above, `~` becomes %7E, `*` stays, space is +. */
+function wwwFormEncode(s: string): string {
+  return new URLSearchParams({ s }).toString().slice(2);
+}
+
 function htmlForms(s: string): string[] {
   const named: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
   return [
@@ -63,9 +68,9 @@ function htmlForms(s: string): string[] {
 /** Every shape in which `secret` may come back (matching is case-insensitive: upper-cased, %2f/%2F). */
 export function secretForms(secret: string): string[] {
   if (!secret || secret.length < 4) return [];
-  const once = [encodeURIComponent(secret), formUrlEncode(secret)];
+  const once = [encodeURIComponent(secret), formUrlEncode(secret), wwwFormEncode(secret)];
   // a URL-encoded value encoded again (a redirect URL in a query): `+` → `%2B` → `%252B`
-  const twice = once.flatMap((t) => [encodeURIComponent(t), formUrlEncode(t)]);
+  const twice = once.flatMap((t) => [encodeURIComponent(t), formUrlEncode(t), wwwFormEncode(t)]);
   const texts = new Set([secret, ...once, ...twice, JSON.stringify(secret).slice(1, -1), ...htmlForms(secret)]);
   const forms = new Set(texts);
   for (const t of [secret, formUrlEncode(secret)]) {

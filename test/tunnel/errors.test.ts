@@ -20,6 +20,7 @@ function encodings(secret: string): Record<string, string> {
     url: encodeURIComponent(secret),
     // a URL carrying the secret, itself put in a query: `+` → `%2B` → `%252B`
     urlTwice: encodeURIComponent(encodeURIComponent(secret)),
+    wwwForm: new URLSearchParams({ s: secret }).toString().slice(2),
     formTwice: encodeURIComponent(new URLSearchParams({ s: secret }).toString().slice(2)),
     base64: Buffer.from(secret).toString('base64'),
     base64url: Buffer.from(secret).toString('base64url'),
@@ -129,7 +130,7 @@ test('the real SDK: a TLS handshake the agent refuses (certificate not trusted)'
 });
 
 test('the one scrubber: raw, upper-cased, URL-encoded, base64, base64url, hex, HTML-escaped, and inside a Basic header', () => {
-  const secret = 'tok/en+2abc&"<x>\'Zq9';
+  const secret = 'tok/en+2abc&"<x>\'Zq9~_.-x';
   for (const [kind, form] of Object.entries(encodings(secret))) {
     const out = scrub(`ngrok said: [${form}] end`, [secret]);
     assert.match(out, /\[redacted\]/, kind);
