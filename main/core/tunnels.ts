@@ -44,6 +44,8 @@ function entryOf(core: Core, t: StoredTunnel, views: Map<string, TunnelView>, no
   if (t.domain) e.domain = t.domain;
   const deadline = core.shares.deadline(t.name);
   if (deadline !== undefined) e.deadline = deadline;
+  const duration = core.shares.duration(t.name);
+  if (deadline !== undefined && duration !== undefined) e.shareMinutes = duration / 60_000;
   const summary = core.deps.visits?.summary(t.name);
   const line = summary ? trayLine(summary, now) : null;
   if (line) e.visitorsLine = line;
