@@ -147,6 +147,8 @@ export interface TunnelEntry {
   pool?: boolean;
   /** When a timed share ends (ms since the epoch); absent: shared until stopped. */
   deadline?: number;
+  /** The "Share for" choice in force (minutes), with `deadline`: the window and the tray tick it. */
+  shareMinutes?: number;
   /** "3 people viewed · last: alice@example.com, 2 min ago"; absent before the first request. */
   visitorsLine?: string;
   view: TunnelView;

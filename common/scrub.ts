@@ -2,8 +2,9 @@
 // provider's answers, logs). No imports and no Node API: the renderer and preload load it too.
 //
 // A secret leaks in more shapes than its raw form: a server that echoes a request shows it
-// URL-encoded (form body), base64 (Basic header, often after "client_id:"), hex (debug dumps),
-// upper-cased, HTML-escaped or JSON-escaped. Each secret is expanded into those forms once.
+// URL-encoded (form body; twice over when a URL carrying it is itself put in a query, `%252B`), base64
+// (Basic header, often after "client_id:"), hex (debug dumps), upper-cased, HTML-escaped or
+// JSON-escaped. Each secret is expanded into those forms once.
 
 const REDACTED = '[redacted]';
 
@@ -50,6 +51,11 @@ function formUrlEncode(s: string): string {
   return encodeURIComponent(s).replace(/[-_.!~*'()]|%20/g, (c) => (c === '%20' ? '+' : `%${c.charCodeAt(0).toString(16).toUpperCase()}`));
 }
 
+/** WHATWG form-urlencoding (URLSearchParams, HTML forms): unlike the two above, `~` becomes %7E, `*` stays, space is +. */
+function wwwFormEncode(s: string): string {
+  return new URLSearchParams({ s }).toString().slice(2);
+}
+
 function htmlForms(s: string): string[] {
   const named: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
   return [
@@ -62,7 +68,10 @@ function htmlForms(s: string): string[] {
 /** Every shape in which `secret` may come back (matching is case-insensitive: upper-cased, %2f/%2F). */
 export function secretForms(secret: string): string[] {
   if (!secret || secret.length < 4) return [];
-  const texts = new Set([secret, encodeURIComponent(secret), formUrlEncode(secret), JSON.stringify(secret).slice(1, -1), ...htmlForms(secret)]);
+  const once = [encodeURIComponent(secret), formUrlEncode(secret), wwwFormEncode(secret)];
+  // a URL-encoded value encoded again (a redirect URL in a query): `+` → `%2B` → `%252B`
+  const twice = once.flatMap((t) => [encodeURIComponent(t), formUrlEncode(t), wwwFormEncode(t)]);
+  const texts = new Set([secret, ...once, ...twice, JSON.stringify(secret).slice(1, -1), ...htmlForms(secret)]);
   const forms = new Set(texts);
   for (const t of [secret, formUrlEncode(secret)]) {
     const bytes = utf8(t);

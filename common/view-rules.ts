@@ -6,6 +6,17 @@ export function needsFusionAuth(mode: AuthMode | undefined): boolean {
   return mode === 'oidc' || mode === 'oidc-legacy';
 }
 
+/**
+ * The name a tunnel gets when none is given, the same in the window and the CLI: 3000 → port-3000,
+ * 127.0.0.1:8080 → 127-0-0-1-8080.
+ */
+export function defaultTunnelName(target: string): string {
+  const t = target.trim();
+  if (/^\d+$/.test(t)) return `port-${t}`;
+  const n = t.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63);
+  return n || 'tunnel';
+}
+
 /** Starting, online or reconnecting: the tunnel has (or is getting) a public URL, so "Stop" applies. */
 export function isRunning(state: TunnelStateKind): boolean {
   return state === 'starting' || state === 'online' || state === 'reconnecting';

@@ -193,7 +193,9 @@ function trayModel(deps: PortholeDeps, ops: Operations, now: number): TrayModel 
   const views = entries.map((e) => e.view);
   const details: Record<string, TunnelTrayDetails> = {};
   for (const e of entries) {
-    if (e.visitorsLine || e.deadline !== undefined) details[e.name] = { ...(e.visitorsLine ? { visitorsLine: e.visitorsLine } : {}), ...(e.deadline !== undefined ? { deadline: e.deadline } : {}) };
+    if (e.visitorsLine || e.deadline !== undefined) {
+      details[e.name] = { ...(e.visitorsLine ? { visitorsLine: e.visitorsLine } : {}), ...(e.deadline !== undefined ? { deadline: e.deadline } : {}), ...(e.shareMinutes !== undefined ? { shareMinutes: e.shareMinutes } : {}) };
+    }
   }
   const reenter = ops.toReenter();
   const menu = [

@@ -9,12 +9,12 @@ import { startPorthole, type PortholeApp, type PortholeDeps } from './app.js';
 import { startupFailureText } from './core/startup-failure.js';
 import { registerIpc } from './glue/ipc.js';
 import { createNotifier } from './glue/notify.js';
-import { createSecretStore } from './settings/secrets.js';
+import { createSecretStore, reportingSecretStore } from './settings/secrets.js';
 import { openSettingsStore } from './settings/settings-store.js';
 import { createSafeStorageEncryptor, electronStoreFactory } from './glue/electron-store.js';
 import { createXdgAutostart } from './system/autostart.js';
 import { createTray } from './glue/tray.js';
-import { createFileLog } from './glue/log-file.js';
+import { createFileLog, type FileLog } from './glue/log-file.js';
 import { createSettingsWindow, denyAllPermissions } from './glue/window.js';
 
 /** dist/, whether unpacked or inside app.asar. */
@@ -37,9 +37,7 @@ async function openExternal(url: string): Promise<void> {
   await shell.openExternal(url);
 }
 
-async function electronDeps(): Promise<PortholeDeps> {
-  // the rotating log for bug reports; every line goes through the one scrubber (glue/log-file.ts)
-  const fileLog = createFileLog();
+async function electronDeps(fileLog: FileLog): Promise<PortholeDeps> {
   const { settings, secretsBackend } = openSettingsStore({
     cwd: app.getPath('userData'),
     factory: electronStoreFactory,
@@ -47,7 +45,7 @@ async function electronDeps(): Promise<PortholeDeps> {
   });
   return {
     store: settings,
-    secrets: createSecretStore(secretsBackend, await createSafeStorageEncryptor()),
+    secrets: reportingSecretStore(createSecretStore(secretsBackend, await createSafeStorageEncryptor()), fileLog.knowSecret),
     tray: createTray({ assetsDir: join(DIST, 'assets'), onMenuItem: (id) => porthole?.onMenuItem(id) }),
     window: settingsWindow,
     notifier: createNotifier(openExternal),
@@ -88,9 +86,12 @@ function watchNetwork(onChange: () => void): void {
 
 async function main(): Promise<void> {
   denyAllPermissions();
-  const running = await startPorthole(await electronDeps());
+  // the rotating log for bug reports; every line goes through the one scrubber, with every secret value
+  // Porthole stores, reads or is handed removed too (glue/log-file.ts)
+  const fileLog = createFileLog();
+  const running = await startPorthole(await electronDeps(fileLog));
   porthole = running;
-  registerIpc(running.handlers);
+  registerIpc(running.handlers, fileLog.knowSecret);
   // powerMonitor can't be used before 'ready'
   powerMonitor.on('resume', () => running.onResume());
   powerMonitor.on('shutdown', () => app.quit());

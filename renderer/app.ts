@@ -17,10 +17,16 @@ import { findTunnel, state, type Nav, type Pane } from './state.js';
 
 const nav: Nav = { show, renderMain, renderAuthtokenStatus, renderBanner: () => renderBanner(nav) };
 
+/** Which pane this is, so a different one opens at its top and a redraw of the same one stays where it was scrolled. */
+const paneKey = (p: Pane): string => JSON.stringify([p.kind, 'name' in p ? p.name : undefined, 'previousName' in p ? p.previousName : undefined, 'tunnel' in p ? p.tunnel : undefined]);
+
 function show(next: Pane): void {
+  const other = paneKey(next) !== paneKey(state.pane);
   state.pane = next;
   renderList(nav);
   renderMain();
+  // the main area is one scroller shared by every pane: a new pane must not open at the last one's offset
+  if (other) $('main').scrollTop = 0;
 }
 
 function renderMain(): void {

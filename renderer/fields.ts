@@ -2,17 +2,21 @@
 // Which slot an error's `field` path belongs to comes from common/fields.ts.
 
 import type { PortholeError } from '../common/types.js';
-import { fieldControl } from '../common/fields.js';
+import { fieldControl, fieldKey, fieldLabel } from '../common/fields.js';
 import { api } from './api.js';
 import { h, type Child } from './dom.js';
 import { sentence } from './labels.js';
 import { state } from './state.js';
 import { toast } from './ui.js';
 
-/** The message without its leading field path ("fusionauth.issuer must be…" → "Must be…"). */
+/**
+ * The message in the window's words: the leading field path dropped ("fusionauth.issuer must be…" →
+ * "Must be…"), or replaced by the field's label where the rest needs a subject ("Local port is required").
+ */
 function fieldMessage(e: PortholeError): string {
   let m = e.message;
   if (e.field && m.startsWith(`${e.field} `)) m = m.slice(e.field.length + 1);
+  if (e.field && fieldKey(e.field) && /^is /.test(m)) return `${fieldLabel(e.field, 'window')} ${m}`;
   return m.charAt(0).toUpperCase() + m.slice(1);
 }
 

@@ -8,6 +8,8 @@ export interface Shares {
   set(name: string, ms: number): void;
   /** The deadline (ms since the epoch), undefined when shared until stopped. */
   deadline(name: string): number | undefined;
+  /** How long the share in force was set for (ms), so every view ticks that choice; undefined until stopped. */
+  duration(name: string): number | undefined;
   /** Forget the tunnel's deadline (stopped by hand, "until I stop", removed). */
   clear(name: string): void;
   /** Look at the wall clock now: every share past its deadline expires. */
@@ -19,9 +21,11 @@ export interface Shares {
 
 export function createShares(onExpire: (name: string) => void, clock?: Clock, checkEveryMs?: number): Shares {
   const timers = new Map<string, ShareTimer>();
+  const durations = new Map<string, number>();
   const clear = (name: string): void => {
     timers.get(name)?.cancel();
     timers.delete(name);
+    durations.delete(name);
   };
   return {
     set(name, ms) {
@@ -31,14 +35,16 @@ export function createShares(onExpire: (name: string) => void, clock?: Clock, ch
         ...(clock ? { clock } : {}),
         ...(checkEveryMs ? { checkEveryMs } : {}),
         onExpire: () => {
-          if (timers.get(name) === t) timers.delete(name);
+          if (timers.get(name) === t) (timers.delete(name), durations.delete(name));
           onExpire(name);
         },
       });
       timers.set(name, t);
+      durations.set(name, ms);
       t.start();
     },
     deadline: (name) => timers.get(name)?.deadline ?? undefined,
+    duration: (name) => (timers.has(name) ? durations.get(name) : undefined),
     clear,
     check: () => {
       for (const t of [...timers.values()]) t.check();

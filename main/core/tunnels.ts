@@ -45,6 +45,8 @@ function entryOf(core: Core, t: StoredTunnel, views: Map<string, TunnelView>, no
   if (t.pool) e.pool = true;
   const deadline = core.shares.deadline(t.name);
   if (deadline !== undefined) e.deadline = deadline;
+  const duration = core.shares.duration(t.name);
+  if (deadline !== undefined && duration !== undefined) e.shareMinutes = duration / 60_000;
   const line = core.deps.visits?.trayLine(t.name, now) ?? null;
   if (line) e.visitorsLine = line;
   if (t.fusionauth) e.fusionauth = { ...t.fusionauth, clientSecret: storedSecret(core, SECRET_KEYS.clientSecret(t.name)) };

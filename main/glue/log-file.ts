@@ -23,13 +23,34 @@ function rotate(path: string): void {
   }
 }
 
+export interface FileLog {
+  log: LogPort;
+  /** The folder to open from the tray. */
+  folder: string;
+  /**
+   * A secret value Porthole holds (the authtoken, a client secret, the FusionAuth API key): from now on
+   * removed from every line in every encoding the scrubber knows, labelled or not.
+   */
+  knowSecret(value: string): void;
+}
+
+/** What a logged value reads as: text as is, an Error with its stack, anything else as JSON. */
+const asText = (d: unknown): string => (typeof d === 'string' ? d : d instanceof Error ? (d.stack ?? d.message) : (JSON.stringify(d) ?? String(d)));
+
 /** The app's LogPort writing to `<userData>/logs/porthole.log`, and the folder to open from the tray. */
-export function createFileLog(): { log: LogPort; folder: string } {
+export function createFileLog(): FileLog {
+  const known = new Set<string>();
   log.transports.file.fileName = 'porthole.log';
   log.transports.file.maxSize = LOG_MAX_BYTES;
   log.transports.file.archiveLogFn = (file) => rotate(file.path);
+  // the log may name people who visited and the hosts they used: this user's only
+  log.transports.file.writeOptions = { ...log.transports.file.writeOptions, mode: 0o600 };
   log.transports.console.level = false;
-  // The one scrubber: labelled secrets (authtoken=…, secret: …) never reach the file.
-  log.hooks.push((message) => ({ ...message, data: message.data.map((d) => (typeof d === 'string' ? scrub(d) : scrub(JSON.stringify(d) ?? ''))) }));
-  return { log: (line) => log.info(line), folder: dirname(log.transports.file.getFile().path) };
+  // The one scrubber: every known secret in all its forms, and labelled ones (authtoken=…, secret: …).
+  log.hooks.push((message) => ({ ...message, data: message.data.map((d) => scrub(asText(d), [...known])) }));
+  return {
+    log: (line) => log.info(line),
+    folder: dirname(log.transports.file.getFile().path),
+    knowSecret: (value) => void (value.length >= 4 && known.add(value)),
+  };
 }

@@ -156,8 +156,8 @@ export function senderCheck(trusted: HandlerDeps['trustedSender']): (url: string
   return (url) => !!want && norm(url) === want;
 }
 
-/** Every text value submitted in a payload that is a secret, so no answer can echo one back. */
-function payloadSecrets(payload: unknown): string[] {
+/** Every text value submitted in a payload that is a secret, so no answer can echo one back (and the log file can remove it). */
+export function payloadSecrets(payload: unknown): string[] {
   const p = payload as { fusionauth?: { clientSecret?: unknown }; ngrokAuthtoken?: unknown; apiKey?: unknown } | null | undefined;
   return [p?.fusionauth?.clientSecret, p?.ngrokAuthtoken, p?.apiKey].filter((s): s is string => typeof s === 'string' && s.length >= 4);
 }

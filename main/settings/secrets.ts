@@ -96,6 +96,25 @@ export function createSecretStore(backend: SecretBackend, encryptor: Encryptor):
 }
 
 /**
+ * The same store, telling `seen` each value it stores or reads back: how the log file learns which
+ * values to remove (main/glue/log-file.ts), without anything else holding a list of secrets.
+ */
+export function reportingSecretStore(store: SecretStore, seen: (value: string) => void): SecretStore {
+  return {
+    ...store,
+    async get(key) {
+      const value = await store.get(key);
+      if (value !== undefined) seen(value);
+      return value;
+    },
+    async set(key, value) {
+      seen(value);
+      await store.set(key, value);
+    },
+  };
+}
+
+/**
  * A real AES-256-GCM Encryptor with an in-memory key, for tests and headless use.
  * Output is `iv(12) | tag(16) | ciphertext`.
  */

@@ -31,6 +31,8 @@ export interface TunnelTrayDetails {
   visitorsLine?: string;
   /** ms since the epoch */
   deadline?: number;
+  /** The "Share for" choice in force (minutes), with `deadline`. */
+  shareMinutes?: number;
 }
 export interface TrayMenuOptions {
   startAtLogin: boolean;
@@ -122,7 +124,9 @@ function shareItems(v: TunnelView, d: TunnelTrayDetails, now: number): { info: M
   if (d.visitorsLine) info.push({ label: d.visitorsLine, enabled: false });
   const timed = d.deadline !== undefined && isRunning(v.state);
   if (timed) info.push({ label: formatRemaining(d.deadline! - now), enabled: false });
-  const current: ShareAction | undefined = timed ? undefined : isRunning(v.state) ? 'share-until-stopped' : undefined;
+  // the choice in force is ticked: the timed one it was set for, or "until I stop" for a tunnel running without a deadline
+  const timedAs = (Object.keys(SHARE_ACTION_MINUTES) as ShareAction[]).find((a) => SHARE_ACTION_MINUTES[a] !== null && SHARE_ACTION_MINUTES[a] === d.shareMinutes);
+  const current: ShareAction | undefined = timed ? timedAs : isRunning(v.state) ? 'share-until-stopped' : undefined;
   const submenu = (Object.keys(SHARE_LABELS) as ShareAction[]).map((a): MenuItemSpec => ({
     id: tunnelItemId(v.name, a), label: SHARE_LABELS[a], type: 'checkbox', checked: a === current, enabled: true,
   }));
@@ -153,8 +157,10 @@ function tunnelItem(v: TunnelView, d: TunnelTrayDetails = {}, now = 0): MenuItem
       isRunning(v.state)
         ? { id: tunnelItemId(v.name, 'stop'), label: 'Stop', enabled: true }
         : { id: tunnelItemId(v.name, 'start'), label: 'Start', enabled: true },
-      shared.share,
-      { id: tunnelItemId(v.name, 'verify'), label: 'Verify protection', enabled: v.state === 'online' && !!v.url },
+      // an internal endpoint is reached through a Cloud Endpoint, not shared by a link; a public one has no
+      // sign-in to verify
+      ...(v.mode === 'internal' ? [] : [shared.share]),
+      ...(v.mode === 'public' ? [] : [{ id: tunnelItemId(v.name, 'verify'), label: 'Verify protection', enabled: v.state === 'online' && !!v.url }]),
     ],
   };
 }
@@ -166,14 +172,21 @@ function openAlarms(views: TunnelView[]): MenuItemSpec[] {
   return [...open.map((v) => ({ id: tunnelItemId(v.name, 'stop'), label: `⚠ ${v.name} is OPEN to anyone — Stop it`, enabled: true })), { type: 'separator' }];
 }
 
+/** Why "Copy URL" on top has nothing to copy, truthfully: online tunnels may exist whose URL is not one to share. */
+function noUrlLabel(views: TunnelView[]): string {
+  const online = views.filter((v) => v.state === 'online' && !!v.url);
+  if (online.length === 0) return 'Copy URL (no tunnel online)';
+  if (online.every((v) => isOpenByMistake(v))) return `Copy URL (not while ${online.length === 1 ? `${online[0]!.name} is` : 'they are'} open to anyone)`;
+  if (online.every((v) => isOpenByMistake(v) || isInternalUrl(v.url))) return 'Copy URL (no public URL online)';
+  return 'Copy URL (no URL to share)';
+}
+
 /** The whole tray menu, top to bottom, as the issue lays it out. */
 export function trayMenu(views: TunnelView[], opts: TrayMenuOptions): MenuItemSpec[] {
   const first = firstOnline(views);
   const items: MenuItemSpec[] = [
     ...openAlarms(views),
-    first
-      ? { id: 'copy-first-url', label: `Copy URL of ${first.name}`, enabled: true }
-      : { id: 'copy-first-url', label: 'Copy URL (no tunnel online)', enabled: false },
+    first ? { id: 'copy-first-url', label: `Copy URL of ${first.name}`, enabled: true } : { id: 'copy-first-url', label: noUrlLabel(views), enabled: false },
     { type: 'separator' },
   ];
   if (views.length === 0) items.push({ label: 'No tunnels yet', enabled: false });

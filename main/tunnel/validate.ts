@@ -34,11 +34,18 @@ export function isTarget(s: string): boolean {
   return !!m && isHost(m[1]!) && isPort(m[2]!);
 }
 
-export const nameSchema = z.string({ error: 'is required' }).trim().regex(NAME_RE, { error: 'not a tunnel name: use 1–63 lowercase letters, digits or dashes, starting with a letter or digit (e.g. web)' });
+// An empty value says it is required; a wrong one says what it is not, and the field's fix (common/fields.ts)
+// says what to give instead, so the two never say the same thing twice.
+export const nameSchema = z
+  .string({ error: 'is required' })
+  .trim()
+  .min(1, { error: 'is required', abort: true })
+  .regex(NAME_RE, { error: 'not a tunnel name' });
 
 export const targetSchema = z
   .union([z.number(), z.string()], { error: 'is required' })
   .transform((v) => String(v).trim())
+  .refine((s) => s !== '', { error: 'is required', abort: true })
   .refine(isTarget, { error: 'not a port from 1 to 65535 or host:port (e.g. 3000 or 127.0.0.1:8080)' });
 
 /** A hostname; tolerates a pasted `https://…/` around it. */

@@ -10,6 +10,7 @@ import { api, withSecretConsent } from '../api.js';
 import { h } from '../dom.js';
 import { clearErrors, field } from '../fields.js';
 import { sentence } from '../labels.js';
+import { defaultTunnelName } from '../../common/view-rules.js';
 import { findTunnel, type Nav } from '../state.js';
 import { renderChecklist } from './checklist.js';
 import { splitList } from './form-fusionauth.js';
@@ -26,7 +27,7 @@ const input = (id: string, attrs: Record<string, string> = {}): HTMLInputElement
 
 function setupInputs(o: SetupPaneOpts) {
   return {
-    name: input('fa-name', { placeholder: 'web', value: o.name ?? '' }),
+    name: input('fa-name', { placeholder: o.target ? defaultTunnelName(o.target) : 'port-3000', value: o.name ?? '' }),
     target: input('fa-target', { placeholder: '3000 or 127.0.0.1:8080', value: o.target ?? '' }),
     url: input('fa-url', { type: 'url', placeholder: 'https://acme.fusionauth.io' }),
     apiKey: input('fa-api-key', { type: 'password', autocomplete: 'new-password', placeholder: 'Paste an API key' }),
@@ -84,14 +85,15 @@ export function planText(text: string): (Node | string)[] {
   });
 }
 
-function planLine(line: PlanLine, tenant: string, onConsent: () => void): HTMLElement {
+function planLine(line: PlanLine, onConsent: () => void): HTMLElement {
   if (!line.consent) return h('li', { class: 'plan-line', 'data-kind': line.kind }, h('span', { class: 'plan-icon', 'aria-hidden': 'true' }, '+'), h('span', {}, ...planText(line.text)));
   const box = h('input', { type: 'checkbox', 'data-consent': line.consent, checked: line.consented, onchange: onConsent });
   return h(
     'li',
     { class: 'plan-line plan-consent', 'data-kind': line.kind },
     h('label', { class: 'check' }, box, h('span', {}, ...planText(line.text))),
-    h('p', { class: 'plan-warning', 'data-role': 'issuer-warning' }, `Every application on tenant ${tenant || 'this tenant'} signs its tokens with this issuer, so their users' sign-ins change too. Nothing is written until you tick the box.`),
+    // the line above already says every application on the tenant signs with it: only what follows from that
+    h('p', { class: 'plan-warning', 'data-role': 'issuer-warning' }, `So the sign-ins of their users change too, not only this tunnel's. Nothing is written until you tick the box.`),
   );
 }
 
@@ -115,7 +117,7 @@ function planView(plan: FusionAuthPlanView, apply: ApplyPlan): HTMLElement {
     h('h3', {}, plan.nothingToDo ? 'FusionAuth is already set up' : `What Porthole will change in FusionAuth (tenant ${plan.tenant.name || plan.tenant.id})`),
     plan.nothingToDo
       ? h('p', { 'data-role': 'nothing-to-do' }, 'Nothing to change: the application, its redirect URL and grants are in place. Porthole will store the client id and secret and run the check.')
-      : h('ul', { class: 'plan-lines' }, ...plan.lines.map((l) => planLine(l, plan.tenant.name, sync))),
+      : h('ul', { class: 'plan-lines' }, ...plan.lines.map((l) => planLine(l, sync))),
     h('div', { class: 'row' }, applyBtn, note),
   );
   sync();
@@ -136,7 +138,9 @@ function appliedView(nav: Nav, a: FusionAuthApplied): HTMLElement {
 }
 
 function request(i: Inputs, o: SetupPaneOpts): FusionAuthApplyRequest {
-  const r: FusionAuthApplyRequest = { url: i.url.value.trim(), tunnel: o.tunnel ?? i.name.value.trim(), requireRegistration: i.requireReg.checked, register: splitList(i.register.value), rememberApiKey: i.remember.checked };
+  const target = i.target.value.trim();
+  const name = i.name.value.trim() || (target ? defaultTunnelName(target) : '');
+  const r: FusionAuthApplyRequest = { url: i.url.value.trim(), tunnel: o.tunnel ?? name, requireRegistration: i.requireReg.checked, register: splitList(i.register.value), rememberApiKey: i.remember.checked };
   if (i.apiKey.value) r.apiKey = i.apiKey.value;
   if (i.tenant.value.trim()) r.tenantId = i.tenant.value.trim();
   if (i.appName.value.trim()) r.appName = i.appName.value.trim();
@@ -175,6 +179,8 @@ function setupForm(i: Inputs, o: SetupPaneOpts): HTMLElement {
 
 export function faSetupPane(nav: Nav, o: SetupPaneOpts): HTMLElement {
   const i = setupInputs(o);
+  // the name proposed for the port, as the tunnel form and `porthole share <port>` name it
+  i.target.addEventListener('input', () => (i.name.placeholder = i.target.value.trim() ? defaultTunnelName(i.target.value) : 'port-3000'));
   const result = h('div', { class: 'setup-result', 'aria-live': 'polite' });
   const planBtn = h('button', { class: 'btn', type: 'button', 'data-action': 'show-plan' }, 'Show plan');
   const root = h(

@@ -2,6 +2,7 @@
 // with a warning when nothing listens there.
 
 import type { ListeningPort } from '../../common/contract.js';
+import { defaultTunnelName } from '../../common/view-rules.js';
 import { api } from '../api.js';
 import { h } from '../dom.js';
 import { field } from '../fields.js';
@@ -9,6 +10,8 @@ import { field } from '../fields.js';
 export interface TargetFields {
   name: HTMLInputElement;
   target: HTMLInputElement;
+  /** The name to save: as typed, else the one proposed from the port (the CLI's rule). */
+  nameValue(): string;
   /** The port and name fields side by side. */
   row: HTMLElement;
   portWarning: HTMLElement;
@@ -16,14 +19,8 @@ export interface TargetFields {
   probe(): Promise<void>;
 }
 
-/** "fooServer.exe" on 3000 → "fooserver-3000": a name the user may keep. */
-function guessName(process: string | undefined, port: string): string | undefined {
-  const guess = (process ?? '').toLowerCase().replace(/\.exe$/, '').replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
-  return guess ? `${guess}-${port}`.slice(0, 63) : undefined;
-}
-
 export function targetFields(existing: { name: string; target: string } | undefined): TargetFields {
-  const name = h('input', { id: 'f-name', name: 'name', type: 'text', autocomplete: 'off', spellcheck: 'false', placeholder: 'web', value: existing?.name ?? '' });
+  const name = h('input', { id: 'f-name', name: 'name', type: 'text', autocomplete: 'off', spellcheck: 'false', placeholder: 'port-3000', value: existing?.name ?? '' });
   const target = h('input', { id: 'f-target', name: 'target', type: 'text', autocomplete: 'off', spellcheck: 'false', placeholder: '3000 or 127.0.0.1:8080', value: existing?.target ?? '' });
   const pick = h('select', { id: 'f-port-pick', 'aria-label': 'Ports listening on this computer' }, h('option', { value: '' }, 'Listening ports…'));
   const refresh = h('button', { class: 'btn small', type: 'button', title: 'Refresh the list of listening ports' }, 'Refresh');
@@ -52,16 +49,18 @@ export function targetFields(existing: { name: string; target: string } | undefi
     portWarning.hidden = !r.ok || r.value.listening;
     portWarning.textContent = `Nothing is listening on port ${port} right now. Start your app first, or check the port.`;
   };
+  // The name proposed for the port typed or picked, as `porthole share <port>` would name it; left empty, it is used.
+  const propose = (): void => {
+    if (!existing) name.placeholder = target.value.trim() ? defaultTunnelName(target.value) : 'port-3000';
+  };
   pick.addEventListener('change', () => {
     if (!pick.value) return;
     target.value = pick.value;
-    if (!name.value.trim()) {
-      const guess = guessName(ports.find((p) => String(p.port) === pick.value)?.process, pick.value);
-      if (guess) name.value = guess;
-    }
+    propose();
     void probe();
   });
   target.addEventListener('input', () => {
+    propose();
     if (probeTimer) clearTimeout(probeTimer);
     probeTimer = setTimeout(() => void probe(), 350);
   });
@@ -71,7 +70,10 @@ export function targetFields(existing: { name: string; target: string } | undefi
     'div',
     { class: 'two' },
     field({ key: 'target', label: 'Local port', control: target, extra: h('div', { class: 'port-pick' }, pick, refresh), hint: 'Pick a port your app listens on, or type one.' }),
-    field({ key: 'name', label: 'Name', control: name, hint: 'Lowercase letters, digits and dashes.' }),
+    field({ key: 'name', label: 'Name', control: name, hint: 'Lowercase letters, digits and dashes. Left empty: the name shown, from the port.' }),
   );
-  return { name, target, row, portWarning, fillPorts, probe };
+  propose();
+  // a stored tunnel keeps its name: emptied, it is an error, never a silent rename
+  const nameValue = (): string => name.value.trim() || (!existing && target.value.trim() ? defaultTunnelName(target.value) : '');
+  return { name, target, nameValue, row, portWarning, fillPorts, probe };
 }

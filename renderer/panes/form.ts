@@ -83,7 +83,7 @@ function footer(nav: Nav, existing: TunnelEntry | undefined): { el: HTMLElement;
 export function formPane(nav: Nav, existing: TunnelEntry | undefined, reenter = false): HTMLElement {
   const tf = targetFields(existing);
   const mf = modeFields(existing);
-  const fa = fusionAuthFields(existing, () => form, () => nav.show({ kind: 'fa-setup', ...(existing ? { tunnel: existing.name } : { name: tf.name.value.trim(), target: tf.target.value.trim() }) }));
+  const fa = fusionAuthFields(existing, () => form, () => nav.show({ kind: 'fa-setup', ...(existing ? { tunnel: existing.name } : { name: tf.nameValue(), target: tf.target.value.trim() }) }));
   const domain = h('input', { id: 'f-domain', type: 'text', spellcheck: 'false', placeholder: 'demo.ngrok.app (optional)', value: existing?.domain ?? '' });
   const startWith = h('input', { id: 'f-start', type: 'checkbox', checked: existing?.startWithPorthole ?? false });
   const record = h('input', { id: 'f-record', type: 'checkbox', checked: existing?.record ?? true });
@@ -138,7 +138,7 @@ export function formPane(nav: Nav, existing: TunnelEntry | undefined, reenter = 
     ev.preventDefault();
     const m = mf.current();
     const draft: TunnelDraft = {
-      name: tf.name.value.trim(),
+      name: tf.nameValue(),
       target: tf.target.value.trim(),
       mode: m,
       startWithPorthole: startWith.checked,

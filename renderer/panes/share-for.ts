@@ -28,12 +28,12 @@ function tick(): void {
 }
 setInterval(tick, 1000);
 
-/** The share buttons, the one in effect pressed, and what happens at the end. */
+/** The share buttons, the one in force pressed (as the tray ticks it), and what happens at the end. */
 export function shareFor(t: TunnelEntry): HTMLElement {
   const running = isRunning(t.view.state);
   const deadline = running ? t.deadline : undefined;
   const buttons = SHARE_MINUTES.map((m) => {
-    const pressed = running && (m === null ? deadline === undefined : false);
+    const pressed = running && (m === null ? deadline === undefined : deadline !== undefined && m === t.shareMinutes);
     const b = h('button', { class: `btn small${pressed ? ' pressed' : ''}`, type: 'button', 'data-share': m === null ? 'until-stop' : String(m), 'aria-pressed': pressed ? 'true' : 'false' }, LABEL(m));
     b.addEventListener('click', () => void act(b, () => api().shareFor({ name: t.name, minutes: m }), m === null ? 'Shared until you stop it' : `Shared for ${LABEL(m)}`));
     return b;

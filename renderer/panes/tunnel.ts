@@ -231,9 +231,11 @@ function actions(nav: Nav, t: TunnelEntry): HTMLElement {
   const running = isRunning(v.state);
   const startStop = h('button', { class: `btn ${running ? '' : 'primary'}`, type: 'button', 'data-action': running ? 'stop' : 'start' }, running ? 'Stop' : 'Start');
   startStop.addEventListener('click', () => void act(startStop, () => (running ? api().stopTunnel({ name: t.name }) : api().startTunnel({ name: t.name })), undefined, authtokenBanner(nav)));
-  const verify = h('button', { class: 'btn', type: 'button', 'data-action': 'verify', disabled: !(v.state === 'online' && v.url) }, 'Verify protection');
-  verify.addEventListener('click', () => void act(verify, () => api().verifyTunnel({ name: t.name }), 'Protection checked'));
-  return h('div', { class: 'actions' }, startStop, verify, shareFor(t));
+  // A public tunnel has no sign-in to verify; an internal endpoint is reached through a Cloud Endpoint,
+  // never shared by a link for a while (the tray offers the same).
+  const verify = t.mode === 'public' ? null : h('button', { class: 'btn', type: 'button', 'data-action': 'verify', disabled: !(v.state === 'online' && v.url) }, 'Verify protection');
+  verify?.addEventListener('click', () => void act(verify, () => api().verifyTunnel({ name: t.name }), 'Protection checked'));
+  return h('div', { class: 'actions' }, startStop, verify, t.mode === 'internal' ? null : shareFor(t));
 }
 
 function shareNote(t: TunnelEntry): string {

@@ -58,7 +58,7 @@ function visitorsTable(b: Book, pick: (user: string) => void): HTMLElement {
     h(
       'tr',
       { 'data-visitor': v.user },
-      h('td', {}, h('button', { class: 'btn link visitor-pick', type: 'button', title: 'Show only their requests', onclick: () => pick(v.user) }, v.user)),
+      h('td', {}, h('button', { class: 'btn link visitor-pick', type: 'button', title: `${v.user}: show only their requests`, onclick: () => pick(v.user) }, v.user)),
       h('td', { title: v.firstSeen }, `${clock(v.firstSeen)} · ${ago(v.firstSeen)}`),
       h('td', { title: v.lastSeen }, `${clock(v.lastSeen)} · ${ago(v.lastSeen)}`),
       h('td', { class: 'num' }, String(v.requests)),
@@ -105,21 +105,51 @@ function matches(f: Filters, r: VisitRecord): boolean {
   return !p || r.path.toLowerCase().includes(p);
 }
 
-function logRows(b: Book, f: Filters): { rows: HTMLElement[]; shown: number; total: number } {
-  const hits = b.requests.filter((r) => matches(f, r));
-  const rows = hits.slice(-ROWS).reverse().map((r) =>
+/** Which request a details row belongs to, across redraws (records carry no id). */
+const requestKey = (r: VisitRecord): string => JSON.stringify([r.at, r.method, r.path, r.user]);
+
+/** Under a request, the whole of it: method and path wrapped, who, when (with the date), status, time and size. */
+const detailsRow = (r: VisitRecord): HTMLElement =>
+  h(
+    'tr',
+    { class: 'request-details', 'data-role': 'request-details' },
     h(
+      'td',
+      { colspan: 6 },
+      h('span', { class: 'request-full' }, h('span', { class: 'method' }, r.method), ' ', r.path),
+      h('span', { class: 'request-facts small' }, `${r.user ?? 'Not signed in'} · ${new Date(r.at).toLocaleString()} · ${r.status} · ${r.ms} ms · ${formatBytes(r.bytes)}`),
+    ),
+  );
+
+/** The newest matching requests; a long path ends in … with the whole on hover and in the details row `open` keeps. */
+function logRows(b: Book, f: Filters, open: Set<string>, toggle: (key: string) => void): { rows: HTMLElement[]; shown: number; total: number } {
+  const hits = b.requests.filter((r) => matches(f, r));
+  const shown = hits.slice(-ROWS).reverse();
+  const rows = shown.flatMap((r) => {
+    const key = requestKey(r);
+    const expanded = open.has(key);
+    const row = h(
       'tr',
       { 'data-status': String(r.status) },
       h('td', { title: r.at }, clock(r.at)),
-      h('td', { class: r.user ? '' : 'muted', 'data-role': r.probe ? 'probe' : 'visitor' }, r.probe ? 'Porthole’s check' : (r.user ?? '—')),
-      h('td', { class: 'req' }, h('span', { class: 'method' }, r.method), ' ', h('span', { class: 'path' }, r.path)),
+      h('td', { class: r.user ? '' : 'muted', title: r.user ?? undefined, 'data-role': r.probe ? 'probe' : 'visitor' }, r.probe ? 'Porthole’s check' : (r.user ?? '—')),
+      h(
+        'td',
+        { class: 'req' },
+        h(
+          'button',
+          { class: 'req-open', type: 'button', 'data-action': 'request-details', 'data-key': key, 'aria-expanded': expanded ? 'true' : 'false', onclick: () => toggle(key) },
+          h('span', { class: 'method' }, r.method),
+          h('span', { class: 'path', title: r.path }, r.path),
+        ),
+      ),
       h('td', { class: `num status s${String(r.status)[0]}` }, String(r.status), r.cut ? h('span', { class: 'cut', 'data-role': 'cut', title: 'The app closed the connection before its answer was complete' }, 'cut') : null),
       h('td', { class: 'num' }, `${r.ms} ms`),
       h('td', { class: 'num' }, formatBytes(r.bytes)),
-    ),
-  );
-  return { rows, shown: rows.length, total: hits.length };
+    );
+    return expanded ? [row, detailsRow(r)] : [row];
+  });
+  return { rows, shown: shown.length, total: hits.length };
 }
 
 /** The draft that changes only `record`: everything else as stored (the client secret kept by omission). */
@@ -167,6 +197,13 @@ function buildPanel(name: string): Panel {
   const off = h('p', { class: 'notice', 'data-role': 'recording-off', hidden: true }, 'Recording is off for this tunnel: Porthole sees no requests, and nothing but ngrok’s SDK is between visitors and your app.');
   const sw = h('div', {});
   const hostCheck = h('p', { class: 'notice', 'data-role': 'host-check', hidden: true });
+  const open = new Set<string>();
+  const toggle = (key: string): void => {
+    if (!open.delete(key)) open.add(key);
+    redraw();
+    // the rows are rebuilt: the keyboard stays on the request just opened or closed
+    [...body.querySelectorAll<HTMLElement>('[data-action="request-details"]')].find((b) => b.dataset.key === key)?.focus();
+  };
   const redraw = (): void => {
     const b = books.get(name) ?? { requests: [], people: new TunnelVisitors() };
     const t = state.snapshot.tunnels.find((x) => x.name === name);
@@ -177,7 +214,7 @@ function buildPanel(name: string): Panel {
     hostCheck.textContent = refused?.hostCheck ? hostCheckFix(refused.hostCheck, t?.view.url ? new URL(t.view.url).hostname : undefined) : '';
     people.replaceChildren(visitorsTable(b, (user) => ((f.user.value = user), redraw())));
     fillUsers(f.user, b);
-    const { rows, shown, total } = logRows(b, f);
+    const { rows, shown, total } = logRows(b, f, open, toggle);
     body.replaceChildren(...rows);
     note.textContent = !b.requests.length ? 'No requests yet.' : total > shown ? `Newest ${shown} of ${total} matching requests.` : `${total} of ${b.requests.length} requests match.`;
   };

@@ -68,7 +68,9 @@ describe('Set up FusionAuth for me, in the window (issue 10)', { skip: chromiumM
       assert.equal(await keyError.isHidden(), true, 'the error went once the key was right');
       const kinds = await page.locator('.plan-line').evaluateAll((ls) => ls.map((l) => l.getAttribute('data-kind')));
       assert.deepEqual(kinds, ['fix-issuer', 'create-application', 'register-user']);
-      assert.match((await page.locator('[data-role="issuer-warning"]').textContent()) ?? '', /Every application on tenant .* signs its tokens with this issuer/);
+      // the line says the issuer's reach over every application once; the warning says what follows from it
+      assert.match((await page.locator('.plan-line[data-kind="fix-issuer"]').textContent()) ?? '', /every application on this tenant signs tokens with it/);
+      assert.match((await page.locator('[data-role="issuer-warning"]').textContent()) ?? '', /sign-ins of their users change too.*Nothing is written until you tick the box/);
       assert.equal(await page.isDisabled('[data-action="apply-setup"]'), true, 'nothing is applied before the consent');
       assert.equal(fa.calls.filter((c) => !c.startsWith('GET')).length, 0, 'the plan wrote nothing');
       await page.locator('[data-role="plan"]').scrollIntoViewIfNeeded();

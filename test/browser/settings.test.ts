@@ -119,7 +119,9 @@ describe('settings window in Chromium, on the real engine', { skip, timeout: 60_
       assert.match((await option.textContent()) ?? '', new RegExp(`^${appPort} — node`));
       await page.selectOption('#f-port-pick', String(appPort));
       assert.equal(await page.inputValue('#f-target'), String(appPort));
-      assert.equal(await page.inputValue('#f-name'), `node-${appPort}`, 'the name is suggested from the process');
+      // the name proposed is the one `porthole share <port>` derives; it is used when the field stays empty
+      assert.equal(await page.getAttribute('#f-name', 'placeholder'), `port-${appPort}`);
+      assert.equal(await page.inputValue('#f-name'), '');
       assert.equal(await page.locator('#target-warning').isHidden(), true, 'no warning: something listens');
       await page.fill('#f-name', 'dashboard');
 

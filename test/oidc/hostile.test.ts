@@ -132,7 +132,9 @@ describe('every encoding of the secret is scrubbed from the provider\'s words (c
     };
     await withProvider(opts, async (fa) => {
       // A secret with characters that every encoding changes (FusionAuth lets an admin set any).
-      secret = `Ab1/+c&d<"x'${createHash('sha256').update(fa.clientSecret).digest('base64url').slice(0, 20)}`;
+      // "?>~???" makes base64 emit + and /, so the base64url form really has - and _ to miss.
+      secret = `Ab1/+c&d<"x'?>~???${createHash('sha256').update(fa.clientSecret).digest('base64url').slice(0, 20)}`;
+      assert.match(forms(secret).base64url, /-.*_|_.*-/, 'the base64url form differs from base64');
       const shown = { ...fa, clientSecret: secret };
       for (const extra of [[], ['--json']]) {
         const out = await cli(shown, extra);
@@ -166,6 +168,26 @@ describe('every provider answer is size-capped', () => {
         assert.equal(d.status, 'fail');
         assert.match(d.message, /The provider's answer is larger than 128 KB/);
         assert.ok(growthMb < 100, `the process grew by ${growthMb.toFixed(0)} MB`);
+      });
+    });
+  }
+
+  // A plain, finished answer one byte over the cap (not a stream, not compressed) is refused; one at the cap is read.
+  for (const [extra, refused] of [[1, true], [0, false]] as const) {
+    test(`a discovery document of exactly 128 KB${extra ? ' + 1 byte' : ''} is ${refused ? 'refused' : 'read'}`, async () => {
+      const target = 128 * 1024 + extra;
+      const pad = (doc: Record<string, unknown>) => {
+        doc.x_padding = '';
+        doc.x_padding = 'p'.repeat(target - Buffer.byteLength(JSON.stringify(doc)));
+      };
+      await withProvider({ rewriteDiscovery: pad }, async (fa) => {
+        const served = await fetch(`${fa.issuer}/.well-known/openid-configuration`).then((r) => r.arrayBuffer());
+        assert.equal(served.byteLength, target, 'the provider really sent that many bytes');
+        const d = status(await run(fa), 'discovery');
+        if (refused) {
+          assert.equal(d.status, 'fail');
+          assert.match(d.message, /The provider's answer is larger than 128 KB/);
+        } else assert.equal(d.status, 'pass', d.message);
       });
     });
   }

@@ -3,12 +3,13 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSettingsStore } from '../../main/settings/settings-store.js';
 import { createAesGcmEncryptor, createSecretStore, SECRET_KEYS } from '../../main/settings/secrets.js';
 import { parseSettings, migrateSettings, type StoredTunnel } from '../../main/settings/schema.js';
+import { startPorthole } from '../../main/app.js';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'porthole-settings-'));
 
@@ -224,6 +225,64 @@ test('a corrupt secrets file is moved aside and reported as such; the settings s
     assert.equal(secretsBackend.has('secrets.ngrok-authtoken'), false);
     secretsBackend.set('secrets.x', { v: 1, c: 'AA==' });
     assert.equal(openSettingsStore({ cwd }).settings.problems.length, 0, 'the fresh secrets file opens cleanly');
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
+});
+
+test('secrets.json is written for this user only (0600), on the first write and every later one, whatever the umask', async () => {
+  const cwd = tmp();
+  const umask = process.umask(0o000); // the loosest umask: only the file's own mode keeps others out
+  try {
+    const secrets = createSecretStore(openSettingsStore({ cwd }).secretsBackend, createAesGcmEncryptor(Buffer.alloc(32, 3)));
+    await secrets.set(SECRET_KEYS.ngrokAuthtoken, 'first-token-value');
+    assert.equal(statSync(join(cwd, 'secrets.json')).mode & 0o777, 0o600);
+    // a later write replaces the file (atomically, a new inode): the new file is 0600 too
+    await secrets.set(SECRET_KEYS.clientSecret('web'), 'a-client-secret');
+    await secrets.delete(SECRET_KEYS.ngrokAuthtoken);
+    assert.equal(statSync(join(cwd, 'secrets.json')).mode & 0o777, 0o600);
+  } finally {
+    process.umask(umask);
+    rmSync(cwd, { recursive: true, force: true });
+  }
+});
+
+test('opening a valid settings folder that may be written rewrites nothing: same inode, mode, bytes and mtime', async () => {
+  const cwd = tmp();
+  try {
+    // The files as Porthole wrote them, then given a mode Porthole would not choose, so a rewrite shows.
+    const first = openSettingsStore({ cwd });
+    first.settings.write({ tunnels: [web], startAtLogin: false, ngrok: { serverAddr: 'ingress.example.com:443' } });
+    const key = Buffer.alloc(32, 9);
+    await createSecretStore(first.secretsBackend, createAesGcmEncryptor(key)).set(SECRET_KEYS.clientSecret('web'), 'a-client-secret');
+    chmodSync(join(cwd, 'settings.json'), 0o640);
+    const files = ['settings.json', 'secrets.json'].map((f) => join(cwd, f));
+    const look = (f: string) => {
+      const st = statSync(f);
+      return { ino: st.ino, mode: st.mode, mtimeMs: st.mtimeMs, bytes: readFileSync(f).toString('base64') };
+    };
+    const before = files.map(look);
+    await new Promise((r) => setTimeout(r, 20)); // a rewrite in the same millisecond would keep the mtime
+
+    // Open it as the app does at launch: the store, the secrets, the whole core started and quit.
+    const { settings, secretsBackend } = openSettingsStore({ cwd });
+    assert.deepEqual(settings.problems, []);
+    const app = await startPorthole({
+      store: settings,
+      secrets: createSecretStore(secretsBackend, createAesGcmEncryptor(key)),
+      tray: { render: () => undefined },
+      window: { show: () => undefined, pushState: () => undefined },
+      notifier: { notify: () => undefined },
+      clipboard: { writeText: () => undefined },
+      openExternal: async () => undefined,
+      loginItem: { get: () => false, set: () => undefined },
+      trustedSender: 'file:///w/index.html',
+      env: {},
+      home: cwd,
+    });
+    assert.deepEqual(settings.read().tunnels.map((t) => t.name), ['web']);
+    await app.quit();
+    assert.deepEqual(files.map(look), before, 'opening changed a file');
   } finally {
     rmSync(cwd, { recursive: true, force: true });
   }

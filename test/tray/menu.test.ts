@@ -205,8 +205,10 @@ test('internal tunnel (9.6): no Copy URL or Open for https://name.internal; what
     { label: 'For a Cloud Endpoint’s forward-internal, not a browser', enabled: false },
   ]);
   assert.equal(entry.submenu!.find((i) => i.id === 'tunnel:inner:copy-snippet')?.label, 'Copy forward-internal snippet');
-  // Nothing to share on top either: no browser reaches it.
-  assert.deepEqual(menu[0], { id: 'copy-first-url', label: 'Copy URL (no tunnel online)', enabled: false });
+  // Nothing to share on top either: no browser reaches it (and it is online, so not "no tunnel online").
+  assert.deepEqual(menu[0], { id: 'copy-first-url', label: 'Copy URL (no public URL online)', enabled: false });
+  // No "Share for" for a URL no link can share; its protection (the Cloud Endpoint's) can be verified.
+  assert.ok(!entry.submenu!.some((i) => /Share/.test(i.label ?? '')), JSON.stringify(entry.submenu));
   assert.equal(firstOnline([v]), undefined);
   // Stopped: the snippet waits for the URL.
   const stopped = tunnelEntry(trayMenu([view('inner', 'stopped', { mode: 'internal' })], { startAtLogin: false }), 'inner')!;
@@ -243,8 +245,10 @@ test('found open (9.12): a top-level warning with Stop above everything else; Co
   ]);
   assert.deepEqual(parseMenuId(menu[0]!.id!), { kind: 'tunnel', name: 'leaky', action: 'stop' });
   assert.equal(firstOnline([leaky, shop])?.name, 'shop');
-  // Only the open one: nothing else to copy on top.
-  assert.deepEqual(trayMenu([leaky], { startAtLogin: false })[2], { id: 'copy-first-url', label: 'Copy URL (no tunnel online)', enabled: false });
+  // Only the open one: nothing else to copy on top, and the top says why (not "no tunnel online": one is).
+  assert.deepEqual(trayMenu([leaky], { startAtLogin: false })[2], { id: 'copy-first-url', label: 'Copy URL (not while leaky is open to anyone)', enabled: false });
+  assert.equal(trayMenu([leaky, { ...leaky, name: 'leaky2' }], { startAtLogin: false })[3]!.label, 'Copy URL (not while they are open to anyone)');
+  assert.equal(trayMenu([{ ...leaky, state: 'stopped' }], { startAtLogin: false }).find((m) => m.id === 'copy-first-url')!.label, 'Copy URL (no tunnel online)');
   // A public tunnel is open on purpose, and a stopped one is not reachable: no alarm.
   const pub = view('demo', 'online', { url: URL_A, protection: 'open', mode: 'public' });
   assert.equal(trayMenu([pub], { startAtLogin: false })[0]!.id, 'copy-first-url');
@@ -302,6 +306,17 @@ test('a tunnel shows who looked and the time left of its share; share-for items 
   assert.ok(a?.kind === 'tunnel' && SHARE_ACTION_MINUTES[a.action as keyof typeof SHARE_ACTION_MINUTES] === 60);
   assert.ok(menu.some((m) => m.id === 'open-log-folder'));
   assert.deepEqual(parseMenuId('open-log-folder'), { kind: 'open-log-folder' });
+  // The share in force is ticked: none of the timed ones without knowing which, the one chosen when known.
+  assert.deepEqual(share.submenu!.filter((i) => i.checked).map((i) => i.id), []);
+  const chosen = trayMenu([view], { startAtLogin: false, now, details: { web: { deadline: now + 59 * 60_000, shareMinutes: 60 } } });
+  const chosenShare = chosen.find((m) => m.label?.startsWith('web — '))!.submenu!.find((i) => i.label?.startsWith('Share for…'))!;
+  assert.deepEqual(chosenShare.submenu!.filter((i) => i.checked).map((i) => i.id), ['tunnel:web:share-60']);
+  const untilStopped = trayMenu([view], { startAtLogin: false }).find((m) => m.label?.startsWith('web — '))!.submenu!.find((i) => i.label === 'Share for…')!;
+  assert.deepEqual(untilStopped.submenu!.filter((i) => i.checked).map((i) => i.id), ['tunnel:web:share-until-stopped']);
+  // A public tunnel has no sign-in to verify: not offered.
+  const pub = trayMenu([{ ...view, mode: 'public' as const, protection: 'open' as const }], { startAtLogin: false }).find((m) => m.label?.startsWith('web — '))!;
+  assert.ok(!pub.submenu!.some((i) => i.id === 'tunnel:web:verify'), JSON.stringify(pub.submenu));
+  assert.ok(pub.submenu!.some((i) => i.label === 'Share for…'));
   // Without a deadline nothing counts down, and no log folder item unless there is one.
   const plain = trayMenu([view], { startAtLogin: false });
   assert.equal(plain.find((m) => m.label?.startsWith('web — '))!.label, 'web — Online, protected');

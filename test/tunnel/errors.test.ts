@@ -19,6 +19,10 @@ function encodings(secret: string): Record<string, string> {
     raw: secret,
     upper: secret.toUpperCase(),
     url: encodeURIComponent(secret),
+    // a URL carrying the secret, itself put in a query: `+` → `%2B` → `%252B`
+    urlTwice: encodeURIComponent(encodeURIComponent(secret)),
+    wwwForm: new URLSearchParams({ s: secret }).toString().slice(2),
+    formTwice: encodeURIComponent(new URLSearchParams({ s: secret }).toString().slice(2)),
     base64: Buffer.from(secret).toString('base64'),
     base64url: Buffer.from(secret).toString('base64url'),
     hex: Buffer.from(secret).toString('hex'),
@@ -127,7 +131,7 @@ test('the real SDK: a TLS handshake the agent refuses (certificate not trusted)'
 });
 
 test('the one scrubber: raw, upper-cased, URL-encoded, base64, base64url, hex, HTML-escaped, and inside a Basic header', () => {
-  const secret = 'tok/en+2abc&"<x>\'Zq9';
+  const secret = 'tok/en+2abc&"<x>\'Zq9~_.-x';
   for (const [kind, form] of Object.entries(encodings(secret))) {
     const out = scrub(`ngrok said: [${form}] end`, [secret]);
     assert.match(out, /\[redacted\]/, kind);
@@ -136,6 +140,28 @@ test('the one scrubber: raw, upper-cased, URL-encoded, base64, base64url, hex, H
     for (let i = 0; i + 8 <= part.length; i++) assert.ok(!out.includes(part.slice(i, i + 8)), `${kind}: ${out}`);
   }
   assert.equal(scrub('nothing to hide here', [secret]), 'nothing to hide here', 'other text is untouched');
+});
+
+test('the scrubber catches a twice URL-encoded secret (%252B), as it comes back inside a redirect URL', () => {
+  const secret = 'tok/en+2abc&"<x>\'Zq9';
+  const twice = encodeURIComponent(encodeURIComponent(secret));
+  assert.ok(twice.includes('%252B') && twice.includes('%252F'), twice);
+  const out = scrub(`redirect_uri=https%3A%2F%2Fapp%2Fcb%3Fstate%3D${twice}&x=1`, [secret]);
+  assert.ok(!out.includes('%252B') && !out.includes('%252F'), out);
+  assert.match(out, /state%3D\[redacted\]&x=1$/);
+});
+
+test('base64url forms are caught: secrets whose base64 has + and /, alone and after a client id at every alignment', () => {
+  // ASCII like "?>~" encodes to 6-bit groups 62 and 63, so base64url really differs from base64 here.
+  for (const secret of ['a?>~~?b>>?c', 'key??>>~~', '~~~???>>>']) {
+    for (const prefix of ['', 'i:', 'id:', 'ids:']) {
+      const b64url = Buffer.from(`${prefix}${secret}`).toString('base64url');
+      const mine = b64url.slice(Math.ceil((prefix.length * 8) / 6));
+      assert.ok(/[-_]/.test(mine), `${secret} after "${prefix}" gives ${b64url}: no - or _, so this case proves nothing`);
+      const out = scrub(`Basic ${b64url} end`, [secret]);
+      for (let i = 0; i + 6 <= mine.length; i++) assert.ok(!out.includes(mine.slice(i, i + 6)), `"${prefix}${secret}" → ${b64url}: ${out}`);
+    }
+  }
 });
 
 test('asData: control characters escaped, one line, capped', () => {
