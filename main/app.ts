@@ -101,6 +101,7 @@ function coreDeps(deps: PortholeDeps, engine: Engine, log: LogPort, onChange: ()
     log,
     onChange,
     visits: engine.visits,
+    ...(engine.inspector ? { inspector: engine.inspector } : {}),
     onShareEnded,
     ...(deps.clock ? { clock: deps.clock } : {}),
     ...(deps.shareCheckEveryMs ? { shareCheckEveryMs: deps.shareCheckEveryMs } : {}),
@@ -251,7 +252,8 @@ function shareEndedNotice(name: string): Notice {
 export async function startPorthole(deps: PortholeDeps): Promise<PortholeApp> {
   const log = deps.log ?? (() => {});
   // No authtoken yet is a normal first run: the engine gets one when the user saves it.
-  const engine = createEngine({ ...deps.engine, session: { authtoken: '' }, preflight: deps.preflight ?? runPreflight, verify: deps.verify ?? verifyProtection, log });
+  // The window's request details: each recorded exchange kept in memory (32 MB at most per tunnel).
+  const engine = createEngine({ inspect: true, ...deps.engine, session: { authtoken: '' }, preflight: deps.preflight ?? runPreflight, verify: deps.verify ?? verifyProtection, log });
 
   const refresh = coalesce(() => {
     // Every saved tunnel, live or not (the engine holds only those started or saved since launch).

@@ -7,6 +7,7 @@ import type { TunnelDraft, TunnelEntry, VisitRecord, VisitRecorded, VisitorView 
 import { hostCheckFix } from '../../common/host-check.js';
 import { ago as agoMs, forgottenNote, formatBytes, TunnelVisitors } from '../../common/visitors.js';
 import { api } from '../api.js';
+import { inspectorFor } from './inspect.js';
 import { h } from '../dom.js';
 import { wireNotifyNewVisitors } from '../fields.js';
 import { state, upsertEntry } from '../state.js';
@@ -105,8 +106,8 @@ function matches(f: Filters, r: VisitRecord): boolean {
   return !p || r.path.toLowerCase().includes(p);
 }
 
-/** Which request a details row belongs to, across redraws (records carry no id). */
-const requestKey = (r: VisitRecord): string => JSON.stringify([r.at, r.method, r.path, r.user]);
+/** Which request a details row belongs to, across redraws: the inspector's id, else what the record says. */
+const requestKey = (r: VisitRecord): string => r.id ?? JSON.stringify([r.at, r.method, r.path, r.user]);
 
 /** Under a request, the whole of it: method and path wrapped, who, when (with the date), status, time and size. */
 const detailsRow = (r: VisitRecord): HTMLElement =>
@@ -117,7 +118,8 @@ const detailsRow = (r: VisitRecord): HTMLElement =>
       'td',
       { colspan: 6 },
       h('span', { class: 'request-full' }, h('span', { class: 'method' }, r.method), ' ', r.path),
-      h('span', { class: 'request-facts small' }, `${r.user ?? 'Not signed in'} · ${new Date(r.at).toLocaleString()} · ${r.status} · ${r.ms} ms · ${formatBytes(r.bytes)}`),
+      h('span', { class: 'request-facts small' }, `${r.replayed ? 'Replayed by you' : r.probe ? 'Porthole’s check' : (r.user ?? 'Not signed in')} · ${new Date(r.at).toLocaleString()} · ${r.status} · ${r.ms} ms · ${formatBytes(r.bytes)}`),
+      inspectorFor(r),
     ),
   );
 
@@ -132,7 +134,7 @@ function logRows(b: Book, f: Filters, open: Set<string>, toggle: (key: string) =
       'tr',
       { 'data-status': String(r.status) },
       h('td', { title: r.at }, clock(r.at)),
-      h('td', { class: r.user ? '' : 'muted', title: r.user ?? undefined, 'data-role': r.probe ? 'probe' : 'visitor' }, r.probe ? 'Porthole’s check' : (r.user ?? '—')),
+      h('td', { class: r.user ? '' : 'muted', title: r.user ?? undefined, 'data-role': r.probe ? 'probe' : r.replayed ? 'replayed' : 'visitor' }, r.probe ? 'Porthole’s check' : r.replayed ? 'replayed by you' : (r.user ?? '—')),
       h(
         'td',
         { class: 'req' },
