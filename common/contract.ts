@@ -230,6 +230,8 @@ export interface SettingsView {
   startAtLogin: boolean;
   /** A notification when someone signs in to a tunnel for the first time (default true). */
   notifyNewVisitors: boolean;
+  /** ngrok's agent API for scripts (default off): where it is served, or why it couldn't be. */
+  agentApi: { on: boolean; url?: string; problem?: string };
   ngrok: {
     authtoken: StoredSecret;
     /** Custom agent ingress `host:port`; absent means ngrok's own. */
@@ -264,6 +266,8 @@ export interface SettingsProblem {
 export interface AppSettingsPatch {
   startAtLogin?: boolean;
   notifyNewVisitors?: boolean;
+  /** Serve ngrok's agent API (inspect and replay requests) on 127.0.0.1:4040…4049. */
+  agentApi?: boolean;
   /** `null` clears the value. */
   serverAddr?: string | null;
   caPem?: string | null;

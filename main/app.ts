@@ -17,6 +17,7 @@ import { runPreflight } from './oidc/preflight.js';
 import { verifyProtection } from './oidc/verify.js';
 import { createHandlers, type HandlerDeps } from './ipc/handlers.js';
 import { createOperations, OpError, type Operations } from './core/operations.js';
+import { createAgentApiSwitch } from './core/agent-api-switch.js';
 import { portholeError } from '../common/errors.js';
 import type { ClipboardPort, LoginItemPort, LogPort, Notice, NotifierPort, OpenExternalPort, TrayModel, TrayPort, WindowPort } from './ports.js';
 import { listListeningPorts, probePort } from './system/listening-ports.js';
@@ -266,7 +267,8 @@ export async function startPorthole(deps: PortholeDeps): Promise<PortholeApp> {
     deps.notifier.notify(shareEndedNotice(name));
     refresh();
   };
-  const handlerDeps = coreDeps(deps, engine, log, () => refresh(), shareEnded);
+  const agentApi = engine.inspector ? createAgentApiSwitch(engine, engine.inspector, deps.store) : undefined;
+  const handlerDeps = { ...coreDeps(deps, engine, log, () => refresh(), shareEnded), ...(agentApi ? { agentApi } : {}) };
   const ops = createOperations(handlerDeps);
   const handlers = createHandlers(handlerDeps, ops);
 
@@ -283,6 +285,7 @@ export async function startPorthole(deps: PortholeDeps): Promise<PortholeApp> {
   tick.unref();
 
   await ops.init();
+  if (deps.store.read().agentApi) await agentApi?.apply(true);
   refresh();
   refresh.flush();
   void ops.startAll().then(() => refresh());
@@ -308,6 +311,7 @@ export async function startPorthole(deps: PortholeDeps): Promise<PortholeApp> {
       clearInterval(tick);
       visits.stop();
       ops.cancelShares();
+      await agentApi?.close();
       await engine.stopAll();
       refresh.cancel();
     },

@@ -3,6 +3,7 @@
 import type { CoreDeps } from '../ports.js';
 import type { Visits } from '../visits/recorder.js';
 import type { Inspector } from '../engine/engine.js';
+import type { AgentApiSwitch } from './agent-api-switch.js';
 import type { Clock } from '../visits/share-timer.js';
 import type { FusionAuthSetupDeps } from './fusionauth.js';
 
@@ -15,8 +16,10 @@ export interface AppCoreDeps extends CoreDeps {
   shareCheckEveryMs?: number;
   /** A timed share reached its deadline and its tunnel was stopped. */
   onShareEnded?: (name: string) => void;
-  /** The engine's inspector (engine.inspector), when "Inspect requests" is on. */
+  /** The engine's inspector (engine.inspector): the window's request details. */
   inspector?: Inspector;
+  /** ngrok's agent API on loopback, switched by the setting (main/core/agent-api-switch.ts). */
+  agentApi?: AgentApiSwitch;
   /** Tests: the FusionAuth API client (default main/fusionauth/client.ts's). */
   fusionauthApi?: FusionAuthSetupDeps['api'];
 }

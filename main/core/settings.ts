@@ -15,7 +15,8 @@ export function settingsView(core: Core): SettingsView {
   if (s.ngrok.serverAddr) ngrok.serverAddr = s.ngrok.serverAddr;
   if (s.ngrok.caPem) ngrok.caPem = s.ngrok.caPem;
   const problems = store.problems.map((p) => ({ kind: p.kind, ...(p.issue ? { issue: p.issue } : {}), movedTo: p.movedTo, keptTunnels: p.keptTunnels, reason: p.reason }));
-  return { startAtLogin: s.startAtLogin, notifyNewVisitors: s.notifyNewVisitors !== false, ngrok, secretStorage: core.secrets.storage(), problems };
+  const agentApi = { on: s.agentApi === true, ...(core.deps.agentApi?.status() ?? {}) };
+  return { startAtLogin: s.startAtLogin, notifyNewVisitors: s.notifyNewVisitors !== false, agentApi, ngrok, secretStorage: core.secrets.storage(), problems };
 }
 
 /** The ingress settings after `patch` (`null` or blank clears a value), validated. */
@@ -39,6 +40,7 @@ export async function saveSettings(core: Core, patch: AppSettingsPatch): Promise
   const s = store.read();
   const next: Settings = { ...s, ngrok: ngrokAfter(s, patch) };
   if (patch.notifyNewVisitors !== undefined) next.notifyNewVisitors = patch.notifyNewVisitors;
+  if (patch.agentApi !== undefined) next.agentApi = patch.agentApi;
   if (patch.startAtLogin !== undefined) {
     loginItem.set(patch.startAtLogin);
     // The OS has the last word (a read-only autostart folder, a policy): store what it says now.
@@ -49,6 +51,7 @@ export async function saveSettings(core: Core, patch: AppSettingsPatch): Promise
     }
   }
   store.write(next);
+  if (patch.agentApi !== undefined) await core.deps.agentApi?.apply(patch.agentApi);
   if (core.secrets.has(SECRET_KEYS.ngrokAuthtoken)) await core.sync.ensureSession();
   core.deps.onChange?.();
   return settingsView(core);

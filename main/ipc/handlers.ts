@@ -80,6 +80,7 @@ const PAYLOADS: PayloadSchemas = {
   saveSettings: z.object({
     startAtLogin: z.boolean().optional(),
     notifyNewVisitors: z.boolean().optional(),
+    agentApi: z.boolean().optional(),
     serverAddr: text(LIMITS.text).nullable().optional(),
     caPem: text(LIMITS.pem).nullable().optional(),
   }),

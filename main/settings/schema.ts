@@ -48,6 +48,8 @@ export interface Settings {
   ngrok: { serverAddr?: string; caPem?: string };
   /** Notify when someone signs in to a tunnel for the first time; absent means true. */
   notifyNewVisitors?: boolean;
+  /** Serve ngrok's agent API on loopback (main/visits/agent-api.ts); absent means off. */
+  agentApi?: boolean;
 }
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({ tunnels: [], startAtLogin: false, ngrok: {} });
@@ -101,6 +103,7 @@ export const SETTINGS_JSON_SCHEMA = {
   },
   startAtLogin: { type: 'boolean', default: false },
   notifyNewVisitors: { type: 'boolean' },
+  agentApi: { type: 'boolean' },
   ngrok: {
     type: 'object',
     default: {},
@@ -249,6 +252,10 @@ export function parseSettings(input: unknown): ParsedSettings {
   if (input.notifyNewVisitors !== undefined) {
     if (typeof input.notifyNewVisitors === 'boolean') value.notifyNewVisitors = input.notifyNewVisitors;
     else errors.push(invalidInput('notifyNewVisitors', 'notifyNewVisitors must be true or false'));
+  }
+  if (input.agentApi !== undefined) {
+    if (typeof input.agentApi === 'boolean') value.agentApi = input.agentApi;
+    else errors.push(invalidInput('agentApi', 'agentApi must be true or false'));
   }
   if (input.ngrok !== undefined) {
     const n = ngrokSettingsSchema.safeParse(input.ngrok);

@@ -52,6 +52,13 @@ function storageCard(s: SettingsView): HTMLElement {
   );
 }
 
+/** Where the agent API is, or why it isn't: said under its switch. */
+function agentApiWords(s: SettingsView): string {
+  if (!s.agentApi.on) return 'Off. When on, scripts written for ngrok’s agent (curl …/api/requests/http) work with Porthole, on this computer only.';
+  if (s.agentApi.url) return `Served at ${s.agentApi.url}/api (this computer only; credentials shown as [redacted]).`;
+  return `Could not be served: ${s.agentApi.problem ?? 'no free port from 4040 to 4049'}.`;
+}
+
 function appCard(s: SettingsView): HTMLElement {
   const login = h('input', { id: 's-login', type: 'checkbox', checked: s.startAtLogin });
   login.addEventListener('change', async () => {
@@ -65,12 +72,27 @@ function appCard(s: SettingsView): HTMLElement {
   });
   const notify = h('input', { id: 's-notify-new', type: 'checkbox', checked: s.notifyNewVisitors !== false });
   wireNotifyNewVisitors(notify);
+  const agent = h('input', { id: 's-agent-api', type: 'checkbox', checked: s.agentApi.on });
+  const where = h('p', { class: 'hint', 'data-role': 'agent-api' }, agentApiWords(s));
+  agent.addEventListener('change', async () => {
+    agent.disabled = true;
+    const r = await api().saveSettings({ agentApi: agent.checked });
+    agent.disabled = false;
+    if (!r.ok) {
+      agent.checked = !agent.checked;
+      return toast(`${r.error.message}${r.error.fix ? ` ${r.error.fix}` : ''}`, 'error');
+    }
+    state.settings = r.value;
+    where.textContent = agentApiWords(r.value);
+  });
   return h(
     'div',
     { class: 'card' },
     h('h3', {}, 'App'),
     h('label', { class: 'check' }, login, ' Start Porthole when I log in'),
     h('label', { class: 'check' }, notify, ' Notify me when someone new signs in to a tunnel'),
+    h('label', { class: 'check' }, agent, ' Serve ngrok’s agent API for scripts (inspect and replay requests)'),
+    where,
   );
 }
 

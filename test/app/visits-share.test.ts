@@ -98,7 +98,7 @@ describe('visits, timed shares and FusionAuth set-up in the app', { timeout: 90_
     });
     const tray = () => rec.tray.at(-1)!;
     const entry = (name: string) => app.snapshot().tunnels.find((t) => t.name === name);
-    return { app, rec, clock, tray, entry };
+    return { app, rec, clock, tray, entry, store: settings };
   }
 
   test('shareFor starts the tunnel with a deadline; the tray shows the time left; a clock jump stops it on resume', async () => {
@@ -164,6 +164,32 @@ describe('visits, timed shares and FusionAuth set-up in the app', { timeout: 90_
       assert.ok(saved.ok, JSON.stringify(saved));
       assert.equal(saved.value.record, false);
       assert.equal(d.entry('web')!.record, false);
+    } finally {
+      await d.app.quit();
+    }
+  });
+
+  test("ngrok's agent API is served only while its setting is on, and lists the app's tunnels and requests", async () => {
+    const d = await launch();
+    try {
+      assert.equal(d.app.snapshot().settings.agentApi.on, false);
+      const started = await d.app.handlers.startTunnel(WINDOW, { name: 'web' });
+      assert.ok(started.ok, JSON.stringify(started));
+      await (await fetch(`${started.value.url!}/kept?x=1`)).text();
+      const on = await d.app.handlers.saveSettings(WINDOW, { agentApi: true });
+      assert.ok(on.ok, JSON.stringify(on));
+      const url = on.value.agentApi.url!;
+      assert.match(url, /^http:\/\/127\.0\.0\.1:404\d$/);
+      const tunnels = await (await fetch(`${url}/api/tunnels`)).json();
+      assert.deepEqual(tunnels.tunnels.map((t: { name: string; public_url: string }) => [t.name, t.public_url]), [['web', started.value.url]]);
+      await until(() => d.rec.visits.some((x) => x.record.path === '/kept?x=1'), 5000, 'the visit');
+      const reqs = await (await fetch(`${url}/api/requests/http?tunnel_name=web`)).json();
+      assert.ok(reqs.requests.some((r: { request: { uri: string } }) => r.request.uri === '/kept?x=1'), JSON.stringify(reqs));
+      const off = await d.app.handlers.saveSettings(WINDOW, { agentApi: false });
+      assert.ok(off.ok);
+      assert.equal(off.value.agentApi.url, undefined);
+      await assert.rejects(fetch(`${url}/api/tunnels`), 'off: nothing listens any more');
+      assert.equal(d.store.read().agentApi, false);
     } finally {
       await d.app.quit();
     }
