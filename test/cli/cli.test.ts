@@ -1,5 +1,6 @@
 // test: the `porthole` CLI as a user runs it (node --import tsx main/cli/index.ts), against the
 // loopback ingress and the test OpenID provider: exit codes, JSON lines, signals, no secret in output.
+// Every wait on a process is bounded: a CLI that never exits fails its test with what it printed.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -13,6 +14,7 @@ import { startIngress, type Ingress } from '../support/ingress/index.js';
 import { startFusionAuth, type FusionAuth } from '../support/fusionauth.js';
 import { trafficPolicyFor, VAULT_SECRET_REF } from '../../main/tunnel/policy.js';
 import { forwardConfigFor } from '../../main/tunnel/forward-config.js';
+import { WORKER_COMMAND } from '../../main/cli/launch.js';
 import { get, sleep, startApp, type LocalApp } from '../engine/helpers.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -41,8 +43,12 @@ interface Run {
   err: () => string;
   /** Resolves once stdout holds a line matching re. */
   line(re: RegExp, timeoutMs?: number): Promise<string>;
-  exit: Promise<number | null>;
+  /** The exit code; rejects (with the output so far) if the process is still running after EXIT_TIMEOUT_MS. */
+  readonly exit: Promise<number | null>;
 }
+
+/** How long a CLI may take to exit once it should: a stop that never comes fails the test, not the suite. */
+const EXIT_TIMEOUT_MS = 60_000;
 
 function porthole(args: string[], env: Record<string, string> = {}): Run {
   const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli/index.ts', ...args], {
@@ -69,7 +75,15 @@ function porthole(args: string[], env: Record<string, string> = {}): Run {
     child,
     out: () => out,
     err: () => err,
-    exit,
+    get exit() {
+      return new Promise<number | null>((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error(`porthole ${args.join(' ')}: still running after ${EXIT_TIMEOUT_MS} ms\nstdout:\n${out}\nstderr:\n${err}`)), EXIT_TIMEOUT_MS);
+        void exit.then((code) => {
+          clearTimeout(t);
+          resolve(code);
+        });
+      });
+    },
     line(re, timeoutMs = 15000) {
       return new Promise((resolve, reject) => {
         const check = () => {
@@ -258,16 +272,16 @@ test('bad arguments: exit 2 and the flag named', async () => {
     [['help', 'frobnicate'], /no command "frobnicate"/],
     [['frobnicate'], /unknown command "frobnicate"/],
   ];
-  await Promise.all(
-    cases.map(async ([args, re, env]) => {
-      const run = porthole(args, env);
-      assert.equal(await run.exit, 2, `${args.join(' ')}\n${run.err()}`);
-      assert.match(run.err(), re, args.join(' '));
-      assert.ok(!run.err().includes('hunter2'));
-      // No schema paths, no window words, no Node parser text.
-      assert.doesNotMatch(run.err(), /fusionauth\.|allowEmails|serverAddr|paste|Settings|ERR_PARSE_ARGS|'--/, args.join(' '));
-    }),
-  );
+  // All at once: a process's exit is timed from the moment it is awaited.
+  await Promise.all(cases.map((c) => expectUsageError(...c)));
+  async function expectUsageError(args: string[], re: RegExp, env?: Record<string, string>) {
+    const run = porthole(args, env);
+    assert.equal(await run.exit, 2, `${args.join(' ')}\n${run.err()}`);
+    assert.match(run.err(), re, args.join(' '));
+    assert.ok(!run.err().includes('hunter2'));
+    // No schema paths, no window words, no Node parser text.
+    assert.doesNotMatch(run.err(), /fusionauth\.|allowEmails|serverAddr|paste|Settings|ERR_PARSE_ARGS|'--/, args.join(' '));
+  }
 });
 
 test('policy prints the Traffic Policy share would attach, as YAML, the secret as a vault reference', async () => {
@@ -347,8 +361,10 @@ test('share --json | head -1: a closed stdout stops the tunnel cleanly, quietly,
 test('share --json: when the worker process dies, a final error line, exit 1', async () => {
   const run = porthole(['share', String(app.port), '--mode', 'public', '--name', 'dies', ...ingressFlags(), '--json']);
   await run.line(/"state":"online"/);
-  const worker = execFileSync('pgrep', ['-P', String(run.child.pid)], { encoding: 'utf8' }).trim().split('\n')[0]!;
-  process.kill(Number(worker), 'SIGKILL');
+  // The worker by its command line: any other child of the CLI (there is none today) is left alone.
+  const workers = execFileSync('pgrep', ['-P', String(run.child.pid), '-f', WORKER_COMMAND], { encoding: 'utf8', timeout: 5000 }).trim().split('\n');
+  assert.equal(workers.length, 1, `one worker process: ${workers.join(', ')}`);
+  process.kill(Number(workers[0]), 'SIGKILL');
   assert.equal(await run.exit, 1);
   const last = jsonLines(run.out()).at(-1);
   assert.equal(last.tunnel, 'dies');
