@@ -162,7 +162,7 @@ function openAlarms(views: TunnelView[]): MenuItemSpec[] {
   return [...open.map((v) => ({ id: tunnelItemId(v.name, 'stop'), label: `⚠ ${v.name} is OPEN to anyone — Stop it`, enabled: true })), { type: 'separator' }];
 }
 
-/** The whole tray menu, top to bottom, as the issue lays it out. */
+/** The whole tray menu, top to bottom: warnings for tunnels found open, "Copy URL" of the first online tunnel, every tunnel, then the app's own items. */
 export function trayMenu(views: TunnelView[], opts: TrayMenuOptions): MenuItemSpec[] {
   const first = firstOnline(views);
   const items: MenuItemSpec[] = [

@@ -63,7 +63,7 @@ export function celString(s: string): string {
   return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r')}'`;
 }
 
-/** The scopes a visitor's identity needs: the email and name the identity headers carry (issue 11). */
+/** The scopes a visitor's identity needs: the email and name the identity headers (X-Forwarded-Email/-User) carry. */
 export const IDENTITY_SCOPES = ['email', 'profile'] as const;
 
 /** Whether a tunnel records its visitors (main/visits/): on unless switched off. */

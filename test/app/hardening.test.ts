@@ -1,4 +1,4 @@
-// test: the app's core against the failures issue 8 found, everything real (store on disk, AES-GCM
+// test: the app's core against the failures a hostile or broken machine causes, everything real (store on disk, AES-GCM
 // secrets, the engine on the loopback ingress): a keychain reset, a secrets file of the wrong shape,
 // concurrent saves/removes/starts, oversized IPC fields, and start-up time against the tunnel count.
 

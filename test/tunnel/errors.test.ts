@@ -12,7 +12,7 @@ import { startIngress } from '../support/ingress/index.js';
 import { parseShareArgs } from '../../main/cli/args.js';
 import { asData } from '../../common/scrub.js';
 
-/** Every encoding in which a secret has come back in ngrok's and providers' messages (issue 8 item 4). */
+/** Every encoding in which a secret could come back in ngrok's and providers' messages. */
 function encodings(secret: string): Record<string, string> {
   return {
     raw: secret,

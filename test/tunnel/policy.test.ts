@@ -9,7 +9,7 @@ import type { FusionAuthSettings, TunnelSpec } from '../../common/types.js';
 
 const fa: FusionAuthSettings = { issuer: 'https://auth.example.com', clientId: 'cid', clientSecret: 'csecret', allowEmails: [], allowDomains: [], scopes: [] };
 
-// Forged identity headers removed before the sign-in, the signed-in identity's added after it (issue 11).
+// Forged identity headers removed before the sign-in, the signed-in identity's added after it.
 const REMOVE_IDENTITY = { type: 'remove-headers', config: { headers: ['X-Forwarded-Email', 'X-Forwarded-User'] } };
 const ADD_IDENTITY = { type: 'add-headers', config: { headers: { 'X-Forwarded-Email': '${actions.ngrok.oidc.identity.email}', 'X-Forwarded-User': '${actions.ngrok.oidc.identity.name}' } } };
 
@@ -30,7 +30,7 @@ test('emails and domains: email scope added, then a 403 deny for everyone else',
     ],
   });
   assert.deepEqual(scopesFor({ ...fa, allowDomains: ['x.test'] }), ['openid', 'email']);
-  // While recording in the oidc mode, the identity headers need an email and a name (issue 11).
+  // While recording in the oidc mode, the identity headers need an email and a name.
   assert.deepEqual(scopesFor(fa, { identity: true }), ['openid', 'email', 'profile']);
   assert.deepEqual(scopesFor({ ...fa, scopes: ['profile', 'groups'] }, { identity: true }), ['openid', 'email', 'profile', 'groups']);
   assert.equal(denyExpression(fa), undefined);
