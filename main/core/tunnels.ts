@@ -6,8 +6,7 @@ import { invalidInput, portholeError } from '../../common/errors.js';
 import { fieldFix } from '../../common/fields.js';
 import { parseTunnelSpec } from '../tunnel/validate.js';
 import { ngrokCommandFor } from '../tunnel/forward-config.js';
-import { policyYaml, scopesFor, VAULT_SECRET_REF } from '../tunnel/policy.js';
-import { redirectUriFor } from '../oidc/preflight.js';
+import { NGROK_REDIRECT_URL, policyYaml, scopesFor, VAULT_SECRET_REF } from '../tunnel/policy.js';
 import { SECRET_KEYS } from '../settings/secrets.js';
 import type { StoredTunnel } from '../settings/schema.js';
 import { trayLine } from '../visits/visitors.js';
@@ -253,5 +252,5 @@ async function preflightInput(core: Core, req: PreflightRequest): Promise<Fusion
 
 export async function runPreflight(core: Core, req: PreflightRequest): Promise<PreflightResult> {
   const report = await core.deps.preflight(await preflightInput(core, req));
-  return { ...report, redirectUri: redirectUriFor() };
+  return { ...report, redirectUri: NGROK_REDIRECT_URL };
 }

@@ -3,6 +3,12 @@
 import { toYaml } from './yaml.js';
 import type { FusionAuthSettings, TunnelSpec } from '../../common/types.js';
 
+/**
+ * Where ngrok's edge sends a visitor back after the FusionAuth sign-in, for every OpenID Connect
+ * endpoint: the one Authorized redirect URL the FusionAuth application needs.
+ */
+export const NGROK_REDIRECT_URL = 'https://idp.ngrok.com/oauth2/callback';
+
 /** The ngrok vault and secret the printed policy reads the client secret from. */
 export const VAULT_NAME = 'porthole';
 export const VAULT_SECRET_NAME = 'fusionauth_client_secret';
