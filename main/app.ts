@@ -4,7 +4,7 @@
 
 import { toDataURL } from 'qrcode';
 import type { TunnelView } from '../common/types.js';
-import { coalesce, TRAY_COALESCE_MS } from './tray/menu.js';
+import { coalesce, TRAY_COALESCE_MS } from './tray/refresh.js';
 import { trayModel } from './tray/model.js';
 import { trayActions } from './tray/actions.js';
 import { noticesFor, shareEndedNotice } from './tray/notices.js';

@@ -4,7 +4,7 @@
 import type { VisitRecorded } from '../../common/contract.js';
 import type { NotifierPort } from '../ports.js';
 import type { SettingsStore } from '../settings/settings-store.js';
-import { coalesce } from '../tray/menu.js';
+import { coalesce } from '../tray/refresh.js';
 import type { Visits } from '../visits/recorder.js';
 
 /** How long visits are gathered before the window and the tray hear of them. */

@@ -3,7 +3,8 @@
 
 import { mock, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { coalesce, firstOnline, parseMenuId, TRAY_COALESCE_MS, trayIcon, trayMenu, trayTooltip, tunnelItemId, type MenuItemSpec } from '../../main/tray/menu.js';
+import { firstOnline, parseMenuId, trayIcon, trayMenu, trayTooltip, tunnelItemId, type MenuItemSpec } from '../../main/tray/menu.js';
+import { coalesce, TRAY_COALESCE_MS } from '../../main/tray/refresh.js';
 import { noticesFor } from '../../main/tray/notices.js';
 import type { TunnelView } from '../../common/types.js';
 import { forwardInternalSnippet, isInternalUrl } from '../../common/view-rules.js';
