@@ -41,5 +41,5 @@ export function greetAtLaunch(deps: LaunchDeps, ops: Pick<Operations, 'toReenter
   for (const intent of reenter) deps.notifier.notify(reenterNotice(intent));
   const first = !ops.settingsView().ngrok.authtoken.stored && deps.store.read().tunnels.length === 0 && reenter.length === 0;
   if (reenter.length > 0) deps.window.show(reenter[0]);
-  else if (first || deps.store.problems.length > 0) deps.window.show('settings');
+  else if (first || deps.store.problems.length > 0) deps.window.show({ kind: 'settings' });
 }

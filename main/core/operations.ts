@@ -70,9 +70,9 @@ export interface Operations {
 
 /** The window intent for a secret key that must be entered again. */
 function reenterIntent(key: string): ReenterIntent | undefined {
-  if (key === SECRET_KEYS.ngrokAuthtoken) return 'reenter:authtoken';
+  if (key === SECRET_KEYS.ngrokAuthtoken) return { kind: 'reenter', secret: 'authtoken' };
   const m = /^client-secret-(.+)$/.exec(key);
-  return m ? `reenter:client-secret:${m[1]!}` : undefined;
+  return m ? { kind: 'reenter', secret: 'client-secret', tunnel: m[1]! } : undefined;
 }
 
 /** Only web pages open in the browser: never a file:, javascript: or app-specific URL. */

@@ -2,6 +2,7 @@
 // start, stop, verify, share for a while, open the window where it helps. Failures become notifications.
 import type { PortholeError } from '../../common/types.js';
 import { portholeError } from '../../common/errors.js';
+import { reenterOf } from '../../common/contract.js';
 import { forwardInternalSnippet, isHttpUrl, isInternalUrl } from '../../common/view-rules.js';
 import { OpError, type Operations } from '../core/operations.js';
 import type { ClipboardPort, EnginePort, NotifierPort, OpenExternalPort, WindowPort } from '../ports.js';
@@ -26,7 +27,7 @@ export function trayActions(deps: TrayActionDeps): (id: string) => void {
   const failed = (what: string) => (err: unknown): void => {
     const e: PortholeError = err instanceof OpError ? err.error : portholeError('INTERNAL');
     deps.notifier.notify({ title: `${what} failed`, body: `${e.message}${e.fix ? ` ${e.fix}` : ''}` });
-    if (e.field === 'ngrokAuthtoken') deps.window.show('ngrok');
+    if (e.field === 'ngrokAuthtoken') deps.window.show({ kind: 'ngrok' });
   };
   const copy = (url: string | undefined): void => {
     if (url) deps.clipboard.writeText(url);
@@ -35,9 +36,9 @@ export function trayActions(deps: TrayActionDeps): (id: string) => void {
     const action = parseMenuId(id);
     if (!action) return;
     if (action.kind === 'copy-first-url') return copy(firstOnline(engine.list())?.url);
-    if (action.kind === 'new-tunnel') return deps.window.show('new-tunnel');
+    if (action.kind === 'new-tunnel') return deps.window.show({ kind: 'new-tunnel' });
     const reenter = ops.toReenter();
-    if (action.kind === 'settings') return deps.window.show(reenter.includes('reenter:authtoken') ? 'reenter:authtoken' : 'settings');
+    if (action.kind === 'settings') return deps.window.show(reenterOf(reenter) ?? { kind: 'settings' });
     if (action.kind === 'quit') return deps.quit();
     if (action.kind === 'open-log-folder') return deps.openLogFolder?.();
     if (action.kind === 'start-at-login') {
@@ -51,7 +52,7 @@ export function trayActions(deps: TrayActionDeps): (id: string) => void {
     const url = engine.get(name)?.url;
     switch (action.action) {
       case 'details':
-        return deps.window.show(reenter.includes(`reenter:client-secret:${name}`) ? `reenter:client-secret:${name}` : `tunnel:${name}`);
+        return deps.window.show(reenterOf(reenter, name) ?? { kind: 'tunnel', tunnel: name });
       case 'copy-url':
         return copy(url);
       case 'open':

@@ -19,9 +19,8 @@ export interface TrayModelInput {
 
 /** The tray line for a secret to enter again: clicking it opens the window at that field. */
 export function reenterMenuItem(intent: ReenterIntent): MenuItemSpec {
-  const tunnel = intent.startsWith('reenter:client-secret:') ? intent.slice('reenter:client-secret:'.length) : undefined;
-  return tunnel
-    ? { id: tunnelItemId(tunnel, 'details'), label: `⚠ Enter the client secret of ${tunnel} again…`, enabled: true }
+  return intent.secret === 'client-secret'
+    ? { id: tunnelItemId(intent.tunnel, 'details'), label: `⚠ Enter the client secret of ${intent.tunnel} again…`, enabled: true }
     : { id: 'settings', label: '⚠ Enter the ngrok authtoken again…', enabled: true };
 }
 

@@ -48,8 +48,7 @@ export function settingsProblemNotice(p: SettingsProblemFacts): Notice {
 
 /** What the user is told when a stored secret can no longer be read. */
 export function reenterNotice(intent: ReenterIntent): Notice {
-  const tunnel = intent.startsWith('reenter:client-secret:') ? intent.slice('reenter:client-secret:'.length) : undefined;
-  const what = tunnel ? `The client secret of ${tunnel}` : 'The ngrok authtoken';
+  const what = intent.secret === 'client-secret' ? `The client secret of ${intent.tunnel}` : 'The ngrok authtoken';
   return { title: `${what} must be entered again`, body: `${what} stored on this computer cannot be decrypted any more (a new keychain or a restored backup). Your tunnels and other settings are kept: enter it again in the window.` };
 }
 

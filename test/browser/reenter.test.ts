@@ -59,7 +59,7 @@ describe('a secret that must be entered again, in the window', { skip: chromiumM
     const d = await openDesktop(browser, renderer.url, { cwd, key: Buffer.alloc(32, 2) });
     const { page } = d;
     try {
-      assert.deepEqual(d.rec.shown, ['reenter:authtoken'], 'main asked for the authtoken at launch');
+      assert.deepEqual(d.rec.shown, [{ kind: 'reenter', secret: 'authtoken' }], 'main asked for the authtoken at launch');
       await page.locator('#authtoken-form [data-role="reenter-line"]').waitFor();
       assert.equal(await focusedId(page), 's-authtoken', 'the authtoken field has the cursor');
       assert.match((await page.locator('#authtoken-form [data-role="reenter-line"]').textContent()) ?? '', /could not be read.*keychain reset.*must be entered again/);

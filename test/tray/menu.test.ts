@@ -264,7 +264,7 @@ test('the tray clicks reach the app: details opens the window at the tunnel, cop
   try {
     shown.length = 0;
     app.onMenuItem('tunnel:web:details');
-    assert.deepEqual(shown, ['tunnel:web']);
+    assert.deepEqual(shown, [{ kind: 'tunnel', tunnel: 'web' }]);
     // No such running tunnel: nothing is copied (never a stale or made-up URL).
     app.onMenuItem('tunnel:web:copy-snippet');
     assert.deepEqual(clipboard, []);
