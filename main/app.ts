@@ -11,21 +11,21 @@ import { noticesFor, shareEndedNotice } from './tray/notices.js';
 import { createEngine, type Engine } from './engine/engine.js';
 import { runPreflight } from './oidc/preflight.js';
 import { verifyProtection } from './oidc/verify.js';
-import { createHandlers, type HandlerDeps } from './ipc/handlers.js';
+import { createHandlers } from './ipc/handlers.js';
 import { createOperations } from './core/operations.js';
 import { feedVisits } from './core/visits-feed.js';
 import { greetAtLaunch, reconcileAtLaunch } from './core/launch.js';
-import type { LogPort, PortholeApp, PortholeDeps } from './ports.js';
+import type { CoreDeps, LogPort, PortholeApp, PortholeDeps } from './ports.js';
 import { listListeningPorts, probePort } from './system/listening-ports.js';
 import { importNgrokAuthtoken } from './system/ngrok-config.js';
 
 export type { ClipboardPort, LoginItemPort, LogPort, Notice, NotifierPort, OpenExternalPort, PortholeApp, PortholeDeps, TrayModel, TrayPort, WindowPort } from './ports.js';
 
 /** The ports the operations work through, built from the app's dependencies. */
-function coreDeps(deps: PortholeDeps, engine: Engine, log: LogPort, onChange: () => void, onShareEnded: (name: string) => void): HandlerDeps {
+function coreDeps(deps: PortholeDeps, engine: Engine, log: LogPort, onChange: () => void, onShareEnded: (name: string) => void): CoreDeps {
   const where = { ...(deps.env ? { env: deps.env } : {}), ...(deps.home ? { home: deps.home } : {}), ...(deps.platform ? { platform: deps.platform } : {}) };
   return {
-    ...{ trustedSender: deps.trustedSender, store: deps.store, secrets: deps.secrets, engine, preflight: deps.preflight ?? runPreflight },
+    ...{ store: deps.store, secrets: deps.secrets, engine, preflight: deps.preflight ?? runPreflight },
     ...{ clipboard: deps.clipboard, openExternal: deps.openExternal, loginItem: deps.loginItem, log, onChange, visits: engine.visits, onShareEnded },
     listPorts: () => listListeningPorts(deps.platform ? { platform: deps.platform } : {}),
     probePort: (port) => probePort(port),
@@ -57,9 +57,8 @@ export async function startPorthole(deps: PortholeDeps): Promise<PortholeApp> {
     deps.notifier.notify(shareEndedNotice(name));
     refresh();
   };
-  const handlerDeps = coreDeps(deps, engine, log, () => refresh(), shareEnded);
-  const ops = createOperations(handlerDeps);
-  const handlers = createHandlers(handlerDeps, ops);
+  const ops = createOperations(coreDeps(deps, engine, log, () => refresh(), shareEnded));
+  const handlers = createHandlers(ops, { trustedSender: deps.trustedSender, log });
 
   let previous: TunnelView[] = engine.list();
   engine.subscribe((_changed, all) => {

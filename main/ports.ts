@@ -7,6 +7,7 @@ import type { Engine, EngineOptions } from './engine/engine.js';
 import type { FusionAuthApi } from './fusionauth/client.js';
 import type { SetupInput } from './fusionauth/setup.js';
 import type { Clock } from './visits/share-timer.js';
+import type { Visits } from './visits/recorder.js';
 import type { SecretStore } from './settings/secrets.js';
 import type { SettingsStore } from './settings/settings-store.js';
 import type { AuthtokenImport } from './system/ngrok-config.js';
@@ -69,6 +70,16 @@ export interface CoreDeps {
   log?: LogPort;
   /** Something the tray or window shows changed outside the engine (a tunnel saved or removed, a flag). */
   onChange?: () => void;
+  /** The engine's visits (engine.visits); without them a tunnel shows no visitors. */
+  visits?: Pick<Visits, 'list' | 'summary'>;
+  /** The wall clock of timed shares and "2 min ago" (tests jump it as a sleeping machine does). */
+  clock?: Clock;
+  /** How often a share's deadline is looked at (default 1 s). */
+  shareCheckEveryMs?: number;
+  /** A timed share reached its deadline and its tunnel was stopped. */
+  onShareEnded?: (name: string) => void;
+  /** Tests: the FusionAuth API client (default main/fusionauth/client.ts's). */
+  fusionauthApi?: (input: SetupInput) => FusionAuthApi;
 }
 
 export interface PortholeDeps {

@@ -10,19 +10,9 @@ import { NGROK_REDIRECT_URL, policyYaml, scopesFor, VAULT_SECRET_REF } from '../
 import { SECRET_KEYS } from '../settings/secrets.js';
 import type { StoredTunnel } from '../settings/schema.js';
 import { trayLine } from '../visits/visitors.js';
-import type { AppCoreDeps } from './deps.js';
-import type { Shares } from './shares.js';
-import type { EngineSync } from './engine-sync.js';
+import type { Core } from './core.js';
 import { fail, failAll } from './op-error.js';
-import type { SecretKeeper } from './secret-keeper.js';
 
-/** What every operation works on. */
-export interface Core {
-  deps: AppCoreDeps;
-  secrets: SecretKeeper;
-  sync: EngineSync;
-  shares: Shares;
-}
 
 /** Where a client secret would go in a spec built for the window; no output shows it (see ngrokCommandFor, policyYaml). */
 export const SECRET_PLACEHOLDER = '${FUSIONAUTH_CLIENT_SECRET}';
