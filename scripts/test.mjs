@@ -82,6 +82,12 @@ function runFile(file, tapFile) {
     child.on('exit', (code) => {
       clearTimeout(ceiling);
       current = undefined;
+      // Whatever the file started and left behind (a CLI process, a browser) goes with it.
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // nothing left
+      }
       resolve({ code, timedOut });
     });
   });

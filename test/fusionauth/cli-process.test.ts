@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFusionAuthApi, SUPER_KEY, type StandIn } from '../support/fusionauth-api/index.js';
+import { ended, PROCESS_TIMEOUT_MS } from '../support/process.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const ENTRY = 'main/cli/index.ts'; // the real `porthole` entry
@@ -36,7 +37,7 @@ function porthole(args: string[], env: Record<string, string> = { FA_API_KEY: SU
   let err = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
   child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, out, err })));
+  return ended(child, () => `${out}${err}`, PROCESS_TIMEOUT_MS, 'close').then((code) => ({ code, out, err }));
 }
 
 /** The stand-in's whole state, to compare before and after. */

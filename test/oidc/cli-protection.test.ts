@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { startIngress, type Ingress } from '../support/ingress/index.js';
 import { startFusionAuth, type FusionAuth } from '../support/fusionauth.js';
 import { startApp, type LocalApp } from '../engine/helpers.js';
+import { ended } from '../support/process.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const TOKEN = 'cli-protection-authtoken-SECRET';
@@ -15,7 +16,7 @@ interface Share {
   /** Resolves with the first JSON line pred accepts. */
   until(pred: (line: Record<string, string>) => boolean, timeoutMs?: number): Promise<Record<string, string>>;
   stop(): Promise<number | null>;
-  exit: Promise<number | null>;
+  readonly exit: Promise<number | null>;
   lines(): Record<string, string>[];
   output(): string;
 }
@@ -34,10 +35,18 @@ function share(args: string[], env: Record<string, string>): Share {
     for (const w of waiters) w();
   });
   child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-  const exit = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  /** The exit code, awaited with a bound: a share that doesn't end fails the test with its output. */
+  const boundedExit = (): Promise<number | null> =>
+    Promise.race([exited, ended(child, () => `${out}${err}`)]).catch((e: unknown) => {
+      child.kill('SIGKILL');
+      throw e;
+    });
   const lines = () => out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, string>);
   return {
-    exit,
+    get exit() {
+      return boundedExit();
+    },
     lines,
     output: () => out + err,
     until(pred, timeoutMs = 20_000) {
@@ -54,13 +63,13 @@ function share(args: string[], env: Record<string, string>): Share {
           reject(new Error(`no such line within ${timeoutMs} ms; stdout:\n${out}\nstderr:\n${err}`));
         }, timeoutMs);
         waiters.add(check);
-        void exit.then(() => setTimeout(check, 10));
+        void exited.then(() => setTimeout(check, 10));
         check();
       });
     },
     async stop() {
       child.kill('SIGTERM');
-      return exit;
+      return boundedExit();
     },
   };
 }
