@@ -1,4 +1,4 @@
-// `porthole share --json` as a user runs it (node --import tsx main/cli/index.ts): the protection
+// `porthole share --json` as a user runs it (the built CLI, test/support/built-cli.ts): the protection
 // verdict in its JSON lines for the modes test/cli doesn't cover (oidc-legacy → protected, internal
 // → unknown), and a failed preflight as the last JSON line. Loopback ingress, real provider.
 import { after, before, describe, test } from 'node:test';
@@ -8,6 +8,7 @@ import { startIngress, type Ingress } from '../support/ingress/index.js';
 import { startFusionAuth, type FusionAuth } from '../support/fusionauth.js';
 import { startApp, type LocalApp } from '../engine/helpers.js';
 import { ended } from '../support/process.js';
+import { buildCli, type BuiltCli } from '../support/built-cli.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const TOKEN = 'cli-protection-authtoken-SECRET';
@@ -21,8 +22,14 @@ interface Share {
   output(): string;
 }
 
+let cli: BuiltCli;
+before(async () => {
+  cli = await buildCli();
+});
+after(() => cli.remove());
+
 function share(args: string[], env: Record<string, string>): Share {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli/index.ts', 'share', ...args, '--json'], {
+  const child = spawn(process.execPath, [cli.entry, 'share', ...args, '--json'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', NGROK_AUTHTOKEN: TOKEN, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
