@@ -321,18 +321,23 @@ export interface SecretStorageInfo {
 
 /**
  * A stored secret that must be entered again (it cannot be decrypted any more, or its stored value is
- * damaged): `reenter:authtoken` the ngrok settings at the authtoken field, `reenter:client-secret:<tunnel>`
- * that tunnel's form at its client secret field.
+ * damaged): the authtoken opens the ngrok settings at its field, a client secret that tunnel's form at
+ * its field.
  */
-export type ReenterIntent = 'reenter:authtoken' | `reenter:client-secret:${string}`;
+export type ReenterIntent = { kind: 'reenter'; secret: 'authtoken' } | { kind: 'reenter'; secret: 'client-secret'; tunnel: string };
 
 /**
  * What main asks the window to show: `settings` the window as the user left it (tray "Settings…"),
- * `new-tunnel` the add form (tray "New tunnel…"), `ngrok` the ngrok settings (a start failed for
- * want of a valid authtoken), `tunnel:<name>` that tunnel's pane (tray "Show details and fix…"),
- * a ReenterIntent the field of a secret that must be entered again.
+ * `new-tunnel` the add form (tray "New tunnel…"), `ngrok` the ngrok settings (a start failed for want
+ * of a valid authtoken), `tunnel` that tunnel's pane (tray "Show details and fix…"), `reenter` the
+ * field of a secret that must be entered again.
  */
-export type WindowIntent = 'settings' | 'new-tunnel' | 'ngrok' | `tunnel:${string}` | ReenterIntent;
+export type WindowIntent = { kind: 'settings' } | { kind: 'new-tunnel' } | { kind: 'ngrok' } | { kind: 'tunnel'; tunnel: string } | ReenterIntent;
+
+/** The secret to enter again for `tunnel` (its client secret), or the authtoken when no tunnel is given. */
+export function reenterOf(intents: readonly ReenterIntent[], tunnel?: string): ReenterIntent | undefined {
+  return intents.find((r) => (tunnel === undefined ? r.secret === 'authtoken' : r.secret === 'client-secret' && r.tunnel === tunnel));
+}
 
 /**
  * Maximum sizes of what the window may send (characters; entries for lists). Main refuses more with an

@@ -1,8 +1,15 @@
-// pure: every port the desktop app's core talks through, in one place. The Electron glue (main/index.ts,
-// glue/) implements them; tests pass recording fakes. Types only.
-import type { RunPreflight } from '../common/types.js';
-import type { ListeningPort, StateSnapshot, WindowIntent } from '../common/contract.js';
-import type { Engine } from './engine/engine.js';
+// pure: every port the desktop app's core talks through, in one place, and what the Electron glue hands
+// startPorthole (PortholeDeps) and gets back (PortholeApp). The glue (main/index.ts, glue/) implements
+// the ports; tests pass recording fakes. Types only.
+import type { RunPreflight, VerifyProtection } from '../common/types.js';
+import type { Handlers, ListeningPort, StateSnapshot, VisitRecorded, WindowIntent } from '../common/contract.js';
+import type { Engine, EngineOptions } from './engine/engine.js';
+import type { FusionAuthApi } from './fusionauth/client.js';
+import type { SetupInput } from './fusionauth/setup.js';
+import type { Clock } from './visits/share-timer.js';
+import type { Visits } from './visits/recorder.js';
+import type { Inspector } from './engine/engine.js';
+import type { AgentApiSwitch } from './core/agent-api-switch.js';
 import type { SecretStore } from './settings/secrets.js';
 import type { SettingsStore } from './settings/settings-store.js';
 import type { AuthtokenImport } from './system/ngrok-config.js';
@@ -65,4 +72,76 @@ export interface CoreDeps {
   log?: LogPort;
   /** Something the tray or window shows changed outside the engine (a tunnel saved or removed, a flag). */
   onChange?: () => void;
+  /** The engine's visits (engine.visits); without them a tunnel shows no visitors. */
+  visits?: Pick<Visits, 'list' | 'summary' | 'trayLine'>;
+  /** The engine's inspector (engine.inspector): the window's request details. */
+  inspector?: Inspector;
+  /** ngrok's agent API on loopback, switched by the setting (main/core/agent-api-switch.ts). */
+  agentApi?: AgentApiSwitch;
+  /** The wall clock of timed shares and "2 min ago" (tests jump it as a sleeping machine does). */
+  clock?: Clock;
+  /** How often a share's deadline is looked at (default 1 s). */
+  shareCheckEveryMs?: number;
+  /** A timed share reached its deadline and its tunnel was stopped. */
+  onShareEnded?: (name: string) => void;
+  /** Tests: the FusionAuth API client (default main/fusionauth/client.ts's). */
+  fusionauthApi?: (input: SetupInput) => FusionAuthApi;
+}
+
+export interface PortholeDeps {
+  /** The opened settings store (main/settings/settings-store.ts `openSettingsStore`). */
+  store: SettingsStore;
+  secrets: SecretStore;
+  tray: TrayPort;
+  /** The settings window; `pushVisits` sends the `visitRecorded` push (a batch) when it is open. */
+  window: WindowPort & { pushVisits?(batch: VisitRecorded[]): void };
+  notifier: NotifierPort;
+  clipboard: ClipboardPort;
+  openExternal: OpenExternalPort;
+  loginItem: LoginItemPort;
+  /**
+   * Which IPC senders are the settings window: its exact URL (`file:///…/renderer/index.html`,
+   * compared without query or hash), or a predicate.
+   */
+  trustedSender: string | ((senderUrl: string) => boolean);
+  /** Defaults: main/oidc/preflight.ts runPreflight, main/oidc/verify.ts verifyProtection. */
+  preflight?: RunPreflight;
+  verify?: VerifyProtection;
+  log?: LogPort;
+  /** Environment for the ngrok config import (defaults: process.env, os.homedir(), process.platform). */
+  env?: Record<string, string | undefined>;
+  home?: string;
+  platform?: NodeJS.Platform;
+  /** Milliseconds to coalesce tray (and window) refreshes over (default TRAY_COALESCE_MS, one frame). */
+  trayCoalesceMs?: number;
+  /** Ask the app to quit (Electron: app.quit(), whose before-quit calls PortholeApp.quit()). Default: quit(). */
+  requestQuit?: () => void;
+  /** Open the folder of the log file (tray "Open log folder"); absent: no such item. */
+  openLogFolder?: () => void;
+  /** The wall clock of timed shares (tests jump it as a sleeping machine does). Default: Date.now. */
+  clock?: Clock;
+  /** How often a share's deadline is looked at (default 1 s). */
+  shareCheckEveryMs?: number;
+  /** How often the tray's "2 min ago" and time left are refreshed (default 30 s). */
+  tickMs?: number;
+  /** Tests: the FusionAuth API client of "Set up FusionAuth for me". */
+  fusionauthApi?: (input: SetupInput) => FusionAuthApi;
+  /** Engine tuning (recovery timings) and test ports; the session comes from the stored settings. */
+  engine?: Omit<EngineOptions, 'session' | 'preflight' | 'verify' | 'log'>;
+}
+
+/** The running app, as the Electron glue drives it. */
+export interface PortholeApp {
+  /** One handler per invoke channel; main/glue/ipc.ts calls `handlers[key](event.senderFrame.url, payload)`. */
+  handlers: Handlers;
+  /** A tray menu item was clicked (its MenuItemSpec id). */
+  onMenuItem(id: string): void;
+  /** The machine woke from sleep: rebuild sessions at once. */
+  onResume(): void;
+  /** The network changed: rebuild sessions at once. */
+  onNetworkChange(): void;
+  /** The current snapshot (for a window that just opened). */
+  snapshot(): StateSnapshot;
+  /** Stop every tunnel cleanly; resolve when all are closed. Call before exit. */
+  quit(): Promise<void>;
 }

@@ -78,15 +78,14 @@ function navigate(intent: WindowIntent): void {
   }
   const { pane } = state;
   const dirty = (pane.kind === 'form' || pane.kind === 'fa-setup') && paneIsDirty();
-  if (intent.startsWith('reenter:')) {
+  if (intent.kind === 'reenter') {
     // A secret that can no longer be read: its field, unless the user is typing in the form.
-    const tunnel = intent.startsWith('reenter:client-secret:') ? intent.slice('reenter:client-secret:'.length) : undefined;
-    if (!dirty) show(tunnel ? { kind: 'form', previousName: tunnel, reenter: true } : { kind: 'settings', reenter: true });
-  } else if (intent.startsWith('tunnel:')) {
+    if (!dirty) show(intent.secret === 'client-secret' ? { kind: 'form', previousName: intent.tunnel, reenter: true } : { kind: 'settings', reenter: true });
+  } else if (intent.kind === 'tunnel') {
     // The tray's "Show details and fix…": that tunnel, unless the user is typing in the form.
-    if (!dirty) show({ kind: 'tunnel', name: intent.slice('tunnel:'.length) });
-  } else if (intent === 'new-tunnel') show({ kind: 'form' });
-  else if (intent === 'ngrok' && !dirty) show({ kind: 'settings' });
+    if (!dirty) show({ kind: 'tunnel', name: intent.tunnel });
+  } else if (intent.kind === 'new-tunnel') show({ kind: 'form' });
+  else if (intent.kind === 'ngrok' && !dirty) show({ kind: 'settings' });
   else if (pane.kind !== 'form' && pane.kind !== 'fa-setup') show(pane);
 }
 

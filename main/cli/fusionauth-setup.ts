@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fusionAuthError, type FusionAuthError } from '../../common/errors.js';
 import { asData } from '../../common/scrub.js';
 import type { PreflightReport, RunPreflight } from '../../common/types.js';
-import { NGROK_REDIRECT_URL } from '../fusionauth/plan.js';
+import { NGROK_REDIRECT_URL } from '../tunnel/policy.js';
 import { prepareSetup, type Progress, type SetupResult } from '../fusionauth/setup.js';
 import { withRedirectConfirmed } from '../oidc/checks.js';
 import { createPreflight } from '../oidc/preflight.js';

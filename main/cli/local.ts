@@ -1,26 +1,12 @@
 // shell: is the local app `share` forwards to actually listening? A tunnel in front of nothing is
 // "online" and even "protected", yet every visitor meets an error after signing in.
-import { connect } from 'node:net';
-import { probePort } from '../system/listening-ports.js';
+import { probePort, tryConnect } from '../system/listening-ports.js';
 
 export type LocalState = 'listening' | 'unreachable';
 
 /** `3000` → `localhost:3000`; `host:port` as given. */
 export function localAddress(target: string): string {
   return /^\d+$/.test(target) ? `localhost:${target}` : target;
-}
-
-function tryConnect(host: string, port: number, timeoutMs: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ host, port });
-    const done = (ok: boolean) => {
-      s.destroy();
-      resolve(ok);
-    };
-    s.setTimeout(timeoutMs, () => done(false));
-    s.once('connect', () => done(true));
-    s.once('error', () => done(false));
-  });
 }
 
 /** One probe of the target: a bare port is tried on 127.0.0.1 and ::1, as the agent's localhost may be either. */

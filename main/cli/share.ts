@@ -58,7 +58,7 @@ function errorLines(name: string, e: PortholeError): string[] {
   const message = e.field && e.message.startsWith(`${e.field} `) ? e.message.slice(e.field.length + 1) : e.message;
   // The shared fixes are worded for the window; the CLI names flags and environment variables.
   const fix = e.field && e.code === 'INVALID_INPUT' ? (fieldCliFix(e.field) ?? e.fix) : e.fix && cliFix(e.fix);
-  // Provider and ngrok text inside a message is data: one line, no escape codes (issue #8).
+  // Provider and ngrok text inside a message is data: one line, no escape codes (a hostile provider can't draw on the terminal).
   return [`${name}: failed: ${where}${asData(message, 600)} (${code})`, ...(fix ? [`  fix: ${asData(fix, 600)}`] : [])];
 }
 

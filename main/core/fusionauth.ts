@@ -6,7 +6,8 @@
 import type { RunPreflight } from '../../common/types.js';
 import type { FusionAuthApplied, FusionAuthApplyRequest, FusionAuthPlanView, FusionAuthSetupError, FusionAuthSetupRequest, PlanLine } from '../../common/contract.js';
 import type { FusionAuthApi } from '../fusionauth/client.js';
-import { NGROK_REDIRECT_URL, type Plan } from '../fusionauth/plan.js';
+import type { Plan } from '../fusionauth/plan.js';
+import { NGROK_REDIRECT_URL } from '../tunnel/policy.js';
 import { withRedirectConfirmed } from '../oidc/checks.js';
 import { prepareSetup, type Prepared, type SetupInput, type SetupResult } from '../fusionauth/setup.js';
 import { SECRET_KEYS } from '../settings/secrets.js';

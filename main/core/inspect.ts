@@ -7,7 +7,8 @@ import { upstreamUrlFor } from '../tunnel/forward-config.js';
 import type { Exchange } from '../visits/capture.js';
 import { exchangeView } from '../visits/exchange-view.js';
 import { fail } from './op-error.js';
-import { findTunnel, type Core } from './tunnels.js';
+import type { Core } from './core.js';
+import { findTunnel } from './tunnels.js';
 
 function kept(core: Core, name: string, id: string): Exchange {
   const t = findTunnel(core, name);

@@ -9,7 +9,8 @@ import type {
 } from '../../common/contract.js';
 import { invalidInput } from '../../common/errors.js';
 import { SECRET_KEYS } from '../settings/secrets.js';
-import type { AppCoreDeps } from './deps.js';
+import type { CoreDeps } from '../ports.js';
+import type { Core } from './core.js';
 import { applyFusionAuthSetup, planFusionAuthSetup, type FusionAuthSetupDeps } from './fusionauth.js';
 import { createShares } from './shares.js';
 import { createEngineSync } from './engine-sync.js';
@@ -21,7 +22,6 @@ import * as tunnels from './tunnels.js';
 import * as inspect from './inspect.js';
 
 export { OpError } from './op-error.js';
-export type { AppCoreDeps } from './deps.js';
 export { isWeakBackend } from './secret-keeper.js';
 export { SECRET_PLACEHOLDER } from './tunnels.js';
 
@@ -75,9 +75,9 @@ export interface Operations {
 
 /** The window intent for a secret key that must be entered again. */
 function reenterIntent(key: string): ReenterIntent | undefined {
-  if (key === SECRET_KEYS.ngrokAuthtoken) return 'reenter:authtoken';
+  if (key === SECRET_KEYS.ngrokAuthtoken) return { kind: 'reenter', secret: 'authtoken' };
   const m = /^client-secret-(.+)$/.exec(key);
-  return m ? `reenter:client-secret:${m[1]!}` : undefined;
+  return m ? { kind: 'reenter', secret: 'client-secret', tunnel: m[1]! } : undefined;
 }
 
 /** Only web pages open in the browser: never a file:, javascript: or app-specific URL. */
@@ -94,7 +94,7 @@ function httpUrl(text: string): string {
   return url.href;
 }
 
-export function createOperations(deps: AppCoreDeps): Operations {
+export function createOperations(deps: CoreDeps): Operations {
   const log = deps.log ?? (() => {});
   const secrets = createSecretKeeper(deps.secrets, (key) => {
     log(`stored secret ${key} cannot be read: it must be entered again`);
@@ -106,7 +106,7 @@ export function createOperations(deps: AppCoreDeps): Operations {
       .then(() => deps.onShareEnded?.(name))
       .catch((e: unknown) => log(`share of ${name} ended but it did not stop: ${e instanceof OpError ? e.error.code : 'error'}`));
   };
-  const core: tunnels.Core = { deps, secrets, sync: createEngineSync(deps.engine, deps.store, secrets), shares: createShares(expire, deps.clock, deps.shareCheckEveryMs) };
+  const core: Core = { deps, secrets, sync: createEngineSync(deps.engine, deps.store, secrets), shares: createShares(expire, deps.clock, deps.shareCheckEveryMs) };
   // Every read-modify-write of the settings, the secrets or the engine's tunnels runs in this one queue.
   const serial = createSerial();
   const fa: FusionAuthSetupDeps = { store: deps.store, secrets, sync: core.sync, preflight: deps.preflight, ...(deps.fusionauthApi ? { api: deps.fusionauthApi } : {}) };

@@ -6,7 +6,8 @@ import { fieldOf, sessionSpecSchema } from '../tunnel/validate.js';
 import { SECRET_KEYS } from '../settings/secrets.js';
 import type { Settings } from '../settings/schema.js';
 import { fail, failAll } from './op-error.js';
-import { storedSecret, type Core } from './tunnels.js';
+import type { Core } from './core.js';
+import { storedSecret } from './tunnels.js';
 
 export function settingsView(core: Core): SettingsView {
   const { store } = core.deps;

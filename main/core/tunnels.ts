@@ -7,23 +7,12 @@ import { invalidInput, portholeError } from '../../common/errors.js';
 import { fieldFix } from '../../common/fields.js';
 import { parseTunnelSpec } from '../tunnel/validate.js';
 import { ngrokCommandFor } from '../tunnel/forward-config.js';
-import { policyYaml, scopesFor, VAULT_SECRET_REF } from '../tunnel/policy.js';
-import { redirectUriFor } from '../oidc/preflight.js';
+import { NGROK_REDIRECT_URL, policyYaml, scopesFor, VAULT_SECRET_REF } from '../tunnel/policy.js';
 import { SECRET_KEYS } from '../settings/secrets.js';
 import type { StoredTunnel } from '../settings/schema.js';
-import type { AppCoreDeps } from './deps.js';
-import type { Shares } from './shares.js';
-import type { EngineSync } from './engine-sync.js';
+import type { Core } from './core.js';
 import { fail, failAll } from './op-error.js';
-import type { SecretKeeper } from './secret-keeper.js';
 
-/** What every operation works on. */
-export interface Core {
-  deps: AppCoreDeps;
-  secrets: SecretKeeper;
-  sync: EngineSync;
-  shares: Shares;
-}
 
 /** Where a client secret would go in a spec built for the window; no output shows it (see ngrokCommandFor, policyYaml). */
 export const SECRET_PLACEHOLDER = '${FUSIONAUTH_CLIENT_SECRET}';
@@ -258,5 +247,5 @@ async function preflightInput(core: Core, req: PreflightRequest): Promise<Fusion
 
 export async function runPreflight(core: Core, req: PreflightRequest): Promise<PreflightResult> {
   const report = await core.deps.preflight(await preflightInput(core, req));
-  return { ...report, redirectUri: redirectUriFor() };
+  return { ...report, redirectUri: NGROK_REDIRECT_URL };
 }

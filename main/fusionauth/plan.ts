@@ -4,8 +4,6 @@
 import type { Application, GrantType, Tenant, User } from '@fusionauth/typescript-client';
 import { fusionAuthError, type FusionAuthError } from '../../common/errors.js';
 
-/** The Authorized redirect URL ngrok's edge sends users back to (the guide, Step 1). */
-export const NGROK_REDIRECT_URL = 'https://idp.ngrok.com/oauth2/callback';
 /** The grants ngrok's OpenID Connect needs (FusionAuth: Applications > OAuth > Enabled grants). */
 export const REQUIRED_GRANTS = ['authorization_code', 'refresh_token'] as const;
 export const DEFAULT_APP_NAME = 'Porthole';

@@ -3,7 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import { fusionAuthError } from '../../common/errors.js';
 import { createFusionAuthApi, type Application, type FusionAuthApi, type FusionAuthError, type Result, type User } from './client.js';
-import { DEFAULT_APP_NAME, NGROK_REDIRECT_URL, issuerFor, pickTenant, planSetup, type Change, type Plan } from './plan.js';
+import { NGROK_REDIRECT_URL } from '../tunnel/policy.js';
+import { DEFAULT_APP_NAME, issuerFor, pickTenant, planSetup, type Change, type Plan } from './plan.js';
 
 export interface SetupInput {
   url: string;

@@ -1,4 +1,4 @@
-// glue: applies the pure tray model (main/tray/menu.ts via app.ts) to an Electron Tray: menu, icon, tooltip.
+// glue: applies the pure tray model (main/tray/model.ts, via app.ts) to an Electron Tray: menu, icon, tooltip.
 
 import { join } from 'node:path';
 import { Menu, Tray, nativeImage, type MenuItemConstructorOptions, type NativeImage } from 'electron';

@@ -47,7 +47,7 @@ export function createSettingsWindow(opts: SettingsWindowPaths): SettingsWindow 
 
   return {
     url,
-    show(intent: WindowIntent = 'settings'): void {
+    show(intent: WindowIntent = { kind: 'settings' }): void {
       if (win && !win.isDestroyed()) {
         if (win.isMinimized()) win.restore();
         win.show();

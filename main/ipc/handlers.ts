@@ -9,12 +9,10 @@ import { invalidInput, portholeError, scrub } from '../../common/errors.js';
 import { fieldFix } from '../../common/fields.js';
 import { authModeSchema, fieldOf, nameSchema } from '../tunnel/validate.js';
 import type { LogPort } from '../ports.js';
-import { createOperations, OpError, type AppCoreDeps, type Operations } from '../core/operations.js';
+import { OpError, type Operations } from '../core/operations.js';
 
-export interface HandlerDeps extends AppCoreDeps {
-  /** The settings window's URL (compared without query and hash), or a predicate. */
-  trustedSender: string | ((senderUrl: string) => boolean);
-}
+/** Which IPC senders are the settings window: its URL (compared without query and hash), or a predicate. */
+export type TrustedSender = string | ((senderUrl: string) => boolean);
 
 // ---- payload schemas: the shape of each channel's payload; the field rules are the engine's ----
 
@@ -143,7 +141,7 @@ function routes(ops: Operations): { [K in InvokeKey]: (p: Payloads[K]) => Promis
 }
 
 /** The sender check: the settings window's own document, nothing else (no other frame, no navigation). */
-export function senderCheck(trusted: HandlerDeps['trustedSender']): (url: string) => boolean {
+export function senderCheck(trusted: TrustedSender): (url: string) => boolean {
   if (typeof trusted === 'function') return trusted;
   const norm = (u: string): string | undefined => {
     try {
@@ -203,9 +201,9 @@ function handler<K extends InvokeKey>(key: K, run: (p: Payloads[K]) => Promise<R
 }
 
 /** Build one handler per invoke channel over `ops` (the same operations the tray uses). */
-export function createHandlers(deps: HandlerDeps, ops: Operations = createOperations(deps)): Handlers {
-  const trusted = senderCheck(deps.trustedSender);
-  const log = deps.log ?? (() => {});
+export function createHandlers(ops: Operations, opts: { trustedSender: TrustedSender; log?: LogPort }): Handlers {
+  const trusted = senderCheck(opts.trustedSender);
+  const log = opts.log ?? (() => {});
   const r = routes(ops);
   const one = <K extends InvokeKey>(key: K): Handlers[K] => handler(key, r[key], trusted, log) as Handlers[K];
   return Object.fromEntries(INVOKE_KEYS.map((k) => [k, one(k)])) as Handlers;

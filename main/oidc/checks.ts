@@ -3,9 +3,8 @@
 import type { FusionAuthSettings, PreflightCheck } from '../../common/types.js';
 import { isLoopbackHost } from '../../common/view-rules.js';
 import { scrub } from '../../common/scrub.js';
+import { NGROK_REDIRECT_URL } from '../tunnel/policy.js';
 
-/** The Authorized redirect URL that ngrok's edge uses for every OpenID Connect endpoint. */
-export const NGROK_REDIRECT_URI = 'https://idp.ngrok.com/oauth2/callback';
 
 /** Order of the report; every report lists all of them (see `skipped`). */
 export const CHECK_IDS: readonly PreflightCheck['id'][] = [
@@ -296,8 +295,8 @@ export function checkCredentials(probe: CredentialsProbe, method: string): Prefl
 export function redirectCheck(): PreflightCheck {
   return {
     id: 'redirect-uri', status: 'manual',
-    message: `Not checkable from here: FusionAuth must list ${NGROK_REDIRECT_URI} as an Authorized redirect URL of the application, or sign-in ends on a FusionAuth error page.`,
-    fix: `In FusionAuth, open ${APP_OAUTH}, add ${NGROK_REDIRECT_URI} under Authorized redirect URLs, and save.`,
+    message: `Not checkable from here: FusionAuth must list ${NGROK_REDIRECT_URL} as an Authorized redirect URL of the application, or sign-in ends on a FusionAuth error page.`,
+    fix: `In FusionAuth, open ${APP_OAUTH}, add ${NGROK_REDIRECT_URL} under Authorized redirect URLs, and save.`,
   };
 }
 
@@ -308,7 +307,7 @@ export function redirectCheck(): PreflightCheck {
 export function redirectConfirmed(how: 'set' | 'found'): PreflightCheck {
   return {
     id: 'redirect-uri', status: 'pass',
-    message: `FusionAuth lists ${NGROK_REDIRECT_URI} as an Authorized redirect URL of the application (${how === 'set' ? 'Porthole set it just now' : "read back from FusionAuth's API"}).`,
+    message: `FusionAuth lists ${NGROK_REDIRECT_URL} as an Authorized redirect URL of the application (${how === 'set' ? 'Porthole set it just now' : "read back from FusionAuth's API"}).`,
   };
 }
 

@@ -2,22 +2,15 @@
 // It gathers facts over the network and classifies the library's errors; checks.ts decides and words them.
 import type * as OC from 'openid-client';
 import { openidClient, type OpenidClient } from './openid.js';
-import { scopesFor } from '../tunnel/policy.js';
+import { NGROK_REDIRECT_URL, scopesFor } from '../tunnel/policy.js';
 import type { FusionAuthSettings, PreflightCheck, PreflightReport, RunPreflight } from '../../common/types.js';
 import { scrub } from '../../common/scrub.js';
 import {
-  MAX_ANSWER_KB, NGROK_REDIRECT_URI, checkCredentials, checkGrants, checkIssuerMatch, checkIssuerUrl, checkScopes,
+  MAX_ANSWER_KB, checkCredentials, checkGrants, checkIssuerMatch, checkIssuerUrl, checkScopes,
   checkTokenEndpoint, discoveryCheck, discoveryUrlFor, isLoopbackHost, redact, redirectCheck, skipped,
 } from './checks.js';
 import { AnswerTooLarge, cappedFetch } from './capped-fetch.js';
 import type { CredentialsProbe, DiscoveryFailure } from './checks.js';
-
-export { NGROK_REDIRECT_URI } from './checks.js';
-
-/** The Authorized redirect URL to add to the FusionAuth application. */
-export function redirectUriFor(): string {
-  return NGROK_REDIRECT_URI;
-}
 
 export interface PreflightOptions {
   /** Per request (discovery, then the token probe). Default 5000 ms; tests pass less. */
@@ -154,7 +147,7 @@ async function probeCredentials(metadata: OC.ServerMetadata, tokenUrl: URL, inpu
   config[client.customFetch] = cappedFetch;
   if (tokenUrl.protocol === 'http:' && isLoopbackHost(tokenUrl.hostname)) client.allowInsecureRequests(config);
   try {
-    await client.genericGrantRequest(config, 'authorization_code', { code: PROBE_CODE, redirect_uri: NGROK_REDIRECT_URI });
+    await client.genericGrantRequest(config, 'authorization_code', { code: PROBE_CODE, redirect_uri: NGROK_REDIRECT_URL });
     return { probe: { kind: 'tokens' }, method };
   } catch (err) {
     return { probe: probeFromError(client, err, input, tokenUrl, timeoutMs), method };

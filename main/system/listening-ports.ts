@@ -195,7 +195,8 @@ export async function listListeningPorts(opts: ListPortsOptions = {}): Promise<L
   return [];
 }
 
-function tryConnect(host: string, port: number, timeoutMs: number): Promise<boolean> {
+/** Does `host:port` accept a TCP connection within `timeoutMs`? The socket is closed at once either way. */
+export function tryConnect(host: string, port: number, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
     const sock = connect({ host, port });
     const done = (ok: boolean): void => {

@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { win32, posix } from 'node:path';
-import { parse } from 'yaml';
+import { fromYaml } from '../tunnel/yaml.js';
 import type { PortholeError } from '../../common/types.js';
 
 export interface NgrokConfigEnv {
@@ -38,7 +38,7 @@ export function ngrokConfigPaths(opts: NgrokConfigEnv = {}): string[] {
 
 /** The authtoken in an ngrok config file's text (v3 `agent.authtoken`, v2 `authtoken`), if any. */
 export function authtokenFromConfig(text: string): string | undefined {
-  const doc: unknown = parse(text);
+  const doc = fromYaml(text);
   if (!doc || typeof doc !== 'object') return undefined;
   const d = doc as { authtoken?: unknown; agent?: { authtoken?: unknown } };
   const token = d.agent?.authtoken ?? d.authtoken;

@@ -181,7 +181,7 @@ function noUrlLabel(views: TunnelView[]): string {
   return 'Copy URL (no URL to share)';
 }
 
-/** The whole tray menu, top to bottom, as the issue lays it out. */
+/** The whole tray menu, top to bottom: warnings for tunnels found open, "Copy URL" of the first online tunnel, every tunnel, then the app's own items. */
 export function trayMenu(views: TunnelView[], opts: TrayMenuOptions): MenuItemSpec[] {
   const first = firstOnline(views);
   const items: MenuItemSpec[] = [
@@ -227,37 +227,4 @@ export function trayTooltip(views: TunnelView[]): string {
     return `${v.name}: ${STATE_LABEL[v.state].replace('…', '')}${extra}`;
   });
   return truncate(['Porthole', ...lines].join('\n'), TOOLTIP_MAX);
-}
-
-/**
- * How long the tray waits to rebuild after a change: one frame. Long enough to fold a burst (a start
- * emits starting → online → protection checked, often within a millisecond) into one rebuild, short
- * enough that every state change reaches the tray at once.
- */
-export const TRAY_COALESCE_MS = 16;
-
-/**
- * Collapse bursts of calls into one call of `fn`, `ms` after the first of the burst (the engine emits
- * several changes per start; the tray is rebuilt once). `flush` runs a pending call now; `cancel` drops it.
- */
-export function coalesce(fn: () => void, ms: number): { (): void; flush(): void; cancel(): void } {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const run = (): void => {
-    timer = undefined;
-    fn();
-  };
-  const call = (): void => {
-    if (timer === undefined) timer = setTimeout(run, ms);
-  };
-  call.flush = (): void => {
-    if (timer !== undefined) {
-      clearTimeout(timer);
-      run();
-    }
-  };
-  call.cancel = (): void => {
-    if (timer !== undefined) clearTimeout(timer);
-    timer = undefined;
-  };
-  return call;
 }

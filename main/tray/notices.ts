@@ -1,7 +1,9 @@
-// pure: which desktop notifications a change of the engine's views deserves — a tunnel came online
-// (with its URL), dropped, failed, or was found open. main/app.ts hands them to the NotifierPort.
+// pure: the desktop notifications Porthole sends, as data: what a change of the engine's views
+// deserves (a tunnel came online with its URL, dropped, failed, or was found open), a stored secret to
+// enter again, a timed share that ended. main/app.ts hands them to the NotifierPort.
 
 import type { TunnelView } from '../../common/types.js';
+import type { ReenterIntent } from '../../common/contract.js';
 import { isOpenByMistake, settingsProblemText, type SettingsProblemFacts } from '../../common/view-rules.js';
 
 export interface Notice {
@@ -42,4 +44,15 @@ export function noticesFor(prev: readonly TunnelView[], next: readonly TunnelVie
 /** The notice for a settings or secrets file set aside at launch (the window shows the same words). */
 export function settingsProblemNotice(p: SettingsProblemFacts): Notice {
   return settingsProblemText(p);
+}
+
+/** What the user is told when a stored secret can no longer be read. */
+export function reenterNotice(intent: ReenterIntent): Notice {
+  const what = intent.secret === 'client-secret' ? `The client secret of ${intent.tunnel}` : 'The ngrok authtoken';
+  return { title: `${what} must be entered again`, body: `${what} stored on this computer cannot be decrypted any more (a new keychain or a restored backup). Your tunnels and other settings are kept: enter it again in the window.` };
+}
+
+/** What the user is told when a timed share has ended. */
+export function shareEndedNotice(name: string): Notice {
+  return { title: `${name} stopped: its time ran out`, body: `The share of ${name} reached the time you set, so Porthole stopped the tunnel. Start it again from the tray or the window.` };
 }

@@ -5,6 +5,12 @@ import { IDENTITY_HEADERS, ownedHeaderSpellings, PROOF_HEADER } from './identity
 import type { FusionAuthSettings, TunnelSpec } from '../../common/types.js';
 import { INTERNAL_POLICY_NO_SIGN_IN } from '../../common/view-rules.js';
 
+/**
+ * Where ngrok's edge sends a visitor back after the FusionAuth sign-in, for every OpenID Connect
+ * endpoint: the one Authorized redirect URL the FusionAuth application needs.
+ */
+export const NGROK_REDIRECT_URL = 'https://idp.ngrok.com/oauth2/callback';
+
 /** The ngrok vault and secret the printed policy reads the client secret from. */
 export const VAULT_NAME = 'porthole';
 export const VAULT_SECRET_NAME = 'fusionauth_client_secret';
@@ -67,7 +73,7 @@ export function celString(s: string): string {
   return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r')}'`;
 }
 
-/** The scopes a visitor's identity needs: the email and name the identity headers carry (visitors need both to be told apart). */
+/** The scopes a visitor's identity needs: the email and name the identity headers (X-Forwarded-Email/-User) carry. */
 export const IDENTITY_SCOPES = ['email', 'profile'] as const;
 
 /** Whether a tunnel records its visitors (main/visits/): on unless switched off. */

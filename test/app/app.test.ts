@@ -120,7 +120,7 @@ describe('startPorthole', { timeout: 60_000 }, () => {
       assert.deepEqual(d.rec.opened, [url]);
       d.app.onMenuItem('new-tunnel');
       d.app.onMenuItem('settings');
-      assert.deepEqual(d.rec.shown, ['new-tunnel', 'settings']);
+      assert.deepEqual(d.rec.shown, [{ kind: 'new-tunnel' }, { kind: 'settings' }]);
       d.app.onMenuItem('start-at-login');
       await until(() => d.rec.login === false, 2000, 'login item off');
       await until(() => d.tray().menu.find((m) => m.id === 'start-at-login')?.checked === false, 2000, 'checkbox off');
@@ -161,7 +161,7 @@ describe('startPorthole', { timeout: 60_000 }, () => {
       await until(() => d.rec.notices.length > 0, 3000, 'a notice');
       assert.equal(d.rec.notices[0]!.title, 'Starting web failed');
       assert.match(d.rec.notices[0]!.body, /authtoken/i);
-      assert.deepEqual(d.rec.shown, ['ngrok']);
+      assert.deepEqual(d.rec.shown, [{ kind: 'ngrok' }]);
     } finally {
       await d.close();
     }
@@ -175,7 +175,7 @@ describe('startPorthole', { timeout: 60_000 }, () => {
       assert.match(d.rec.notices[0]!.body, /settings\.json\.corrupt-/);
       assert.deepEqual(d.app.snapshot().tunnels, []);
       // The window opens by itself and carries the notice until the user dismisses it.
-      assert.deepEqual(d.rec.shown, ['settings']);
+      assert.deepEqual(d.rec.shown, [{ kind: 'settings' }]);
       const r = await d.app.handlers.getSettings(WINDOW, undefined);
       assert.ok(r.ok);
       assert.deepEqual(r.value.problems, [{ kind: 'settings', movedTo: d.rec.notices[0]!.body.match(/as (\S+settings\.json\.corrupt-\S+?)\. /)![1], keptTunnels: 0, reason: r.value.problems[0]?.reason }]);
@@ -240,7 +240,7 @@ describe('startPorthole', { timeout: 60_000 }, () => {
       assert.match(d.rec.notices[0]!.body, /secrets\.json\.corrupt-.*enter the ngrok authtoken and each tunnel’s client secret again/);
       assert.deepEqual(d.app.snapshot().tunnels.map((t) => t.name), ['auto', 'manual']);
       assert.equal(d.app.snapshot().settings.ngrok.authtoken.stored, false);
-      assert.deepEqual(d.rec.shown, ['settings'], 'the window opens to say so');
+      assert.deepEqual(d.rec.shown, [{ kind: 'settings' }], 'the window opens to say so');
     } finally {
       await d.close();
     }
@@ -249,7 +249,7 @@ describe('startPorthole', { timeout: 60_000 }, () => {
   test('first run (no authtoken, no tunnel): the window opens by itself, on the guide', async () => {
     const d = await launch();
     try {
-      assert.deepEqual(d.rec.shown, ['settings']);
+      assert.deepEqual(d.rec.shown, [{ kind: 'settings' }]);
     } finally {
       await d.close();
     }

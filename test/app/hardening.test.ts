@@ -1,4 +1,4 @@
-// test: the app's core against the failures issue 8 found, everything real (store on disk, AES-GCM
+// test: the app's core against the failures a hostile or broken machine causes, everything real (store on disk, AES-GCM
 // secrets, the engine on the loopback ingress): a keychain reset, a secrets file of the wrong shape,
 // concurrent saves/removes/starts, oversized IPC fields, and start-up time against the tunnel count.
 
@@ -63,7 +63,7 @@ test('a keychain reset: the app starts, asks for each secret again at its field,
     const secretsBefore = readFileSync(join(cwd, 'secrets.json'), 'utf8');
     const { app, rec } = await launch(cwd, Buffer.alloc(32, 9)); // another machine's keychain
     try {
-      assert.deepEqual(rec.shown, ['reenter:authtoken']);
+      assert.deepEqual(rec.shown, [{ kind: 'reenter', secret: 'authtoken' }]);
       assert.deepEqual(rec.notices.map((n) => n.title).sort(), ['The client secret of web must be entered again', 'The ngrok authtoken must be entered again']);
       const s = app.snapshot();
       assert.deepEqual(s.settings.ngrok.authtoken, { stored: false, mustReenter: true });
@@ -74,7 +74,7 @@ test('a keychain reset: the app starts, asks for each secret again at its field,
       assert.match(tray.tooltip, /must be entered again/);
       app.onMenuItem(tray.menu[0]!.id!);
       app.onMenuItem(tray.menu[1]!.id!);
-      assert.deepEqual(rec.shown.slice(1), ['reenter:authtoken', 'reenter:client-secret:web']);
+      assert.deepEqual(rec.shown.slice(1), [{ kind: 'reenter', secret: 'authtoken' }, { kind: 'reenter', secret: 'client-secret', tunnel: 'web' }]);
       assert.equal(readFileSync(join(cwd, 'secrets.json'), 'utf8'), secretsBefore, 'nothing is thrown away');
       // Entering it again clears the flag.
       const r = await app.handlers.saveCredentials(WINDOW, { ngrokAuthtoken: 'a-new-token-123', allowInsecureStorage: true });
@@ -97,7 +97,7 @@ test('a stored secret of the wrong type is asked for again; the app starts', asy
     writeFileSync(join(cwd, 'secrets.json'), JSON.stringify(raw));
     const { app, rec } = await launch(cwd);
     try {
-      assert.deepEqual(rec.shown, ['reenter:authtoken']);
+      assert.deepEqual(rec.shown, [{ kind: 'reenter', secret: 'authtoken' }]);
       assert.deepEqual(app.snapshot().settings.ngrok.authtoken, { stored: false, mustReenter: true });
       assert.deepEqual(app.snapshot().tunnels.map((t) => t.name), ['open']);
     } finally {

@@ -1,4 +1,4 @@
-// test: issues 10 + 11 through the composition root, everything real (store on disk, AES-GCM secrets, the
+// test: visits, timed shares and FusionAuth set-up through the composition root, everything real (store on disk, AES-GCM secrets, the
 // engine on the loopback ingress, the FusionAuth API stand-in): "Set up FusionAuth for me" through IPC,
 // visits reaching listVisits, the push and the tray line, the new-visitor notice on and off, and a timed
 // share that stops at its deadline, also when the wall clock jumps (a machine waking from sleep).

@@ -1,4 +1,4 @@
-// test: "Set up FusionAuth for me" in the window (issue 10), in headless Chromium on the real operations
+// test: "Set up FusionAuth for me" in the window, in headless Chromium on the real operations
 // (main/core/fusionauth.ts through the IPC handlers), against the FusionAuth API stand-in on loopback
 // (every request checked against FusionAuth's OpenAPI document). From first run: URL + API key, the
 // plan with the issuer's consent box, Apply, the checklist all green; FusionAuth's errors under their
@@ -21,7 +21,7 @@ async function scheme(page: Page, colorScheme: 'light' | 'dark'): Promise<void> 
   await page.waitForTimeout(250);
 }
 
-describe('Set up FusionAuth for me, in the window (issue 10)', { skip: chromiumMissing, timeout: 90_000 }, () => {
+describe('Set up FusionAuth for me, in the window', { skip: chromiumMissing, timeout: 90_000 }, () => {
   let browser: Browser;
   let renderer: Awaited<ReturnType<typeof serveRenderer>>;
   let ing: Ingress;

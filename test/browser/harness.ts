@@ -103,8 +103,8 @@ export async function openDesktop(
       // as main/window.ts does for an open window: bring it up and tell the page what to show
       show: (intent) => {
         rec.shown.push(intent);
-        if (!pageReady) pendingIntent = intent ?? 'settings';
-        if (pageReady) void page.evaluate((i) => (window as unknown as { __portholeEmit(c: string, d: unknown): void }).__portholeEmit('navigate', i), intent ?? 'settings').catch(() => undefined);
+        if (!pageReady) pendingIntent = intent ?? { kind: 'settings' };
+        if (pageReady) void page.evaluate((i) => (window as unknown as { __portholeEmit(c: string, d: unknown): void }).__portholeEmit('navigate', i), intent ?? { kind: 'settings' }).catch(() => undefined);
       },
       // as main/glue/window.ts does: the `visitRecorded` push, a batch per burst
       pushVisits: (batch: VisitRecorded[]) => {

@@ -1,4 +1,4 @@
-// test: a keychain reset and an unreadable settings file, as the window shows them (issue 8 items 5, 6),
+// test: a keychain reset and an unreadable settings file, as the window shows them,
 // in headless Chromium on the real store, secrets and engine. The secrets were written with one key and
 // are read with another (another machine's keychain). Screenshots: test-output/reenter-*.png.
 
@@ -41,7 +41,7 @@ async function seed(): Promise<string> {
 
 const focusedId = (page: Page) => page.evaluate(() => document.activeElement?.id ?? '');
 
-describe('a secret that must be entered again, in the window (issue 8)', { skip: chromiumMissing, timeout: 60_000 }, () => {
+describe('a secret that must be entered again, in the window', { skip: chromiumMissing, timeout: 60_000 }, () => {
   let browser: Browser;
   let renderer: Awaited<ReturnType<typeof serveRenderer>>;
 
@@ -59,7 +59,7 @@ describe('a secret that must be entered again, in the window (issue 8)', { skip:
     const d = await openDesktop(browser, renderer.url, { cwd, key: Buffer.alloc(32, 2) });
     const { page } = d;
     try {
-      assert.deepEqual(d.rec.shown, ['reenter:authtoken'], 'main asked for the authtoken at launch');
+      assert.deepEqual(d.rec.shown, [{ kind: 'reenter', secret: 'authtoken' }], 'main asked for the authtoken at launch');
       await page.locator('#authtoken-form [data-role="reenter-line"]').waitFor();
       assert.equal(await focusedId(page), 's-authtoken', 'the authtoken field has the cursor');
       assert.match((await page.locator('#authtoken-form [data-role="reenter-line"]').textContent()) ?? '', /could not be read.*keychain reset.*must be entered again/);

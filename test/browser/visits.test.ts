@@ -1,4 +1,4 @@
-// test: who is looking (issue 11), in the window: a tunnel's Visitors and live request log, fed by the
+// test: who is looking, in the window: a tunnel's Visitors and live request log, fed by the
 // REAL recording proxy behind the real engine on the loopback ngrok ingress, whose OIDC edge stands in
 // for visitors who have signed in; the filters; "Share for …" with the time left; the "record requests"
 // switch and the "notify me" setting. Screenshots (light and dark): test-output/visits-*.png.
@@ -23,7 +23,7 @@ async function scheme(page: Page, colorScheme: 'light' | 'dark'): Promise<void> 
 }
 const FORGED = { 'x-forwarded-email': 'mallory@evil.test' };
 
-describe('who is looking, in the window (issue 11)', { skip: chromiumMissing, timeout: 90_000 }, () => {
+describe('who is looking, in the window', { skip: chromiumMissing, timeout: 90_000 }, () => {
   let browser: Browser;
   let renderer: Awaited<ReturnType<typeof serveRenderer>>;
   let ing: Ingress;

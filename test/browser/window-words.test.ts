@@ -1,4 +1,4 @@
-// test: the settings window tells the truth in its own words and hides no way out (issue 9 items 6, 10–15),
+// test: the settings window tells the truth in its own words and hides no way out,
 // in headless Chromium on the real engine, store and loopback ngrok ingress. Screenshots go to
 // test-output/words-*.png; they are looked at, not only asserted on.
 
@@ -83,7 +83,7 @@ function placeholderFits(page: Page, selector: string): Promise<{ text: number; 
   }, selector);
 }
 
-describe('the window in its own words, with a way out (issue 9)', { skip: chromiumMissing, timeout: 90_000 }, () => {
+describe('the window in its own words, with a way out', { skip: chromiumMissing, timeout: 90_000 }, () => {
   let browser: Browser;
   let renderer: Awaited<ReturnType<typeof serveRenderer>>;
   let ing: Ingress;
@@ -117,7 +117,7 @@ describe('the window in its own words, with a way out (issue 9)', { skip: chromi
     return d;
   }
 
-  test('9.13: starting without an authtoken puts up a banner that stays, with "Add your ngrok authtoken"', async () => {
+  test('starting without an authtoken puts up a banner that stays, with "Add your ngrok authtoken"', async () => {
     const d = await desktop({ token: false });
     const { page } = d;
     try {
@@ -147,7 +147,7 @@ describe('the window in its own words, with a way out (issue 9)', { skip: chromi
     }
   });
 
-  test('9.6: an internal tunnel shows what its URL is for and copies the forward-internal snippet, in the window and the tray', async () => {
+  test('an internal tunnel shows what its URL is for and copies the forward-internal snippet, in the window and the tray', async () => {
     const d = await desktop();
     const { page, rec } = d;
     try {
@@ -178,7 +178,7 @@ describe('the window in its own words, with a way out (issue 9)', { skip: chromi
     }
   });
 
-  test('9.12: the tray’s "Show details and fix…" opens the window at the failed tunnel', async () => {
+  test('the tray’s "Show details and fix…" opens the window at the failed tunnel', async () => {
     const d = await desktop();
     const { page, rec } = d;
     try {
@@ -200,7 +200,7 @@ describe('the window in its own words, with a way out (issue 9)', { skip: chromi
     }
   });
 
-  test('9.10, 9.11: the keyring and FusionAuth’s issuer setting named in the user’s words, the same everywhere', async () => {
+  test('the keyring and FusionAuth’s issuer setting named in the user’s words, the same everywhere', async () => {
     for (const [backend, words] of [
       ['gnome_libsecret', /Secrets are encrypted by your desktop’s keyring \(GNOME Keyring\)/],
       ['basic_text', /No keyring: secrets would be stored with a fixed key\..*What to do: Install and unlock GNOME Keyring or KWallet/],
@@ -216,7 +216,7 @@ describe('the window in its own words, with a way out (issue 9)', { skip: chromi
         await d.page.click('#new-tunnel');
         assert.ok(!/gnome_libsecret|basic_text/.test((await d.page.textContent('#tunnel-form')) ?? ''));
         assert.match((await d.page.textContent('[data-role="fusionauth-where"]')) ?? '', new RegExp(TENANT_ISSUER_PATH));
-        // 9.15: at the default size the form has two columns; the Client id placeholder still fits.
+        // At the default size the form has two columns; the Client id placeholder still fits.
         const fit = await placeholderFits(d.page, '#f-client-id');
         assert.ok(fit.text <= fit.box, `Client id placeholder ${fit.text}px in a ${fit.box}px box`);
       } finally {
@@ -229,7 +229,7 @@ describe('the window in its own words, with a way out (issue 9)', { skip: chromi
     assert.ok(!/Tenants [>›] Your Tenant [>›] Issuer/.test(readme));
   });
 
-  test('9.14, 9.15: toasts cover nothing; long text stays readable at 640×480 and 720 px, light and dark', async () => {
+  test('toasts cover nothing; long text stays readable at 640×480 and 720 px, light and dark', async () => {
     const d = await desktop();
     const { page } = d;
     const fusionauth = { issuer: 'https://auth.example.com', clientId: '85a03867-dccf-4882-adde-1a79aeec50df', clientSecret: 'a-client-secret-for-layout', allowEmails: ['alice@example.com'], allowDomains: [], scopes: [] };
@@ -248,7 +248,7 @@ describe('the window in its own words, with a way out (issue 9)', { skip: chromi
           await page.click('.tunnel-item[data-name="customer-dashboard-staging"]');
           assert.deepEqual(await cutText(page), [], `tunnel pane, ${where}`);
           assert.match((await page.textContent('.tunnel-item[data-name="customer-dashboard-staging"] .tunnel-item-sub')) ?? '', /127\.0\.0\.1:54321$/);
-          // A toast from the share buttons: under the pane, over nothing (9.14).
+          // A toast from the share buttons: under the pane, over nothing.
           await page.click('[data-action="copy-policy"]');
           await page.waitForSelector('#toast:has-text("Traffic policy copied")');
           assert.deepEqual(await toastOverlaps(page), [], `policy toast, ${where}`);
@@ -277,7 +277,7 @@ describe('the window in its own words, with a way out (issue 9)', { skip: chromi
           await page.click('button:has-text("Cancel")');
         }
       }
-      // A toast over the settings pane's form footer (the issue's third case), at the smallest size.
+      // A toast over the settings pane's form footer, at the smallest size.
       await page.click('#open-settings');
       await page.locator('#ingress-form button[type="submit"]').click();
       await page.waitForSelector('#toast:has-text("Ingress saved")');

@@ -1,5 +1,7 @@
-// test: the `porthole` CLI as a user runs it (node --import tsx main/cli/index.ts), against the
-// loopback ingress and the test OpenID provider: exit codes, JSON lines, signals, no secret in output.
+// test: the `porthole` CLI as a user runs it (plain node on the built JavaScript, see
+// test/support/built-cli.ts), against the loopback ingress and the test OpenID provider: exit codes,
+// JSON lines, signals, no secret in output. Every wait on a process is bounded: a CLI that never
+// exits fails its test with what it printed.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -11,8 +13,10 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { startIngress, type Ingress } from '../support/ingress/index.js';
 import { startFusionAuth, type FusionAuth } from '../support/fusionauth.js';
+import { buildCli, type BuiltCli } from '../support/built-cli.js';
 import { trafficPolicyFor, VAULT_SECRET_REF } from '../../main/tunnel/policy.js';
 import { forwardConfigFor } from '../../main/tunnel/forward-config.js';
+import { WORKER_COMMAND } from '../../main/cli/launch.js';
 import { get, sleep, startApp, type LocalApp } from '../engine/helpers.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -20,8 +24,10 @@ const TOKEN = 'cli-authtoken-SECRET-1234';
 let ing: Ingress;
 let app: LocalApp;
 let dir: string;
+let cli: BuiltCli;
 
 before(async () => {
+  cli = await buildCli();
   ing = await startIngress();
   app = await startApp('cli');
   dir = mkdtempSync(join(tmpdir(), 'porthole-cli-'));
@@ -33,6 +39,7 @@ after(async () => {
   await ing.close();
   await app.close();
   rmSync(dir, { recursive: true, force: true });
+  cli.remove();
 });
 
 interface Run {
@@ -41,11 +48,15 @@ interface Run {
   err: () => string;
   /** Resolves once stdout holds a line matching re. */
   line(re: RegExp, timeoutMs?: number): Promise<string>;
-  exit: Promise<number | null>;
+  /** The exit code; rejects (with the output so far) if the process is still running after EXIT_TIMEOUT_MS. */
+  readonly exit: Promise<number | null>;
 }
 
+/** How long a CLI may take to exit once it should: a stop that never comes fails the test, not the suite. */
+const EXIT_TIMEOUT_MS = 30_000;
+
 function porthole(args: string[], env: Record<string, string> = {}): Run {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli/index.ts', ...args], {
+  const child = spawn(process.execPath, [cli.entry, ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', NGROK_AUTHTOKEN: TOKEN, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -69,7 +80,15 @@ function porthole(args: string[], env: Record<string, string> = {}): Run {
     child,
     out: () => out,
     err: () => err,
-    exit,
+    get exit() {
+      return new Promise<number | null>((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error(`porthole ${args.join(' ')}: still running after ${EXIT_TIMEOUT_MS} ms\nstdout:\n${out}\nstderr:\n${err}`)), EXIT_TIMEOUT_MS);
+        void exit.then((code) => {
+          clearTimeout(t);
+          resolve(code);
+        });
+      });
+    },
     line(re, timeoutMs = 15000) {
       return new Promise((resolve, reject) => {
         const check = () => {
@@ -261,16 +280,22 @@ test('bad arguments: exit 2 and the flag named', async () => {
     [['help', 'frobnicate'], /no command "frobnicate"/],
     [['frobnicate'], /unknown command "frobnicate"/],
   ];
+  // A few at a time: each is two processes (share parses its flags in the worker), the machine may
+  // have two cores, and a process's exit is timed from its start.
+  const queue = [...cases];
   await Promise.all(
-    cases.map(async ([args, re, env]) => {
-      const run = porthole(args, env);
-      assert.equal(await run.exit, 2, `${args.join(' ')}\n${run.err()}`);
-      assert.match(run.err(), re, args.join(' '));
-      assert.ok(!run.err().includes('hunter2'));
-      // No schema paths, no window words, no Node parser text.
-      assert.doesNotMatch(run.err(), /fusionauth\.|allowEmails|serverAddr|paste|Settings|ERR_PARSE_ARGS|'--/, args.join(' '));
+    Array.from({ length: 4 }, async () => {
+      for (let c = queue.shift(); c; c = queue.shift()) await expectUsageError(...c);
     }),
   );
+  async function expectUsageError(args: string[], re: RegExp, env?: Record<string, string>) {
+    const run = porthole(args, env);
+    assert.equal(await run.exit, 2, `${args.join(' ')}\n${run.err()}`);
+    assert.match(run.err(), re, args.join(' '));
+    assert.ok(!run.err().includes('hunter2'));
+    // No schema paths, no window words, no Node parser text.
+    assert.doesNotMatch(run.err(), /fusionauth\.|allowEmails|serverAddr|paste|Settings|ERR_PARSE_ARGS|'--/, args.join(' '));
+  }
 });
 
 test('policy prints the Traffic Policy share would attach, as YAML, the secret as a vault reference', async () => {
@@ -350,8 +375,10 @@ test('share --json | head -1: a closed stdout stops the tunnel cleanly, quietly,
 test('share --json: when the worker process dies, a final error line, exit 1', async () => {
   const run = porthole(['share', String(app.port), '--mode', 'public', '--name', 'dies', ...ingressFlags(), '--json']);
   await run.line(/"state":"online"/);
-  const worker = execFileSync('pgrep', ['-P', String(run.child.pid)], { encoding: 'utf8' }).trim().split('\n')[0]!;
-  process.kill(Number(worker), 'SIGKILL');
+  // The worker by its command line: any other child of the CLI (there is none today) is left alone.
+  const workers = execFileSync('pgrep', ['-P', String(run.child.pid), '-f', WORKER_COMMAND], { encoding: 'utf8', timeout: 5000 }).trim().split('\n');
+  assert.equal(workers.length, 1, `one worker process: ${workers.join(', ')}`);
+  process.kill(Number(workers[0]), 'SIGKILL');
   assert.equal(await run.exit, 1);
   const last = jsonLines(run.out()).at(-1);
   assert.equal(last.tunnel, 'dies');

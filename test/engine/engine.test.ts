@@ -94,7 +94,8 @@ test('ten tunnels → one Auth, ten Binds, all answering; stopAll unbinds every 
 });
 
 test('Auth refused with ERR_NGROK_105 → error with the mapped message, and no retry storm', async () => {
-  const eng = engine();
+  // A short takeover delay: the wait below outlasts it without waiting out the default 3 s.
+  const eng = engine({ recovery: { takeoverAfterMs: 500 } });
   const auths = rig.ing.auths.length;
   rig.ing.failAuth('ERR_NGROK_105', 'The authtoken you specified does not look like a proper ngrok authtoken. Your authtoken: test-token');
   try {
@@ -108,7 +109,7 @@ test('Auth refused with ERR_NGROK_105 → error with the mapped message, and no 
       assert.match(v?.error?.fix ?? '', /dashboard\.ngrok\.com/);
       assert.ok(!JSON.stringify(v).includes('test-token'), 'the token never shows');
     }
-    await sleep(3500); // past the engine's takeover delay: nothing may redial
+    await sleep(1000); // past the engine's takeover delay: nothing may redial
     assert.equal(rig.ing.auths.length - auths, 1, 'one Auth for three tunnels, and no retries');
   } finally {
     rig.ing.failAuth(null);

@@ -9,7 +9,8 @@ const rig = engineRig({ token: (n) => `stop-token-${n}` });
 const { engine } = rig;
 
 test('Stop from ngrok → every tunnel errors saying ngrok stopped it; nothing reconnects; start works again', async () => {
-  const eng = engine();
+  // A short takeover delay, so the quiet wait below covers the engine's rebuild as well as the SDK's redial.
+  const eng = engine({ recovery: { takeoverAfterMs: 500 } });
   const seen = record(eng);
   for (const name of ['s1', 's2']) eng.add(spec({ name, target: String(rig.app.port), mode: 'public' }));
   const started = await Promise.all([eng.start('s1'), eng.start('s2')]);
@@ -32,9 +33,9 @@ test('Stop from ngrok → every tunnel errors saying ngrok stopped it; nothing r
   // Nothing comes back by itself: not while the connection lingers, nor once the ingress ends it
   // (the SDK would redial a dropped connection unless the engine refused).
   const [auths, binds] = [rig.ing.auths.length, rig.ing.binds.length];
-  await sleep(1000);
+  await sleep(500);
   rig.ing.dropAll();
-  await sleep(3000);
+  await sleep(1500);
   assert.equal(rig.ing.auths.length, auths, 'no Auth after Stop');
   assert.equal(rig.ing.binds.length, binds, 'no Bind after Stop');
   assert.equal(rig.ing.connections(), 0, 'no agent connection after Stop');

@@ -1,4 +1,4 @@
-// `porthole fusionauth setup` as a real process (node --import tsx main/cli/index.ts, the real entry) against the FusionAuth stand-in: exit codes 0/1/2, the
+// `porthole fusionauth setup` as a real process (the real entry, built: test/support/built-cli.ts) against the FusionAuth stand-in: exit codes 0/1/2, the
 // --json shape, the 0600 secret file, no secret (API key or client secret) ever printed, a dry run
 // that changes nothing, a second run that reports no changes, and exit 1 when set up but a check of the result fails.
 import { after, before, test } from 'node:test';
@@ -8,14 +8,17 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFusionAuthApi, SUPER_KEY, type StandIn } from '../support/fusionauth-api/index.js';
+import { ended, PROCESS_TIMEOUT_MS } from '../support/process.js';
+import { buildCli, type BuiltCli } from '../support/built-cli.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
-const ENTRY = 'main/cli/index.ts'; // the real `porthole` entry
 const KEYS = ['ok', 'issuer', 'clientId', 'applicationId', 'created', 'changes', 'checks'];
 let api: StandIn;
 let dir: string;
+let cli: BuiltCli; // the real `porthole` entry, built
 
 before(async () => {
+  cli = await buildCli();
   api = await startFusionAuthApi();
   dir = mkdtempSync(join(tmpdir(), 'porthole-fa-cli-'));
 });
@@ -23,20 +26,21 @@ after(async () => {
   const v = api.violations;
   await api.close();
   rmSync(dir, { recursive: true, force: true });
+  cli.remove();
   assert.deepEqual(v, [], 'every request and answer matched FusionAuth\'s OpenAPI document');
 });
 
 function porthole(args: string[], env: Record<string, string> = { FA_API_KEY: SUPER_KEY }): Promise<{ code: number | null; out: string; err: string }> {
   // The key travels in the environment only: argv is visible to every user of the machine.
   assert.ok(!args.some((a) => a.includes(SUPER_KEY)));
-  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, 'fusionauth', 'setup', ...args], {
+  const child = spawn(process.execPath, [cli.entry, 'fusionauth', 'setup', ...args], {
     cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
   let err = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
   child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, out, err })));
+  return ended(child, () => `${out}${err}`, PROCESS_TIMEOUT_MS, 'close').then((code) => ({ code, out, err }));
 }
 
 /** The stand-in's whole state, to compare before and after. */

@@ -1,4 +1,4 @@
-// End to end, issue 10: an API key → `porthole fusionauth setup` (runFusionauthSetup, --json, the
+// test, end to end: an API key → `porthole fusionauth setup` (runFusionauthSetup, --json, the
 // secret in a 0600 file) against the FusionAuth stand-in → preflight all green → Porthole's engine
 // shares a local app on the real @ngrok/ngrok through the loopback ingress, whose edge runs OpenID
 // Connect against the application the set-up created → Debian's Chromium signs in and reaches the

@@ -2,7 +2,8 @@
 // setup plans nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { NGROK_REDIRECT_URL, planSetup, type Found, type Wanted } from '../../main/fusionauth/plan.js';
+import { NGROK_REDIRECT_URL } from '../../main/tunnel/policy.js';
+import { planSetup, type Found, type Wanted } from '../../main/fusionauth/plan.js';
 
 const T1 = '11111111-1111-4111-8111-111111111111';
 const T2 = '22222222-2222-4222-8222-222222222222';

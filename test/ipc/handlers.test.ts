@@ -7,7 +7,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEngine, type Engine } from '../../main/engine/engine.js';
-import { createHandlers, type HandlerDeps } from '../../main/ipc/handlers.js';
+import { createHandlers } from '../../main/ipc/handlers.js';
+import { createOperations } from '../../main/core/operations.js';
+import type { CoreDeps } from '../../main/ports.js';
 import { createPreflight } from '../../main/oidc/preflight.js';
 import { openSettingsStore } from '../../main/settings/settings-store.js';
 import { createAesGcmEncryptor, createSecretStore, SECRET_KEYS, type SecretStore } from '../../main/settings/secrets.js';
@@ -37,8 +39,7 @@ function rig(backend = 'keychain'): Rig {
   const clipboard: string[] = [];
   const opened: string[] = [];
   let login = false;
-  const deps: HandlerDeps = {
-    trustedSender: WINDOW,
+  const deps: CoreDeps = {
     store: settings,
     secrets,
     engine,
@@ -52,7 +53,7 @@ function rig(backend = 'keychain'): Rig {
     qrDataUrl: async (t) => `data:image/png;base64,${Buffer.from(t).toString('base64')}`,
   };
   const results: string[] = [];
-  const raw = createHandlers(deps);
+  const raw = createHandlers(createOperations(deps), { trustedSender: WINDOW });
   // Record every answer, to look for secrets in all of them at the end.
   const h = Object.fromEntries(
     INVOKE_KEYS.map((k) => [

@@ -123,7 +123,7 @@ describe('porthole check', () => {
     assert.match(r.stdout, /^All 7 checkable checks passed; 1 to do by hand\.$/m);
   });
 
-  // Issue 8 item 3: a secret given where a flag expects a NAME or a PATH is never printed back.
+  // A secret given by mistake where a flag expects a NAME or a PATH is never printed back.
   const SECRETISH = 'q8Vh3kP2xZ7mN4bR9tL6wY1cF5gJ0sDa'; // what `--client-secret-env "$FA_CLIENT_SECRET"` passes
   const misplaced: [string, string[], RegExp][] = [
     ['--client-secret-env with the secret (not a name)', ['--client-secret-env', `${SECRETISH}-_+/=`], /--client-secret-env takes the NAME of an environment variable/],

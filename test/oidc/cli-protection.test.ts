@@ -1,4 +1,4 @@
-// `porthole share --json` as a user runs it (node --import tsx main/cli/index.ts): the protection
+// `porthole share --json` as a user runs it (the built CLI, test/support/built-cli.ts): the protection
 // verdict in its JSON lines for the modes test/cli doesn't cover (oidc-legacy → protected, internal
 // → unknown), and a failed preflight as the last JSON line. Loopback ingress, real provider.
 import { after, before, describe, test } from 'node:test';
@@ -7,6 +7,8 @@ import { spawn } from 'node:child_process';
 import { startIngress, type Ingress } from '../support/ingress/index.js';
 import { startFusionAuth, type FusionAuth } from '../support/fusionauth.js';
 import { startApp, type LocalApp } from '../engine/helpers.js';
+import { ended } from '../support/process.js';
+import { buildCli, type BuiltCli } from '../support/built-cli.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const TOKEN = 'cli-protection-authtoken-SECRET';
@@ -15,13 +17,19 @@ interface Share {
   /** Resolves with the first JSON line pred accepts. */
   until(pred: (line: Record<string, string>) => boolean, timeoutMs?: number): Promise<Record<string, string>>;
   stop(): Promise<number | null>;
-  exit: Promise<number | null>;
+  readonly exit: Promise<number | null>;
   lines(): Record<string, string>[];
   output(): string;
 }
 
+let cli: BuiltCli;
+before(async () => {
+  cli = await buildCli();
+});
+after(() => cli.remove());
+
 function share(args: string[], env: Record<string, string>): Share {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli/index.ts', 'share', ...args, '--json'], {
+  const child = spawn(process.execPath, [cli.entry, 'share', ...args, '--json'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', NGROK_AUTHTOKEN: TOKEN, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -34,10 +42,18 @@ function share(args: string[], env: Record<string, string>): Share {
     for (const w of waiters) w();
   });
   child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-  const exit = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  /** The exit code, awaited with a bound: a share that doesn't end fails the test with its output. */
+  const boundedExit = (): Promise<number | null> =>
+    Promise.race([exited, ended(child, () => `${out}${err}`)]).catch((e: unknown) => {
+      child.kill('SIGKILL');
+      throw e;
+    });
   const lines = () => out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, string>);
   return {
-    exit,
+    get exit() {
+      return boundedExit();
+    },
     lines,
     output: () => out + err,
     until(pred, timeoutMs = 20_000) {
@@ -54,13 +70,13 @@ function share(args: string[], env: Record<string, string>): Share {
           reject(new Error(`no such line within ${timeoutMs} ms; stdout:\n${out}\nstderr:\n${err}`));
         }, timeoutMs);
         waiters.add(check);
-        void exit.then(() => setTimeout(check, 10));
+        void exited.then(() => setTimeout(check, 10));
         check();
       });
     },
     async stop() {
       child.kill('SIGTERM');
-      return exit;
+      return boundedExit();
     },
   };
 }

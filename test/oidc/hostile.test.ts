@@ -1,4 +1,4 @@
-// Issue 8: the preflight against a hostile OpenID provider (test/support/fusionauth.ts made hostile).
+// test: the preflight against a hostile OpenID provider (test/support/fusionauth.ts made hostile).
 // A secret never leaves for a foreign origin, never comes back in any encoding, provider text can't
 // forge the checklist, and no answer can grow the process without bound.
 import { describe, test } from 'node:test';

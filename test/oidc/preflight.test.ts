@@ -10,7 +10,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFusionAuth, type FusionAuth, type FusionAuthVariant } from '../support/fusionauth.js';
-import { createPreflight, redirectUriFor } from '../../main/oidc/preflight.js';
+import { createPreflight } from '../../main/oidc/preflight.js';
+import { NGROK_REDIRECT_URL } from '../../main/tunnel/policy.js';
 import { CHECK_IDS } from '../../main/oidc/checks.js';
 import type { FusionAuthSettings, PreflightReport } from '../../common/types.js';
 
@@ -56,7 +57,7 @@ describe('preflight against the FusionAuth-shaped provider', () => {
       assert.ok(redirect.message.includes('https://idp.ngrok.com/oauth2/callback'));
       assert.ok(redirect.fix?.includes('Applications > Your App > OAuth'));
       assert.ok(redirect.fix?.includes('Authorized redirect URLs'));
-      assert.ok(redirect.fix?.includes(redirectUriFor()));
+      assert.ok(redirect.fix?.includes(NGROK_REDIRECT_URL));
     });
   });
 
@@ -275,7 +276,7 @@ describe('preflight: each way discovery fails has its own message', () => {
 
   test('TLS error (self-signed certificate)', async () => {
     execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(tmp, 'key.pem'), '-out', join(tmp, 'cert.pem')], { stdio: 'ignore' });
+      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(tmp, 'key.pem'), '-out', join(tmp, 'cert.pem')], { stdio: 'ignore', timeout: 30_000 });
     const server = https.createServer({ key: readFileSync(join(tmp, 'key.pem')), cert: readFileSync(join(tmp, 'cert.pem')) }, (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end('{}');

@@ -32,7 +32,7 @@ interface ChildResult {
   tunnels?: string[];
   problems?: { kind: string; issue: string | null; file: string; reason: string }[];
   notices?: { title: string; body: string }[];
-  shown?: string[];
+  shown?: unknown[];
   save?: 'ok' | { code: string; message: string };
 }
 
@@ -70,7 +70,7 @@ test('a read-only folder with a valid file: the app starts on it, says so, and n
     assert.deepEqual(result.problems?.map((p) => [p.kind, p.issue, p.file]), [['settings', 'read-only', join(dir, 'settings.json')]]);
     assert.match(result.notices?.[0]?.title ?? '', /cannot save its settings/);
     assert.ok(result.notices?.[0]?.body.includes(join(dir, 'settings.json')), 'the notice says where');
-    assert.deepEqual(result.shown, ['settings']);
+    assert.deepEqual(result.shown, [{ kind: 'settings' }]);
     // A save is refused as data: the code, the file, the reason.
     assert.equal(typeof result.save, 'object');
     const save = result.save as { code: string; message: string };

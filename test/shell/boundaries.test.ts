@@ -1,11 +1,11 @@
-// test: the architecture's boundaries. Only the glue loads electron / electron-store; only the ngrok
-// adapter loads @ngrok/ngrok; only main/oidc/ loads openid-client (STYLE.md: one adapter per library).
+// test: the architecture's boundaries. Only the glue loads electron; every other library the app loads
+// has its one adapter file (docs/style.md: one adapter per library); no import circles.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
-import { allImports, GLUE_FILES, importCycles, isPackage, runtimeImports } from './boundaries.js';
+import { ADAPTERS, allImports, GLUE_FILES, importCycles, isPackage, runtimeImports } from './boundaries.js';
 
 function sources(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -38,8 +38,24 @@ test('the import scanner tells run-time imports from type-only ones', () => {
     "const m = await import('openid-client');",
     "const s = require('electron-store');",
     "type T = typeof import('conf');",
+    "const y = createRequire(import.meta.url)('yaml');",
   ].join('\n');
-  assert.deepEqual(runtimeImports('sample.ts', sample), ['electron/main', '@ngrok/ngrok', 'openid-client', 'electron-store']);
+  assert.deepEqual(runtimeImports('sample.ts', sample), ['electron/main', '@ngrok/ngrok', 'openid-client', 'electron-store', 'yaml']);
+});
+
+test('each library the app loads at run time is loaded by its adapter only (electron: the glue)', () => {
+  const packageOf = (spec: string) => (spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
+  const loaders = new Map<string, string[]>();
+  for (const [file, specs] of APP) {
+    for (const spec of specs) {
+      if (spec.startsWith('.') || spec.startsWith('node:') || builtinModules.includes(spec)) continue;
+      const pkg = packageOf(spec);
+      if (pkg === 'electron') continue; // its own test above
+      loaders.set(pkg, [...new Set([...(loaders.get(pkg) ?? []), file])].sort());
+    }
+  }
+  // A new library gets its line in ADAPTERS (test/shell/boundaries.ts), naming the one file that wraps it.
+  assert.deepEqual(Object.fromEntries([...loaders].sort()), Object.fromEntries(Object.entries(ADAPTERS).map(([k, v]) => [k, [...v].sort()]).sort()));
 });
 
 test('only the glue files import electron, and each of them does', () => {

@@ -14,7 +14,8 @@ export const GLUE_FILES = [
 
 /**
  * Module specifiers a file loads at run time: import/export-from declarations (not `import type`;
- * under verbatimModuleSyntax `import { type X }` still loads the module), dynamic import() and require().
+ * under verbatimModuleSyntax `import { type X }` still loads the module), dynamic import(), require()
+ * and createRequire(…)().
  */
 export function runtimeImports(fileName: string, text: string): string[] {
   const sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true);
@@ -31,13 +32,33 @@ export function runtimeImports(fileName: string, text: string): string[] {
       const [arg] = node.arguments;
       const isImport = node.expression.kind === ts.SyntaxKind.ImportKeyword;
       const isRequire = ts.isIdentifier(node.expression) && node.expression.text === 'require';
-      if ((isImport || isRequire) && arg && ts.isStringLiteralLike(arg)) found.push(arg.text);
+      // createRequire(import.meta.url)('pkg'): a require made for ESM, to load a package on first use
+      const isMadeRequire = ts.isCallExpression(node.expression) && ts.isIdentifier(node.expression.expression) && node.expression.expression.text === 'createRequire';
+      if ((isImport || isRequire || isMadeRequire) && arg && ts.isStringLiteralLike(arg)) found.push(arg.text);
     }
     ts.forEachChild(node, visit);
   };
   visit(sf);
   return found;
 }
+
+/**
+ * Each package the shipped app loads at run time, and the only files that may load it: one adapter per
+ * library, so its quirks, errors and version live in one place. zod is the exception on purpose: it is
+ * the parser at each boundary (IPC payloads, the settings file, tunnel input, FusionAuth's API answers),
+ * not a service to wrap.
+ */
+export const ADAPTERS: Record<string, readonly string[]> = {
+  '@ngrok/ngrok': ['main/tunnel/ngrok.ts'],
+  'openid-client': ['main/oidc/openid.ts'],
+  '@fusionauth/typescript-client': ['main/fusionauth/client.ts'],
+  yaml: ['main/tunnel/yaml.ts'],
+  qrcode: ['main/app.ts'],
+  conf: ['main/settings/settings-store.ts'],
+  'electron-store': ['main/glue/electron-store.ts'],
+  'electron-log': ['main/glue/log-file.ts'],
+  zod: ['main/fusionauth/answers.ts', 'main/ipc/handlers.ts', 'main/settings/schema.ts', 'main/tunnel/validate.ts'],
+};
 
 /** True when `spec` names package `pkg` or one of its subpaths. */
 export const isPackage = (spec: string, pkg: string): boolean => spec === pkg || spec.startsWith(`${pkg}/`);

@@ -384,7 +384,7 @@ describe('the Electron main process, booted from the build', { timeout: 180_000 
       const win = b.window();
       win.webContents.sent.length = 0;
       tray.contextMenu!.click('new-tunnel');
-      await until(() => win.webContents.sent.some(([c, d]) => c === CHANNELS.windowNavigate && d === 'new-tunnel'), 2000, 'the new-tunnel intent');
+      await until(() => win.webContents.sent.some(([c, d]) => c === CHANNELS.windowNavigate && (d as { kind?: string })?.kind === 'new-tunnel'), 2000, 'the new-tunnel intent');
       // "Start at login" reaches the settings and comes back as a checked item
       tray.contextMenu!.click('start-at-login');
       await until(() => E.trays[0]!.contextMenu!.find('start-at-login')?.checked === true, 5000, 'start at login checked');

@@ -50,8 +50,9 @@ before(async () => {
   process.env.HOME = userData;
   process.env.XDG_CONFIG_HOME = join(userData, 'home-config');
   E.reset({ userData });
-  // electron-log require()s `electron`: under tsx that is its own copy of the stand-in, told the same paths.
-  (createRequire(import.meta.url)('electron') as { electronStandIn: typeof E }).electronStandIn.reset({ userData });
+  // electron-log require()s `electron`, which register.ts sends to the stand-in's file: under tsx that
+  // is its own (CommonJS) copy of the stand-in, told the same paths through the same file.
+  (createRequire(import.meta.url)('../support/electron/index.ts') as { electronStandIn: typeof E }).electronStandIn.reset({ userData });
   const { createFileLog } = await import('../../main/glue/log-file.js');
   fileLog = createFileLog();
 });

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -17,7 +17,7 @@ import { DebugLogger } from 'builder-util/out/util.js';
 import { buildAll } from '../../scripts/build.mjs';
 
 const require = createRequire(import.meta.url);
-const ROOT = resolve('.');
+const ROOT = resolve(new URL('../../', import.meta.url).pathname);
 const config = parse(readFileSync(join(ROOT, 'electron-builder.yml'), 'utf8')) as Record<string, any>;
 
 let tmp: string;
@@ -38,14 +38,10 @@ function stubElectronDist(dir: string): string {
 
 before(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'porthole-pack-'));
-  // a throwaway project: the real build output, package.json, the config, and the checkout's node_modules
-  const project = join(tmp, 'project');
-  mkdirSync(project);
-  await buildAll(join(project, 'dist'));
-  for (const f of ['package.json', 'electron-builder.yml']) copyFileSync(join(ROOT, f), join(project, f));
-  mkdirSync(join(project, 'assets'));
-  for (const f of readdirSync(join(ROOT, 'assets'))) copyFileSync(join(ROOT, 'assets', f), join(project, 'assets', f));
-  symlinkSync(join(ROOT, 'node_modules'), join(project, 'node_modules'), 'dir');
+  // The checkout itself, as `npm run pack` packs it: a fresh dist/, the config, and node_modules as
+  // npm installed it (electron-builder walks its real dependency tree; a linked copy elsewhere loses
+  // it). Only the stub Electron and the output folder are outside the checkout.
+  await buildAll(join(ROOT, 'dist'));
   const out = join(tmp, 'release');
   const r = spawnSync(
     process.execPath,
@@ -54,7 +50,7 @@ before(async () => {
       '--linux',
       '--dir',
       '--projectDir',
-      project,
+      ROOT,
       `-c.electronDist=${stubElectronDist(join(tmp, 'electron-stub'))}`,
       `-c.directories.output=${out}`,
       '--publish',
@@ -164,8 +160,7 @@ test('electronegativity over the packed app.asar: every finding is fixed or expl
   const allow = JSON.parse(readFileSync(join(ROOT, 'test', 'shell', 'electronegativity-allowlist.json'), 'utf8')) as Allowed[];
   for (const a of allow) assert.ok(a.reason.length > 40, `allowlist entry ${a.check} ${a.file} says why`);
   for (const a of allow) assert.ok(a.code.trim().length >= 5, `allowlist entry ${a.check} ${a.file} names the code it excuses`);
-  const project = join(tmp, 'project');
-  const lineOf = (file: string, line: number): string => (file.startsWith('dist/') || file === 'package.json' ? readFileSync(join(project, file), 'utf8').split('\n')[line - 1] ?? '' : '');
+  const lineOf = (file: string, line: number): string => (file.startsWith('dist/') || file === 'package.json' ? readFileSync(join(ROOT, file), 'utf8').split('\n')[line - 1] ?? '' : '');
   const found = results.map((f) => ({ ...f, text: lineOf(f.file, f.line) }));
   const same = (a: Allowed, f: { check: string; file: string; text: string }) => a.check === f.check && a.file === f.file && f.text.includes(a.code);
   const unexplained = found.filter((f) => !allow.some((a) => same(a, f)));

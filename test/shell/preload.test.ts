@@ -102,8 +102,8 @@ test('onState passes the snapshot only (never the IpcRendererEvent) and unsubscr
 
   const intents: unknown[][] = [];
   const offNav = api.onNavigate((...args: unknown[]) => intents.push(args));
-  for (const h of listeners.get(CHANNELS.windowNavigate)!) h(event, 'new-tunnel');
-  assert.deepEqual(intents, [['new-tunnel']]);
+  for (const h of listeners.get(CHANNELS.windowNavigate)!) h(event, { kind: 'new-tunnel' });
+  assert.deepEqual(intents, [[{ kind: 'new-tunnel' }]]);
   offNav();
   assert.equal(listeners.get(CHANNELS.windowNavigate)!.size, 0);
 });

@@ -20,7 +20,7 @@ const MISSING = `${CHROMIUM} is not installed (apt-get install chromium)`;
 /**
  * A skip reason for node:test when the browser is missing, else false. Under CI (process.env.CI set) it is
  * always false: a suite that must run but is skipped passes silently, so there the suite runs and
- * launchChromium fails it instead (.ci/run installs chromium; issue 12).
+ * launchChromium fails it instead (.ci/run installs chromium).
  */
 export const chromiumMissing: string | false = existsSync(CHROMIUM) || process.env.CI ? false : MISSING;
 

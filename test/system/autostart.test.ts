@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { autostartEntry, autostartFile, createXdgAutostart, desktopExecArg } from '../../main/system/autostart.js';
 import { createHandlers } from '../../main/ipc/handlers.js';
+import { createOperations } from '../../main/core/operations.js';
 import { createEngine } from '../../main/engine/engine.js';
 import { openSettingsStore } from '../../main/settings/settings-store.js';
 import { createAesGcmEncryptor, createSecretStore } from '../../main/settings/secrets.js';
@@ -58,8 +59,7 @@ test('the window\'s "Start Porthole when I log in" writes the entry; one that ca
   const WINDOW = 'file:///app/index.html';
   const { settings, secretsBackend } = openSettingsStore({ cwd });
   const engine = createEngine({ session: { authtoken: '' } });
-  const h = createHandlers({
-    trustedSender: WINDOW,
+  const ops = createOperations({
     store: settings,
     secrets: createSecretStore(secretsBackend, createAesGcmEncryptor()),
     engine,
@@ -72,6 +72,7 @@ test('the window\'s "Start Porthole when I log in" writes the entry; one that ca
     importAuthtoken: async () => ({ ok: false, searched: [], error: { code: 'NGROK_CONFIG_NOT_FOUND', message: 'none' } }),
     qrDataUrl: async () => '',
   });
+  const h = createHandlers(ops, { trustedSender: WINDOW });
   try {
     const on = await h.saveSettings(WINDOW, { startAtLogin: true });
     assert.ok(on.ok && on.value.startAtLogin, JSON.stringify(on));

@@ -3,7 +3,8 @@
 
 import { mock, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { coalesce, firstOnline, parseMenuId, TRAY_COALESCE_MS, trayIcon, trayMenu, trayTooltip, tunnelItemId, type MenuItemSpec } from '../../main/tray/menu.js';
+import { firstOnline, parseMenuId, trayIcon, trayMenu, trayTooltip, tunnelItemId, type MenuItemSpec } from '../../main/tray/menu.js';
+import { coalesce, TRAY_COALESCE_MS } from '../../main/tray/refresh.js';
 import { noticesFor } from '../../main/tray/notices.js';
 import type { TunnelView } from '../../common/types.js';
 import { forwardInternalSnippet, isInternalUrl } from '../../common/view-rules.js';
@@ -194,7 +195,7 @@ test('the tray coalesces over one frame: a burst is one rebuild, TRAY_COALESCE_M
   }
 });
 
-test('internal tunnel (9.6): no Copy URL or Open for https://name.internal; what it is for, and the forward-internal snippet to copy', () => {
+test('internal tunnel: no Copy URL or Open for https://name.internal; what it is for, and the forward-internal snippet to copy', () => {
   const v = view('inner', 'online', { mode: 'internal', url: 'https://inner.internal', protection: 'unknown' });
   const menu = trayMenu([v], { startAtLogin: false });
   const entry = tunnelEntry(menu, 'inner')!;
@@ -219,7 +220,7 @@ test('internal tunnel (9.6): no Copy URL or Open for https://name.internal; what
   assert.equal(isInternalUrl('https://inner.internal.ngrok.app'), false);
 });
 
-test('error (9.12): the submenu leads to the window at that tunnel with "Show details and fix…"', () => {
+test('error: the submenu leads to the window at that tunnel with "Show details and fix…"', () => {
   const long = 'ngrok refused the endpoint because the reserved domain belongs to another account in a different region, see the dashboard.';
   const v = view('web', 'error', { error: { code: 'NGROK_ENDPOINT', message: long } as TunnelView['error'] });
   const entry = tunnelEntry(trayMenu([v], { startAtLogin: false }), 'web')!;
@@ -234,7 +235,7 @@ test('error (9.12): the submenu leads to the window at that tunnel with "Show de
   assert.ok(!ids(ok.submenu).includes('tunnel:web:details'));
 });
 
-test('found open (9.12): a top-level warning with Stop above everything else; Copy URL on top skips it', () => {
+test('found open: a top-level warning with Stop above everything else; Copy URL on top skips it', () => {
   const leaky = view('leaky', 'online', { url: 'https://leaky.ngrok.app', protection: 'open' });
   const shop = view('shop', 'online', { url: URL_A, protection: 'protected' });
   const menu = trayMenu([leaky, shop], { startAtLogin: false });
@@ -255,7 +256,7 @@ test('found open (9.12): a top-level warning with Stop above everything else; Co
   assert.equal(trayMenu([{ ...leaky, state: 'stopped' }], { startAtLogin: false })[0]!.id, 'copy-first-url');
 });
 
-test('the tray clicks reach the app (9.12, 9.6): details opens the window at the tunnel, copy-snippet copies the rule', async () => {
+test('the tray clicks reach the app: details opens the window at the tunnel, copy-snippet copies the rule', async () => {
   const { startPorthole } = await import('../../main/app.js');
   const { openSettingsStore } = await import('../../main/settings/settings-store.js');
   const { createAesGcmEncryptor, createSecretStore } = await import('../../main/settings/secrets.js');
@@ -282,7 +283,7 @@ test('the tray clicks reach the app (9.12, 9.6): details opens the window at the
   try {
     shown.length = 0;
     app.onMenuItem('tunnel:web:details');
-    assert.deepEqual(shown, ['tunnel:web']);
+    assert.deepEqual(shown, [{ kind: 'tunnel', tunnel: 'web' }]);
     // No such running tunnel: nothing is copied (never a stale or made-up URL).
     app.onMenuItem('tunnel:web:copy-snippet');
     assert.deepEqual(clipboard, []);

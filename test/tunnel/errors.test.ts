@@ -10,10 +10,11 @@ import { fromNgrokError, isFatalSessionError } from '../../main/errors.js';
 import { spawn } from 'node:child_process';
 import http from 'node:http';
 import { startIngress } from '../support/ingress/index.js';
+import { ended } from '../support/process.js';
 import { parseShareArgs } from '../../main/cli/args.js';
 import { asData } from '../../common/scrub.js';
 
-/** Every encoding in which a secret has come back in ngrok's and providers' messages (issue 8 item 4). */
+/** Every encoding in which a secret could come back in ngrok's and providers' messages. */
 function encodings(secret: string): Record<string, string> {
   return {
     raw: secret,
@@ -113,7 +114,7 @@ test('the real SDK: a TLS handshake the agent refuses (certificate not trusted)'
   const { tmpdir } = await import('node:os');
   const dir = mkdtempSync(join(tmpdir(), 'porthole-tls-'));
   try {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem'), '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem'), '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore', timeout: 30_000 });
     const srv = tls.createServer({ key: readFileSync(join(dir, 'k.pem')), cert: readFileSync(join(dir, 'c.pem')) }, (s) => s.destroy());
     srv.on('tlsClientError', () => {});
     await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
@@ -185,7 +186,7 @@ test('share --json: an unknown ngrok code whose message holds the authtoken in e
     let err = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-    const code = await new Promise<number | null>((r) => child.on('exit', r));
+    const code = await ended(child, () => `${out}${err}`).finally(() => child.kill('SIGKILL'));
     assert.equal(code, 1, err);
     const last = JSON.parse(out.trim().split('\n').at(-1)!);
     assert.equal(last.state, 'error');

@@ -79,7 +79,7 @@ function runCommand(cmd: string, shell: 'sh' | 'bash' | 'interactive bash', secr
   const fake = `ngrok() { printf '%s\\n' "$@" > ngrok-argv.txt; }`;
   const env = { PATH: process.env.PATH ?? '', FUSIONAUTH_CLIENT_SECRET: secret, HISTFILE: '/dev/null', TERM: 'dumb' };
   if (shell !== 'interactive bash') {
-    const r = spawnSync(shell, ['-c', `${fake}\n${cmd}`], { cwd: dir, env, encoding: 'utf8' });
+    const r = spawnSync(shell, ['-c', `${fake}\n${cmd}`], { cwd: dir, env, encoding: 'utf8', timeout: 15000 });
     assert.equal(r.status, 0, `${shell}: ${r.stderr}`);
     return { dir, out: r.stdout };
   }
@@ -92,7 +92,7 @@ function runCommand(cmd: string, shell: 'sh' | 'bash' | 'interactive bash', secr
   assert.doesNotMatch(r.stdout, /event not found/);
   return { dir, out: r.stdout };
 }
-const hasScript = spawnSync('script', ['--version']).status === 0;
+const hasScript = spawnSync('script', ['--version'], { timeout: 5000 }).status === 0;
 const shells = ['sh', 'bash', ...(hasScript ? ['interactive bash' as const] : [])] as const;
 
 test('ngrok command for oidc: sh, bash and an interactive bash write the policy file, which reads the secret from an ngrok vault', () => {

@@ -35,7 +35,7 @@ test('emails and domains: email scope added, then a 403 deny for everyone else',
     ],
   });
   assert.deepEqual(scopesFor({ ...fa, allowDomains: ['x.test'] }), ['openid', 'email']);
-  // While recording in the oidc mode, the identity headers need an email and a name .
+  // While recording in the oidc mode, the identity headers need an email and a name.
   assert.deepEqual(scopesFor(fa, { identity: true }), ['openid', 'email', 'profile']);
   assert.deepEqual(scopesFor({ ...fa, scopes: ['profile', 'groups'] }, { identity: true }), ['openid', 'email', 'profile', 'groups']);
   assert.equal(denyExpression(fa), undefined);

@@ -197,7 +197,7 @@ export async function startIngress(opts: IngressOptions = {}): Promise<Ingress> 
   let bindFailure: { pred: (b: BindRecord) => boolean; code: string; message: string } | null = null;
   let closing = false;
 
-  // ---- the sign-in gate (issue #3), loaded on first use ----
+  // ---- the sign-in gate (OIDC at the edge, as ngrok enforces it), loaded on first use ----
   let auth: Promise<EdgeAuth> | null = null;
   let idpCallbackUrl = '';
   const edgeAuth = async (): Promise<EdgeAuth> => {
