@@ -18,10 +18,17 @@ export const NO_VISITS: VisitorSummary = { visitors: [], anonymous: 0, forgotten
 
 /**
  * One tunnel's visitors. A Map keeps insertion order, so moving a person to its end on each visit
- * keeps it ordered by recency without sorting: adding is O(1), and the oldest is the first key.
+ * keeps it ordered by recency without sorting. Who is oldest comes from a queue of (person, visit
+ * number), not from the Map's first key: V8 finds a Map's first key by skipping every entry deleted
+ * before it, which made each eviction cost more the longer the book had been full.
  */
 export class TunnelVisitors {
   private readonly people = new Map<string, VisitorView>();
+  /** Each visit's person and number, oldest first from `head`; an entry is stale once its person came again. */
+  private queue: { key: string; visit: number }[] = [];
+  private head = 0;
+  private visits = 0;
+  private readonly latestVisit = new Map<string, number>();
   private anonymous = 0;
   private forgotten = 0;
   private cached: VisitorSummary | null = null;
@@ -32,7 +39,7 @@ export class TunnelVisitors {
   /** A book holding what a summary says (the window loads main's this way). */
   static from(s: VisitorSummary, capacity = VISITORS_KEPT): TunnelVisitors {
     const t = new TunnelVisitors(capacity);
-    for (const v of [...s.visitors].reverse()) t.people.set(v.user.toLowerCase(), { ...v });
+    for (const v of [...s.visitors].reverse()) t.remember(v.user.toLowerCase(), { ...v });
     t.last = s.visitors[0] ? t.people.get(s.visitors[0].user.toLowerCase()) : undefined;
     t.anonymous = s.anonymous;
     t.forgotten = s.forgotten;
@@ -51,17 +58,42 @@ export class TunnelVisitors {
     const old = this.people.get(key);
     if (old) {
       this.people.delete(key);
-      this.last = { user: old.user, firstSeen: old.firstSeen < r.at ? old.firstSeen : r.at, lastSeen: old.lastSeen > r.at ? old.lastSeen : r.at, requests: old.requests + 1 };
-      this.people.set(key, this.last);
+      this.remember(key, { user: old.user, firstSeen: old.firstSeen < r.at ? old.firstSeen : r.at, lastSeen: old.lastSeen > r.at ? old.lastSeen : r.at, requests: old.requests + 1 });
       return false;
     }
-    this.last = { user: r.user, firstSeen: r.at, lastSeen: r.at, requests: 1 };
-    this.people.set(key, this.last);
-    if (this.people.size > this.capacity) {
-      this.people.delete(this.people.keys().next().value!);
-      this.forgotten += 1;
-    }
+    this.remember(key, { user: r.user, firstSeen: r.at, lastSeen: r.at, requests: 1 });
+    if (this.people.size > this.capacity) this.forgetOldest();
     return true;
+  }
+
+  /** `v` as the person seen last. */
+  private remember(key: string, v: VisitorView): void {
+    this.last = v;
+    this.people.set(key, v);
+    this.visits += 1;
+    this.latestVisit.set(key, this.visits);
+    this.queue.push({ key, visit: this.visits });
+    // Stale entries (people who came again) are dropped in bulk, so the queue stays within twice the book.
+    if (this.queue.length - this.head > 2 * this.people.size + 64) {
+      this.queue = this.queue.slice(this.head).filter((q) => this.latestVisit.get(q.key) === q.visit);
+      this.head = 0;
+    }
+  }
+
+  /** The least recently seen person goes; amortised O(1). */
+  private forgetOldest(): void {
+    while (this.head < this.queue.length) {
+      const { key, visit } = this.queue[this.head++]!;
+      if (this.latestVisit.get(key) !== visit) continue;
+      this.people.delete(key);
+      this.latestVisit.delete(key);
+      this.forgotten += 1;
+      break;
+    }
+    if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
   }
 
   get size(): number {

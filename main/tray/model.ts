@@ -28,7 +28,9 @@ export function trayModel(input: TrayModelInput): TrayModel {
   const views = input.entries.map((e) => e.view);
   const details: Record<string, TunnelTrayDetails> = {};
   for (const e of input.entries) {
-    if (e.visitorsLine || e.deadline !== undefined) details[e.name] = { ...(e.visitorsLine ? { visitorsLine: e.visitorsLine } : {}), ...(e.deadline !== undefined ? { deadline: e.deadline } : {}) };
+    if (e.visitorsLine || e.deadline !== undefined) {
+      details[e.name] = { ...(e.visitorsLine ? { visitorsLine: e.visitorsLine } : {}), ...(e.deadline !== undefined ? { deadline: e.deadline } : {}), ...(e.shareMinutes !== undefined ? { shareMinutes: e.shareMinutes } : {}) };
+    }
   }
   const { reenter } = input;
   const menu = [

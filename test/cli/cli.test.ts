@@ -108,7 +108,8 @@ function porthole(args: string[], env: Record<string, string> = {}): Run {
 }
 const ingressFlags = () => ['--server-addr', ing.serverAddr, '--ca-file', ing.caFile];
 const jsonLines = (s: string) => s.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
-const JSON_KEYS = ['tunnel', 'state', 'url', 'code', 'message', 'protection', 'local'];
+// `inspect`: the agent API's address, on the first online line while inspecting (the default).
+const JSON_KEYS = ['tunnel', 'state', 'url', 'code', 'message', 'protection', 'local', 'inspect'];
 
 test('share --json: starting, online with the URL; SIGTERM → stopped, Unbind, exit 0; no secret printed', async () => {
   const run = porthole(['share', String(app.port), '--mode', 'public', '--name', 'cli-pub', '--domain', 'cli-pub.ngrok.test', ...ingressFlags(), '--json']);
@@ -142,7 +143,11 @@ test('share for people: start, URL, OPEN verdict, a drop and back, SIGINT → st
   await run.line(/back online/);
   run.child.kill('SIGINT');
   assert.equal(await run.exit, 0);
-  assert.deepEqual(run.out().trimEnd().split('\n'), [
+  const said = run.out().trimEnd().split('\n');
+  const inspect = said.findIndex((l) => l.startsWith('people: inspect and replay requests at '));
+  assert.match(said[inspect]!, /^people: inspect and replay requests at http:\/\/127\.0\.0\.1:404\d \(ngrok's agent API: http:\/\/127\.0\.0\.1:404\d\/api\/requests\/http\)$/);
+  said.splice(inspect, 1);
+  assert.deepEqual(said, [
     'people: starting…',
     `people: online at ${url} → ${target} (Ctrl-C to stop)`,
     'people: OPEN, anyone with the URL gets in: HTTP 200: the app answered without any sign-in',

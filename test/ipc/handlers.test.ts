@@ -163,6 +163,13 @@ describe('IPC handlers', { timeout: 60_000 }, () => {
         ['applyFusionAuthSetup', { url: 'https://a.example', tunnel: 'web', register: Array(201).fill('a@b.c') }, ['register']],
         ['applyFusionAuthSetup', { url: 'u'.repeat(3000), tunnel: 'web' }, ['url']],
         ['listVisits', { name: 'Web Site' }, ['name']],
+        ['inspectRequest', { name: 'web', id: '../../etc' }, ['id']],
+        ['inspectRequest', { name: 'web', id: 'req_abc', reveal: 'yes' }, ['reveal']],
+        ['inspectRequest', { id: 'req_abc' }, ['name']],
+        ['replayRequest', { name: 'web' }, ['id']],
+        ['copyRequestAsCurl', { name: 'web', id: 'x'.repeat(500) }, ['id']],
+        ['saveSettings', { agentApi: 'on' }, ['agentApi']],
+        ['saveTunnel', { name: 'web', target: '3000', mode: 'public', startWithPorthole: false, confirmPublic: true, hostHeader: 'localhost' }, ['hostHeader']],
         ['shareFor', { name: 'web', minutes: 30 }, ['minutes']],
         ['shareFor', { name: 'web' }, ['minutes']],
         ['removeTunnel', { name: 1 }, ['name']],
@@ -203,7 +210,7 @@ describe('IPC handlers', { timeout: 60_000 }, () => {
     try {
       assert.deepEqual(await r.h.saveCredentials(WINDOW, { ngrokAuthtoken: AUTHTOKEN }), {
         ok: true,
-        value: { startAtLogin: false, notifyNewVisitors: true, ngrok: { authtoken: { stored: true } }, secretStorage: { backend: 'keychain', available: true, weak: false }, problems: [] },
+        value: { startAtLogin: false, notifyNewVisitors: true, agentApi: { on: false }, ngrok: { authtoken: { stored: true } }, secretStorage: { backend: 'keychain', available: true, weak: false }, problems: [] },
       });
       const saved = await r.h.saveTunnel(WINDOW, tunnel());
       assert.ok(saved.ok, JSON.stringify(saved));

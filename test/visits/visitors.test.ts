@@ -76,7 +76,7 @@ test('bounded: at most 10,000 people, the least recently seen forgotten first, a
   assert.equal(VISITORS_KEPT, 10_000);
 });
 
-test('O(1) per request: 20,000 distinct visitors cost about twice 10,000, not four times', () => {
+test('O(1) per request: 20,000 distinct visitors cost about twice 10,000, not four times', (t) => {
   const feed = (n: number): number => {
     const book = new VisitorBook();
     const records = Array.from({ length: n }, (_, i) => rec(`v${i}@x.test`, i));
@@ -91,8 +91,10 @@ test('O(1) per request: 20,000 distinct visitors cost about twice 10,000, not fo
   const best = (n: number) => Math.min(feed(n), feed(n), feed(n));
   const small = best(10_000);
   const large = best(20_000);
-  // A sort per request (the old book) made this ratio 4-5x; linear is 2x; 3x leaves room for a noisy machine.
-  assert.ok(large < small * 3 + 5, `10,000: ${small.toFixed(1)} ms, 20,000: ${large.toFixed(1)} ms`);
+  // A sort per request (the old book) made this ratio 4-5x, and so did evicting through the Map's first
+  // key; linear is 2x; 3.5x leaves room for a noisy machine.
+  t.diagnostic(`10,000: ${small.toFixed(1)} ms, 20,000: ${large.toFixed(1)} ms`);
+  assert.ok(large < small * 3.5 + 10, `10,000: ${small.toFixed(1)} ms, 20,000: ${large.toFixed(1)} ms`);
   const book = new VisitorBook();
   for (let i = 0; i < 20_000; i++) book.add(rec(`v${i}@x.test`, i));
   assert.equal(book.summary('web').visitors.length, 10_000);
