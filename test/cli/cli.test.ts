@@ -465,7 +465,9 @@ test('share --requests --json: one line per request through the tunnel, exact ke
   for (const l of states) assert.deepEqual(Object.keys(l).filter((k) => !JSON_KEYS.includes(k)), [], 'state lines keep their keys');
   assert.equal(lines.at(-1).state, 'stopped', 'the stopped line is the last');
   // Every request line is one the tunnel carried: ours, and the protection check's own visit.
-  for (const l of lines.filter((x) => x.event === 'request')) assert.deepEqual(Object.keys(l), REQUEST_KEYS);
+  // The keys in order; `probe` (Porthole's own check, here on a public tunnel), `cut` and `hostCheck` only when true.
+  for (const l of lines.filter((x) => x.event === 'request')) assert.deepEqual(Object.keys(l).filter((k) => !['probe', 'cut', 'hostCheck'].includes(k)), REQUEST_KEYS);
+  assert.deepEqual(lines.filter((x) => x.probe).map((x) => [x.method, x.path, x.probe]), [['GET', '/', true]], "the protection check's request, marked as such");
 });
 
 test('share --requests for people: a readable line per request', async () => {
