@@ -112,7 +112,7 @@ export function createOperations(deps: CoreDeps): Operations {
   const ops: Operations = {
     init: () => serial(async () => {
       await secrets.load([SECRET_KEYS.ngrokAuthtoken, ...deps.store.read().tunnels.map((t) => SECRET_KEYS.clientSecret(t.name))]);
-      await core.sync.ensureSession().catch((e: unknown) => {
+      await core.sync.refreshSession().catch((e: unknown) => {
         if (!(e instanceof OpError)) throw e;
         log(`no ngrok session yet: ${e.error.code}`);
       });

@@ -9,7 +9,7 @@ import { parseTunnelSpec } from '../tunnel/validate.js';
 import { ngrokCommandFor } from '../tunnel/forward-config.js';
 import { NGROK_REDIRECT_URL, policyYaml, scopesFor, VAULT_SECRET_REF } from '../tunnel/policy.js';
 import { SECRET_KEYS } from '../settings/secrets.js';
-import type { StoredTunnel } from '../settings/schema.js';
+import { storedTunnelOf, type StoredTunnel } from '../settings/schema.js';
 import type { Core } from './core.js';
 import { fail, failAll } from './op-error.js';
 
@@ -83,20 +83,11 @@ async function specOfDraft(core: Core, draft: TunnelDraft, prev: StoredTunnel | 
     mode: draft.mode,
     domain: draft.domain,
     pool: draft.pool ?? prev?.pool,
+    record: draft.record ?? prev?.record,
+    hostHeader: draft.hostHeader ?? prev?.hostHeader,
     fusionauth: draft.fusionauth ? { ...faPublic, clientSecret: typedSecret || storedSecret || '' } : undefined,
   });
   return r.ok ? r.value : failAll(r.errors);
-}
-
-function storedOf(spec: TunnelSpec, startWithPorthole: boolean): StoredTunnel {
-  const next: StoredTunnel = { name: spec.name, target: spec.target, mode: spec.mode, startWithPorthole };
-  if (spec.domain) next.domain = spec.domain;
-  if (spec.pool) next.pool = true;
-  if (spec.fusionauth) {
-    const { clientSecret: _s, ...fa } = spec.fusionauth;
-    next.fusionauth = fa;
-  }
-  return next;
 }
 
 /** Add a tunnel, or edit one (`previousName` to rename it). */
@@ -104,9 +95,7 @@ export async function saveTunnel(core: Core, draft: TunnelDraft): Promise<Tunnel
   const { store } = core.deps;
   const prev = checkDraft(core, draft);
   const spec = await specOfDraft(core, draft, prev);
-  const next = storedOf(spec, !!draft.startWithPorthole);
-  if ((draft.record ?? prev?.record) === false) next.record = false;
-  if ((draft.hostHeader ?? prev?.hostHeader) === 'rewrite') next.hostHeader = 'rewrite';
+  const next = storedTunnelOf(spec, !!draft.startWithPorthole);
   const renamed = !!prev && prev.name !== spec.name;
   // The secret first: if the keychain refuses, nothing else has changed.
   const newKey = SECRET_KEYS.clientSecret(spec.name);
@@ -124,7 +113,8 @@ export async function saveTunnel(core: Core, draft: TunnelDraft): Promise<Tunnel
   const at = prev ? current.tunnels.findIndex((t) => t.name === prev.name) : -1;
   tunnels.splice(at < 0 ? tunnels.length : at, 0, next);
   store.write({ ...current, tunnels });
-  await core.sync.register(next);
+  // The spec just parsed, secret included: the engine gets it without a second read or parse.
+  await core.sync.register(next, spec);
   core.deps.onChange?.();
   return entryOf(core, next, liveViews(core));
 }
@@ -143,7 +133,7 @@ export async function removeTunnel(core: Core, name: string): Promise<null> {
 export async function prepareStart(core: Core, name: string): Promise<void> {
   const t = findTunnel(core, name);
   await core.sync.ensureSession();
-  await core.sync.register(t);
+  await core.sync.ensureRegistered(t);
 }
 
 /** The start itself; a tunnel removed meanwhile is NOT_FOUND, never started behind the settings' back. */
