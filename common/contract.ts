@@ -145,8 +145,6 @@ export interface TunnelEntry {
   deadline?: number;
   /** The "Share for" choice in force (minutes), with `deadline`: the window and the tray tick it. */
   shareMinutes?: number;
-  /** "3 people viewed · last: alice@example.com, 2 min ago"; absent before the first request. */
-  visitorsLine?: string;
   view: TunnelView;
 }
 

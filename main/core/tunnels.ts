@@ -28,7 +28,7 @@ export function viewOf(core: Core, name: string): TunnelView {
   return core.deps.engine.get(name) ?? stoppedView(findTunnel(core, name));
 }
 
-function entryOf(core: Core, t: StoredTunnel, views: Map<string, TunnelView>, now = nowOf(core)): TunnelEntry {
+function entryOf(core: Core, t: StoredTunnel, views: Map<string, TunnelView>): TunnelEntry {
   const e: TunnelEntry = { name: t.name, target: t.target, mode: t.mode, startWithPorthole: t.startWithPorthole, record: t.record !== false, hostHeader: t.hostHeader ?? 'as-sent', view: views.get(t.name) ?? stoppedView(t) };
   if (t.domain) e.domain = t.domain;
   if (t.pool) e.pool = true;
@@ -36,13 +36,9 @@ function entryOf(core: Core, t: StoredTunnel, views: Map<string, TunnelView>, no
   if (deadline !== undefined) e.deadline = deadline;
   const duration = core.shares.duration(t.name);
   if (deadline !== undefined && duration !== undefined) e.shareMinutes = duration / 60_000;
-  const line = core.deps.visits?.trayLine(t.name, now) ?? null;
-  if (line) e.visitorsLine = line;
   if (t.fusionauth) e.fusionauth = { ...t.fusionauth, clientSecret: storedSecret(core, SECRET_KEYS.clientSecret(t.name)) };
   return e;
 }
-
-export const nowOf = (core: Core): number => core.deps.clock?.now() ?? Date.now();
 
 /** A secret as the window sees it: stored or not, and whether the stored one must be entered again. */
 export function storedSecret(core: Core, key: string): StoredSecret {
@@ -52,8 +48,7 @@ const liveViews = (core: Core): Map<string, TunnelView> => new Map(core.deps.eng
 
 export function tunnelEntries(core: Core): TunnelEntry[] {
   const views = liveViews(core);
-  const now = nowOf(core);
-  return core.deps.store.read().tunnels.map((t) => entryOf(core, t, views, now));
+  return core.deps.store.read().tunnels.map((t) => entryOf(core, t, views));
 }
 
 /** The checks no schema can make: the previous name exists, the new one is free, public is confirmed. */
