@@ -30,8 +30,6 @@ const push = <T>(channel: string): PushChannel<T> => ({ channel });
 export const INVOKE = {
   /** every tunnel with its live state */
   getState: invoke<None, StateSnapshot>('state:get'),
-  /** the stored tunnels (no secrets) joined with their live state */
-  listTunnels: invoke<None, TunnelEntry[]>('tunnels:list'),
   /** add a tunnel, or edit one (`previousName` to rename) */
   saveTunnel: invoke<TunnelDraft, TunnelEntry>('tunnel:save'),
   /** stop and forget a tunnel and its client secret */
@@ -60,8 +58,6 @@ export const INVOKE = {
   copyText: invoke<CopyTextRequest, null>('clipboard:write'),
   /** open an http(s) URL in the default browser */
   openExternal: invoke<OpenExternalRequest, null>('browser:open'),
-  /** which OS backend protects the secrets */
-  secretStorageInfo: invoke<None, SecretStorageInfo>('secrets:info'),
   /** "Set up FusionAuth for me": read FusionAuth and say what applying would change (writes nothing) */
   planFusionAuthSetup: invoke<FusionAuthSetupRequest, FusionAuthOutcome<FusionAuthPlanView>>('fusionauth:plan'),
   /** apply the plan (with the consents given), store the credentials, run the preflight with them */
@@ -149,8 +145,6 @@ export interface TunnelEntry {
   deadline?: number;
   /** The "Share for" choice in force (minutes), with `deadline`: the window and the tray tick it. */
   shareMinutes?: number;
-  /** "3 people viewed · last: alice@example.com, 2 min ago"; absent before the first request. */
-  visitorsLine?: string;
   view: TunnelView;
 }
 

@@ -135,11 +135,19 @@ export function formatBytes(n: number): string {
   return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
 
+/** What the tray's line says of a tunnel's visitors, known without listing them. */
+export interface VisitorGlance {
+  /** People seen (kept in the book). */
+  count: number;
+  anonymous: number;
+  latest: VisitorView | undefined;
+}
+
 /**
  * The tray's line for a tunnel: "3 people viewed · last: alice@example.com, 2 min ago";
  * "12 requests, nobody signed in" when only anonymous ones came; null before the first request.
  */
-export function trayLine(s: Pick<VisitorSummary, 'anonymous'> & { count: number; latest: VisitorView | undefined }, now: number): string | null {
+export function trayLine(s: VisitorGlance, now: number): string | null {
   const last = s.latest;
   if (!last) {
     if (s.anonymous === 0) return null;

@@ -52,9 +52,11 @@ export async function startPorthole(deps: PortholeDeps): Promise<PortholeApp> {
   const agentApi = engine.inspector ? createAgentApiSwitch(engine, engine.inspector, deps.store) : undefined;
   const refresh = coalesce(() => {
     // Every saved tunnel, live or not (the engine holds only those started or saved since launch).
+    // The entries once for both: the tray adds who looked, the window shows them in its own section.
     const now = deps.clock?.now() ?? Date.now();
-    deps.tray.render(trayModel({ entries: ops.entries(), reenter: ops.toReenter(), startAtLogin: deps.store.read().startAtLogin, logFolder: !!deps.openLogFolder, now }));
-    deps.window.pushState(ops.snapshot());
+    const tunnels = ops.entries();
+    deps.tray.render(trayModel({ entries: tunnels, visitors: (name) => engine.visits.glance(name), reenter: ops.toReenter(), startAtLogin: deps.store.read().startAtLogin, logFolder: !!deps.openLogFolder, now }));
+    deps.window.pushState({ tunnels, settings: ops.settingsView() });
   }, coalesceMs);
   const shareEnded = (name: string): void => {
     log(`share of ${name} reached its deadline: stopped`);

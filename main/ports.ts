@@ -73,7 +73,7 @@ export interface CoreDeps {
   /** Something the tray or window shows changed outside the engine (a tunnel saved or removed, a flag). */
   onChange?: () => void;
   /** The engine's visits (engine.visits); without them a tunnel shows no visitors. */
-  visits?: Pick<Visits, 'list' | 'summary' | 'trayLine'>;
+  visits?: Pick<Visits, 'list' | 'summary'>;
   /** The engine's inspector (engine.inspector): the window's request details. */
   inspector?: Inspector;
   /** ngrok's agent API on loopback, switched by the setting (main/core/agent-api-switch.ts). */

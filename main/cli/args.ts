@@ -165,7 +165,11 @@ async function tunnelFrom(values: Values, positionals: string[], env: NodeJS.Pro
   }
   const input: Record<string, unknown> = { name: (values.name as string | undefined) ?? defaultName(target), target, mode };
   if (values.domain !== undefined) input.domain = values.domain;
-  if ((values as { pool?: boolean }).pool) input.pool = true;
+  // The share-only choices travel into the one parse, never added back after it.
+  const share = values as { pool?: boolean; 'no-record'?: boolean; 'host-header'?: string };
+  if (share.pool) input.pool = true;
+  if (share['no-record']) input.record = false;
+  if (share['host-header'] === 'rewrite') input.hostHeader = 'rewrite';
   if (needsFa || anyFa) input.fusionauth = { issuer: issuer ?? '', clientId: clientId ?? '', clientSecret: secret ?? '', ...lists };
   const r = parseTunnelSpec(input);
   return r.ok ? { spec: r.value } : { problems: usageLines(r.errors, input) };
@@ -216,8 +220,6 @@ export async function shareArgsFrom({ values, positionals }: Parsed<'share'>, en
   const problems = [...('problems' in tunnel ? [tunnel.problems] : []), ...(token.ok ? [] : [token.message])];
   if (problems.length || !token.ok || 'problems' in tunnel) throw new UsageError(problems.join('\n'));
   const spec = tunnel.spec;
-  if (values['no-record']) spec.record = false;
-  if (hostHeader === 'rewrite') spec.hostHeader = 'rewrite';
   const session: Record<string, unknown> = { authtoken: token.authtoken };
   if (values['server-addr'] !== undefined) session.serverAddr = values['server-addr'];
   const caFile = values['ca-file'];

@@ -3,7 +3,7 @@
 // Apply writes only the plan the user approved (FUSIONAUTH_PLAN_CHANGED otherwise, with the new plan).
 // Neither operation ever returns the client secret or the API key. Results are data: `{ ok, value }`
 // or `{ ok: false, error }` with a code and a fix (FUSIONAUTH_* codes: main/fusionauth/errors.ts).
-import type { RunPreflight } from '../../common/types.js';
+import type { RunPreflight, TunnelSpec } from '../../common/types.js';
 import type { FusionAuthApplied, FusionAuthApplyRequest, FusionAuthPlanView, FusionAuthSetupError, FusionAuthSetupRequest, PlanLine } from '../../common/contract.js';
 import type { FusionAuthApi } from '../fusionauth/client.js';
 import type { Plan } from '../fusionauth/plan.js';
@@ -11,7 +11,7 @@ import { NGROK_REDIRECT_URL } from '../tunnel/policy.js';
 import { withRedirectConfirmed } from '../oidc/checks.js';
 import { prepareSetup, type Prepared, type SetupInput, type SetupResult } from '../fusionauth/setup.js';
 import { SECRET_KEYS } from '../settings/secrets.js';
-import type { StoredTunnel } from '../settings/schema.js';
+import { storedTunnelOf, type StoredTunnel } from '../settings/schema.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import { scopesFor } from '../tunnel/policy.js';
 import { parseTunnelSpec } from '../tunnel/validate.js';
@@ -105,15 +105,17 @@ function planChanged(req: FusionAuthApplyRequest, issuer: string, prepared: Prep
   };
 }
 
-/** The tunnel as it will be stored: its FusionAuth settings pointing at the new client (allow-lists kept). */
-function tunnelWith(deps: FusionAuthSetupDeps, req: FusionAuthApplyRequest, r: SetupResult): SetupOutcome<StoredTunnel> {
+/**
+ * The tunnel with its FusionAuth settings pointing at the new client (allow-lists kept), checked by the
+ * same rules as a saved tunnel: as stored (no secret), and as the engine and the preflight take it.
+ */
+function tunnelWith(deps: FusionAuthSetupDeps, req: FusionAuthApplyRequest, r: SetupResult): SetupOutcome<{ stored: StoredTunnel; spec: TunnelSpec }> {
   const prev = deps.store.read().tunnels.find((t) => t.name === req.tunnel);
   const fusionauth = { allowEmails: [], allowDomains: [], scopes: [], ...prev?.fusionauth, issuer: r.issuer, clientId: r.clientId };
   const base: StoredTunnel = prev ? { ...prev } : { name: req.tunnel, target: req.target ?? '', mode: 'oidc' as const, startWithPorthole: false };
-  // The same rules as a saved tunnel; the secret stands in only for the check and is not kept here.
   const parsed = parseTunnelSpec({ ...base, fusionauth: { ...fusionauth, clientSecret: r.clientSecret } });
   if (!parsed.ok) return refuse({ ...parsed.errors[0]!, field: parsed.errors[0]!.field ?? 'name' });
-  return { ok: true, value: { ...base, fusionauth } };
+  return { ok: true, value: { stored: storedTunnelOf(parsed.value, base.startWithPorthole), spec: parsed.value } };
 }
 
 /** Refuses before anything is written when the secrets could not be kept afterwards. */
@@ -165,16 +167,16 @@ export async function applyFusionAuthSetup(deps: FusionAuthSetupDeps, req: Fusio
     deps.store.update((s) => {
       const at = s.tunnels.findIndex((t) => t.name === req.tunnel);
       const tunnels = [...s.tunnels];
-      if (at < 0) tunnels.push(next.value); else tunnels[at] = next.value;
+      if (at < 0) tunnels.push(next.value.stored); else tunnels[at] = next.value.stored;
       return { ...s, tunnels };
     });
-    await deps.sync?.register(next.value);
+    await deps.sync?.register(next.value.stored, next.value.spec);
   } catch (err) {
     if (err instanceof OpError) return refuse({ ...err.error, changes: r.changes });
     throw err;
   }
-  const fa = next.value.fusionauth!;
-  const ran = await deps.preflight({ ...fa, clientSecret: r.clientSecret, scopes: scopesFor(fa) });
+  const fa = next.value.spec.fusionauth!;
+  const ran = await deps.preflight({ ...fa, scopes: scopesFor(fa) });
   // FusionAuth's answer just showed the redirect URL: the checklist says so instead of "do it by hand".
   const checks = r.redirectUrls.includes(NGROK_REDIRECT_URL) ? withRedirectConfirmed(ran, r.redirectSet ? 'set' : 'found') : ran;
   return {

@@ -3,7 +3,7 @@
 import type { TunnelView } from '../../common/types.js';
 import type {
   AppSettingsPatch, CredentialsPatch, ListeningPort, PortProbe, PreflightRequest, PreflightResult, ReenterIntent,
-  SecretStorageInfo, SettingsView, StateSnapshot, TunnelDraft, TunnelEntry, TunnelExtras, TunnelTextKind,
+  SettingsView, StateSnapshot, TunnelDraft, TunnelEntry, TunnelExtras, TunnelTextKind,
   FusionAuthApplied, FusionAuthApplyRequest, FusionAuthOutcome, FusionAuthPlanView, FusionAuthSetupRequest, ShareMinutes, VisitsView,
   ExchangeView, ReplayResult,
 } from '../../common/contract.js';
@@ -45,7 +45,6 @@ export interface Operations {
   saveSettings(patch: AppSettingsPatch): Promise<SettingsView>;
   saveCredentials(patch: CredentialsPatch): Promise<SettingsView>;
   importAuthtoken(allowInsecureStorage: boolean): Promise<{ source: string }>;
-  secretStorage(): SecretStorageInfo;
   listPorts(): Promise<ListeningPort[]>;
   probePort(port: number): Promise<PortProbe>;
   copyText(text: string): Promise<null>;
@@ -113,7 +112,7 @@ export function createOperations(deps: CoreDeps): Operations {
   const ops: Operations = {
     init: () => serial(async () => {
       await secrets.load([SECRET_KEYS.ngrokAuthtoken, ...deps.store.read().tunnels.map((t) => SECRET_KEYS.clientSecret(t.name))]);
-      await core.sync.ensureSession().catch((e: unknown) => {
+      await core.sync.refreshSession().catch((e: unknown) => {
         if (!(e instanceof OpError)) throw e;
         log(`no ngrok session yet: ${e.error.code}`);
       });
@@ -144,7 +143,6 @@ export function createOperations(deps: CoreDeps): Operations {
     saveSettings: (patch) => serial(() => saveSettings(core, patch)),
     saveCredentials: (patch) => serial(() => saveCredentials(core, patch)),
     importAuthtoken: (allow) => serial(() => importAuthtoken(core, allow)),
-    secretStorage: () => secrets.storage(),
     listPorts: () => deps.listPorts(),
     probePort: async (port) => ({ port, listening: await deps.probePort(port) }),
     async copyText(text) {

@@ -53,7 +53,7 @@ export async function saveSettings(core: Core, patch: AppSettingsPatch): Promise
   }
   store.write(next);
   if (patch.agentApi !== undefined) await core.deps.agentApi?.apply(patch.agentApi);
-  if (core.secrets.has(SECRET_KEYS.ngrokAuthtoken)) await core.sync.ensureSession();
+  if (core.secrets.has(SECRET_KEYS.ngrokAuthtoken)) await core.sync.refreshSession();
   core.deps.onChange?.();
   return settingsView(core);
 }
@@ -68,7 +68,7 @@ export async function saveCredentials(core: Core, patch: CredentialsPatch): Prom
   const r = sessionSpecSchema.shape.authtoken.safeParse(token);
   if (!r.success) fail(invalidInput('ngrokAuthtoken', `ngrokAuthtoken ${r.error.issues[0]?.message ?? 'is not valid'}`, fieldFix('ngrokAuthtoken')));
   await core.secrets.put(SECRET_KEYS.ngrokAuthtoken, token, patch.allowInsecureStorage, 'ngrokAuthtoken');
-  await core.sync.ensureSession();
+  await core.sync.refreshSession();
   return settingsView(core);
 }
 
@@ -77,6 +77,6 @@ export async function importAuthtoken(core: Core, allowInsecureStorage: boolean)
   const found = await core.deps.importAuthtoken();
   if (!found.ok) return fail(found.error);
   await core.secrets.put(SECRET_KEYS.ngrokAuthtoken, found.authtoken, allowInsecureStorage, 'ngrokAuthtoken');
-  await core.sync.ensureSession();
+  await core.sync.refreshSession();
   return { source: found.source };
 }

@@ -9,7 +9,7 @@ import { parseTunnelSpec } from '../tunnel/validate.js';
 import { ngrokCommandFor } from '../tunnel/forward-config.js';
 import { NGROK_REDIRECT_URL, policyYaml, scopesFor, VAULT_SECRET_REF } from '../tunnel/policy.js';
 import { SECRET_KEYS } from '../settings/secrets.js';
-import type { StoredTunnel } from '../settings/schema.js';
+import { storedTunnelOf, type StoredTunnel } from '../settings/schema.js';
 import type { Core } from './core.js';
 import { fail, failAll } from './op-error.js';
 
@@ -28,7 +28,7 @@ export function viewOf(core: Core, name: string): TunnelView {
   return core.deps.engine.get(name) ?? stoppedView(findTunnel(core, name));
 }
 
-function entryOf(core: Core, t: StoredTunnel, views: Map<string, TunnelView>, now = nowOf(core)): TunnelEntry {
+function entryOf(core: Core, t: StoredTunnel, views: Map<string, TunnelView>): TunnelEntry {
   const e: TunnelEntry = { name: t.name, target: t.target, mode: t.mode, startWithPorthole: t.startWithPorthole, record: t.record !== false, hostHeader: t.hostHeader ?? 'as-sent', view: views.get(t.name) ?? stoppedView(t) };
   if (t.domain) e.domain = t.domain;
   if (t.pool) e.pool = true;
@@ -36,13 +36,9 @@ function entryOf(core: Core, t: StoredTunnel, views: Map<string, TunnelView>, no
   if (deadline !== undefined) e.deadline = deadline;
   const duration = core.shares.duration(t.name);
   if (deadline !== undefined && duration !== undefined) e.shareMinutes = duration / 60_000;
-  const line = core.deps.visits?.trayLine(t.name, now) ?? null;
-  if (line) e.visitorsLine = line;
   if (t.fusionauth) e.fusionauth = { ...t.fusionauth, clientSecret: storedSecret(core, SECRET_KEYS.clientSecret(t.name)) };
   return e;
 }
-
-export const nowOf = (core: Core): number => core.deps.clock?.now() ?? Date.now();
 
 /** A secret as the window sees it: stored or not, and whether the stored one must be entered again. */
 export function storedSecret(core: Core, key: string): StoredSecret {
@@ -52,8 +48,7 @@ const liveViews = (core: Core): Map<string, TunnelView> => new Map(core.deps.eng
 
 export function tunnelEntries(core: Core): TunnelEntry[] {
   const views = liveViews(core);
-  const now = nowOf(core);
-  return core.deps.store.read().tunnels.map((t) => entryOf(core, t, views, now));
+  return core.deps.store.read().tunnels.map((t) => entryOf(core, t, views));
 }
 
 /** The checks no schema can make: the previous name exists, the new one is free, public is confirmed. */
@@ -83,20 +78,11 @@ async function specOfDraft(core: Core, draft: TunnelDraft, prev: StoredTunnel | 
     mode: draft.mode,
     domain: draft.domain,
     pool: draft.pool ?? prev?.pool,
+    record: draft.record ?? prev?.record,
+    hostHeader: draft.hostHeader ?? prev?.hostHeader,
     fusionauth: draft.fusionauth ? { ...faPublic, clientSecret: typedSecret || storedSecret || '' } : undefined,
   });
   return r.ok ? r.value : failAll(r.errors);
-}
-
-function storedOf(spec: TunnelSpec, startWithPorthole: boolean): StoredTunnel {
-  const next: StoredTunnel = { name: spec.name, target: spec.target, mode: spec.mode, startWithPorthole };
-  if (spec.domain) next.domain = spec.domain;
-  if (spec.pool) next.pool = true;
-  if (spec.fusionauth) {
-    const { clientSecret: _s, ...fa } = spec.fusionauth;
-    next.fusionauth = fa;
-  }
-  return next;
 }
 
 /** Add a tunnel, or edit one (`previousName` to rename it). */
@@ -104,9 +90,7 @@ export async function saveTunnel(core: Core, draft: TunnelDraft): Promise<Tunnel
   const { store } = core.deps;
   const prev = checkDraft(core, draft);
   const spec = await specOfDraft(core, draft, prev);
-  const next = storedOf(spec, !!draft.startWithPorthole);
-  if ((draft.record ?? prev?.record) === false) next.record = false;
-  if ((draft.hostHeader ?? prev?.hostHeader) === 'rewrite') next.hostHeader = 'rewrite';
+  const next = storedTunnelOf(spec, !!draft.startWithPorthole);
   const renamed = !!prev && prev.name !== spec.name;
   // The secret first: if the keychain refuses, nothing else has changed.
   const newKey = SECRET_KEYS.clientSecret(spec.name);
@@ -124,7 +108,8 @@ export async function saveTunnel(core: Core, draft: TunnelDraft): Promise<Tunnel
   const at = prev ? current.tunnels.findIndex((t) => t.name === prev.name) : -1;
   tunnels.splice(at < 0 ? tunnels.length : at, 0, next);
   store.write({ ...current, tunnels });
-  await core.sync.register(next);
+  // The spec just parsed, secret included: the engine gets it without a second read or parse.
+  await core.sync.register(next, spec);
   core.deps.onChange?.();
   return entryOf(core, next, liveViews(core));
 }
@@ -143,7 +128,7 @@ export async function removeTunnel(core: Core, name: string): Promise<null> {
 export async function prepareStart(core: Core, name: string): Promise<void> {
   const t = findTunnel(core, name);
   await core.sync.ensureSession();
-  await core.sync.register(t);
+  await core.sync.ensureRegistered(t);
 }
 
 /** The start itself; a tunnel removed meanwhile is NOT_FOUND, never started behind the settings' back. */

@@ -50,7 +50,6 @@ type PayloadSchemas = { [K in InvokeKey]: z.ZodType<Payloads[K], unknown> };
 
 const PAYLOADS: PayloadSchemas = {
   getState: noPayload,
-  listTunnels: noPayload,
   saveTunnel: z.object({
     previousName: boundedName.optional(),
     name: z.string({ error: 'is required' }).max(LIMITS.text, { error: `is longer than ${LIMITS.text} characters` }),
@@ -88,7 +87,6 @@ const PAYLOADS: PayloadSchemas = {
   probePort: z.object({ port: z.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).min(1, { error: 'must be 1–65535' }).max(65535, { error: 'must be 1–65535' }) }),
   copyText: z.object({ text: text(LIMITS.clipboard) }),
   openExternal: z.object({ url: text(LIMITS.url) }),
-  secretStorageInfo: noPayload,
   planFusionAuthSetup: z.object(fusionAuthSetup),
   applyFusionAuthSetup: z.object({
     ...fusionAuthSetup,
@@ -112,7 +110,6 @@ const PAYLOADS: PayloadSchemas = {
 function routes(ops: Operations): { [K in InvokeKey]: (p: Payloads[K]) => Promise<Results[K]> } {
   return {
     getState: async () => ops.snapshot(),
-    listTunnels: async () => ops.entries(),
     saveTunnel: (p) => ops.saveTunnel(p),
     removeTunnel: (p) => ops.removeTunnel(p.name),
     startTunnel: (p) => ops.startTunnel(p.name),
@@ -129,7 +126,6 @@ function routes(ops: Operations): { [K in InvokeKey]: (p: Payloads[K]) => Promis
     probePort: (p) => ops.probePort(p.port),
     copyText: (p) => ops.copyText(p.text),
     openExternal: (p) => ops.openUrl(p.url),
-    secretStorageInfo: async () => ops.secretStorage(),
     planFusionAuthSetup: (p) => ops.planFusionAuthSetup(p),
     applyFusionAuthSetup: (p) => ops.applyFusionAuthSetup(p),
     listVisits: async (p) => ops.listVisits(p.name),

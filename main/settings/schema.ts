@@ -2,15 +2,9 @@
 // migrations as pure functions, and parseSettings(). Secrets are never part of it (see secrets.ts).
 
 import { z } from 'zod';
-import {
-  fieldOf,
-  fusionAuthDraftSchema,
-  fusionAuthSchema,
-  tunnelBaseSchema,
-} from '../tunnel/validate.js';
+import { parsePublicTunnelSpec, type PublicTunnelSpec, type Result } from '../tunnel/validate.js';
 import { invalidInput } from '../../common/errors.js';
 import type { AuthMode, PortholeError } from '../../common/types.js';
-import { needsFusionAuth } from '../../common/view-rules.js';
 import { LIMITS } from '../../common/contract.js';
 
 /** FusionAuth settings as stored: everything but the client secret (kept in the SecretStore). */
@@ -169,36 +163,41 @@ export function compareVersions(a: string, b: string): number {
   return 0;
 }
 
-const storedFusionAuthSchema = fusionAuthSchema.omit({ clientSecret: true });
-const storedFusionAuthDraftSchema = fusionAuthDraftSchema.omit({ clientSecret: true });
+/** A stored tunnel's error as the settings file's: `target …` → `tunnels[1].target …` (the parser's messages open with their field). */
+function inTunnel(e: PortholeError, i: number): PortholeError {
+  const own = e.field && e.field !== 'input' ? e.field : '';
+  const field = own ? `tunnels[${i}].${own}` : `tunnels[${i}]`;
+  const message = own && e.message.startsWith(own) ? `${field}${e.message.slice(own.length)}` : `${field}: ${e.message}`;
+  return { ...e, field, message };
+}
 
-/** One stored tunnel, checked with the engine's own field schemas (OIDC modes need complete FusionAuth settings). */
-export const storedTunnelSchema = tunnelBaseSchema
-  .extend({
-    startWithPorthole: z.boolean().default(false),
-    record: z.boolean().optional(),
-    hostHeader: z.enum(['rewrite']).optional(),
-    fusionauth: z.unknown().optional(),
-  })
-  .transform((t, ctx): StoredTunnel => {
-    const out: StoredTunnel = { name: t.name, target: t.target, mode: t.mode, startWithPorthole: t.startWithPorthole };
-    if (t.domain) out.domain = t.domain;
-    if (t.record === false) out.record = false;
-    if (t.hostHeader === 'rewrite') out.hostHeader = 'rewrite';
-    if (t.pool) out.pool = true;
-    const needsFa = needsFusionAuth(t.mode);
-    if (t.fusionauth === undefined || t.fusionauth === null) {
-      if (needsFa) ctx.issues.push({ code: 'custom', message: `fusionauth settings are required for the ${t.mode} mode`, input: t, path: ['fusionauth'] });
-      return out;
-    }
-    const fa = (needsFa ? storedFusionAuthSchema : storedFusionAuthDraftSchema).safeParse(t.fusionauth);
-    if (!fa.success) {
-      for (const i of fa.error.issues) ctx.issues.push({ ...i, path: ['fusionauth', ...i.path] } as z.core.$ZodRawIssue);
-      return out;
-    }
-    out.fusionauth = fa.data;
-    return out;
-  });
+/** A tunnel as stored: its spec without the client secret (whatever the input held) plus `startWithPorthole`. */
+export function storedTunnelOf(spec: PublicTunnelSpec, startWithPorthole: boolean): StoredTunnel {
+  const out: StoredTunnel = { name: spec.name, target: spec.target, mode: spec.mode, startWithPorthole };
+  if (spec.domain) out.domain = spec.domain;
+  if (spec.pool) out.pool = true;
+  if (spec.record === false) out.record = false;
+  if (spec.hostHeader === 'rewrite') out.hostHeader = 'rewrite';
+  if (spec.fusionauth) {
+    const { issuer, clientId, allowEmails, allowDomains, scopes } = spec.fusionauth;
+    out.fusionauth = { issuer, clientId, allowEmails, allowDomains, scopes };
+  }
+  return out;
+}
+
+/**
+ * One stored tunnel, checked by the parser every boundary uses (main/tunnel/validate.ts), without the
+ * client secret. Errors name the field as the parser does (`fusionauth.issuer`); parseSettings prefixes them.
+ */
+export function parseStoredTunnel(input: unknown): Result<StoredTunnel> {
+  const start = isObj(input) ? input.startWithPorthole : undefined;
+  const errors: PortholeError[] = [];
+  if (start !== undefined && typeof start !== 'boolean') errors.push(invalidInput('startWithPorthole', 'startWithPorthole must be true or false', 'Use true or false.'));
+  const r = parsePublicTunnelSpec(input);
+  if (!r.ok) return { ok: false, errors: [...r.errors, ...errors] };
+  if (errors.length) return { ok: false, errors };
+  return { ok: true, value: storedTunnelOf(r.value, start === true) };
+}
 
 const ngrokSettingsSchema = z
   .object({ serverAddr: z.string().trim().optional(), caPem: z.string().optional() })
@@ -230,17 +229,14 @@ export function parseSettings(input: unknown): ParsedSettings {
         errors.push(invalidInput('tunnels', `tunnels holds ${input.tunnels.length} tunnels; Porthole keeps at most ${LIMITS.tunnels}, so the first ${LIMITS.tunnels} were kept`));
       }
       input.tunnels.slice(0, LIMITS.tunnels).forEach((t, i) => {
-        const r = storedTunnelSchema.safeParse(t);
-        if (!r.success) {
-          for (const issue of r.error.issues) {
-            const field = fieldOf(['tunnels', i, ...issue.path]);
-            errors.push(invalidInput(field, `${field} ${issue.message}`));
-          }
-        } else if (names.has(r.data.name)) {
-          errors.push(invalidInput(`tunnels[${i}].name`, `tunnels[${i}].name "${r.data.name}" is used twice`));
+        const r = parseStoredTunnel(t);
+        if (!r.ok) {
+          for (const e of r.errors) errors.push(inTunnel(e, i));
+        } else if (names.has(r.value.name)) {
+          errors.push(invalidInput(`tunnels[${i}].name`, `tunnels[${i}].name "${r.value.name}" is used twice`));
         } else {
-          names.add(r.data.name);
-          value.tunnels.push(r.data);
+          names.add(r.value.name);
+          value.tunnels.push(r.value);
         }
       });
     }

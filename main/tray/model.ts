@@ -1,7 +1,9 @@
 // pure: the tray model — menu, icon and tooltip — from the window's tunnel entries and the stored
-// secrets that must be entered again. Adds to menu.ts's pure menu what only the app knows: who looked,
-// the time left, and the warnings for unreadable secrets (each opens the window at that field).
+// secrets that must be entered again. Adds to menu.ts's pure menu what only the app knows: who looked
+// (the one-line summary, made here: the window has its own Visitors section), the time left, and the
+// warnings for unreadable secrets (each opens the window at that field).
 import type { ReenterIntent, TunnelEntry } from '../../common/contract.js';
+import { trayLine, type VisitorGlance } from '../../common/visitors.js';
 import type { TrayModel } from '../ports.js';
 import { trayIcon, trayMenu, trayTooltip, tunnelItemId, type MenuItemSpec, type TunnelTrayDetails } from './menu.js';
 
@@ -13,8 +15,10 @@ export interface TrayModelInput {
   startAtLogin: boolean;
   /** Show "Open log folder". */
   logFolder: boolean;
-  /** The wall clock, for the time left of timed shares. */
+  /** The wall clock, for the time left of timed shares and "2 min ago". */
   now: number;
+  /** Who looked at a tunnel (engine.visits.glance); absent or null: nobody yet. */
+  visitors?: (tunnel: string) => VisitorGlance | null;
 }
 
 /** The tray line for a secret to enter again: clicking it opens the window at that field. */
@@ -28,9 +32,14 @@ export function trayModel(input: TrayModelInput): TrayModel {
   const views = input.entries.map((e) => e.view);
   const details: Record<string, TunnelTrayDetails> = {};
   for (const e of input.entries) {
-    if (e.visitorsLine || e.deadline !== undefined) {
-      details[e.name] = { ...(e.visitorsLine ? { visitorsLine: e.visitorsLine } : {}), ...(e.deadline !== undefined ? { deadline: e.deadline } : {}), ...(e.shareMinutes !== undefined ? { shareMinutes: e.shareMinutes } : {}) };
-    }
+    const glance = input.visitors?.(e.name);
+    const visitorsLine = glance ? trayLine(glance, input.now) : null;
+    if (!visitorsLine && e.deadline === undefined) continue;
+    details[e.name] = {
+      ...(visitorsLine ? { visitorsLine } : {}),
+      ...(e.deadline !== undefined ? { deadline: e.deadline } : {}),
+      ...(e.shareMinutes !== undefined ? { shareMinutes: e.shareMinutes } : {}),
+    };
   }
   const { reenter } = input;
   const menu = [

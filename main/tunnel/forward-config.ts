@@ -25,6 +25,11 @@ export type ListenerConfig = Pick<
    * `Config` typings, and `forward()` 1.7.0 does not send it: main/tunnel/ngrok.ts sets it on the builder.
    */
   pooling_enabled?: boolean;
+  /**
+   * Not an SDK key: the values in this config no message may show (the client secret), handed to
+   * main/tunnel/ngrok.ts with it, which scrubs them from the SDK's errors and sets nothing from them.
+   */
+  secrets?: string[];
 };
 
 /** The session half of ngrok's Config (used as-is by a raw `forward()`, e.g. in the benchmark). */
@@ -57,6 +62,7 @@ export function forwardConfigFor(spec: TunnelSpec, upstream?: string, opts: { pr
   const cfg: ListenerConfig = { addr: upstream ?? upstreamUrlFor(spec.target) };
   if (spec.domain && spec.mode !== 'internal') cfg.domain = spec.domain;
   const fa = spec.fusionauth;
+  if (fa?.clientSecret && (spec.mode === 'oidc' || spec.mode === 'oidc-legacy')) cfg.secrets = [fa.clientSecret];
   switch (spec.mode) {
     case 'oidc':
       if (!fa) throw new Error('oidc mode needs FusionAuth settings (validate first)');

@@ -64,13 +64,9 @@ function guard<A extends unknown[], R>(fn: (...args: A) => R, fallback: R): (...
   };
 }
 
+/** The values to scrub from an SDK error: the authtoken, and those the listener's config carries (forward-config.ts). */
 function secretsOf(spec: SessionSpec, cfg?: ListenerConfig): string[] {
-  const s = [spec.authtoken];
-  if (cfg?.oidc_client_secret) s.push(cfg.oidc_client_secret);
-  if (cfg?.traffic_policy) {
-    for (const m of cfg.traffic_policy.matchAll(/"client_secret":"((?:[^"\\]|\\.)*)"/g)) s.push(m[1]!);
-  }
-  return s;
+  return [spec.authtoken, ...(cfg?.secrets ?? [])];
 }
 
 function wrapListener(l: Listener): NgrokListener {

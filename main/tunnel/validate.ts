@@ -159,27 +159,45 @@ function toErrors(issues: readonly z.core.$ZodIssue[], prefix: PropertyKey[] = [
   });
 }
 
+/** A tunnel without its client secret: what the settings file keeps (the secret is in the SecretStore). */
+export type PublicTunnelSpec = Omit<TunnelSpec, 'fusionauth'> & { fusionauth?: Omit<FusionAuthSettings, 'clientSecret'> };
+
+const withoutSecret = { complete: fusionAuthSchema.omit({ clientSecret: true }), draft: fusionAuthDraftSchema.omit({ clientSecret: true }) };
+const withSecret = { complete: fusionAuthSchema, draft: fusionAuthDraftSchema };
+
 /** Validates one tunnel. OIDC modes need complete FusionAuth settings; other modes keep them as a draft. */
 export function parseTunnelSpec(input: unknown): Result<TunnelSpec> {
+  return parseTunnel(input, withSecret) as Result<TunnelSpec>;
+}
+
+/**
+ * The same rules for a tunnel without its client secret (the settings file): a `clientSecret` in the
+ * input is dropped, never kept.
+ */
+export function parsePublicTunnelSpec(input: unknown): Result<PublicTunnelSpec> {
+  return parseTunnel(input, withoutSecret);
+}
+
+function parseTunnel(input: unknown, fa: typeof withSecret | typeof withoutSecret): Result<PublicTunnelSpec> {
   if (typeof input !== 'object' || input === null) return { ok: false, errors: [invalidInput('input', 'input must be an object', fieldFix('name'))] };
   const raw = input as Record<string, unknown>;
   const base = tunnelBaseSchema.safeParse(raw);
   const errors: PortholeError[] = base.success ? [] : toErrors(base.error.issues);
   const mode = base.success ? base.data.mode : authModeSchema.safeParse(raw.mode ?? 'oidc').data;
   const needsFa = needsFusionAuth(mode);
-  let fusionauth: FusionAuthSettings | undefined;
+  let fusionauth: PublicTunnelSpec['fusionauth'];
   if (raw.fusionauth === undefined || raw.fusionauth === null) {
     if (needsFa) errors.push(invalidInput('fusionauth', `fusionauth settings are required for the ${mode} mode`, fieldFix('fusionauth')));
   } else {
-    const fa = (needsFa ? fusionAuthSchema : fusionAuthDraftSchema).safeParse(raw.fusionauth);
-    if (fa.success) fusionauth = fa.data;
-    else errors.push(...toErrors(fa.error.issues, ['fusionauth']));
+    const parsed = (needsFa ? fa.complete : fa.draft).safeParse(raw.fusionauth);
+    if (parsed.success) fusionauth = parsed.data;
+    else errors.push(...toErrors(parsed.error.issues, ['fusionauth']));
   }
   if (errors.length || !base.success) return { ok: false, errors };
   const { name, target, mode: m, domain, pool } = base.data;
   // ngrok pools endpoints by URL: an assigned (random) URL is nobody else's to join.
   if (pool && !domain && m !== 'internal') return { ok: false, errors: [invalidInput('pool', 'pool needs a reserved domain (or the internal mode): only a URL of your own can be shared with other agents', fieldFix('pool'))] };
-  const value: TunnelSpec = { name, target, mode: m };
+  const value: PublicTunnelSpec = { name, target, mode: m };
   if (fusionauth) value.fusionauth = fusionauth;
   if (domain) value.domain = domain;
   // The recording and Host choices travel with the tunnel: callers don't add them back.

@@ -4,7 +4,7 @@
 // `log`; the book follows it, so a summary never lags behind the log it came from.
 import { EventEmitter } from 'node:events';
 import { VisitLog, type RequestRecord } from './log.js';
-import type { VisitorSummary } from '../../common/visitors.js';
+import type { VisitorGlance, VisitorSummary } from '../../common/visitors.js';
 import { VisitorBook, type NewVisitorNotice } from './visitors.js';
 
 export interface VisitEvents {
@@ -18,8 +18,8 @@ export interface Visits {
   list(tunnel: string): RequestRecord[];
   /** Who visited the tunnel (every visitor since it was added, not only those in the kept log). */
   summary(tunnel: string): VisitorSummary;
-  /** The tray's one line for the tunnel's visitors (made without listing them), null before any request. */
-  trayLine(tunnel: string, now: number): string | null;
+  /** What the tray's line says of the tunnel's visitors (known without listing them), null before any request. */
+  glance(tunnel: string): VisitorGlance | null;
   /** Listen to completed requests or first visits; returns the unsubscribe. A throwing listener is ignored. */
   on<E extends keyof VisitEvents>(event: E, fn: (...args: VisitEvents[E]) => void): () => void;
   /** Forget a tunnel's requests and visitors. */
@@ -45,7 +45,7 @@ export function createVisitRecorder(perTunnel?: number, visitorsKept?: number): 
   const visits: Visits = {
     list: (tunnel) => log.list(tunnel),
     summary: (tunnel) => book.summary(tunnel),
-    trayLine: (tunnel, now) => book.trayLine(tunnel, now),
+    glance: (tunnel) => book.glance(tunnel),
     on(event, fn) {
       // A listener's bug must not reach the proxy that emitted (it would break the visitor's request).
       const safe = (...args: Parameters<typeof fn>) => {

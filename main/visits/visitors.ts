@@ -1,6 +1,6 @@
 // pure: every tunnel's visitor book (the rules are common/visitors.ts, shared with the window) and
 // the "someone new signed in" notice.
-import { TunnelVisitors, NO_VISITS, trayLine, type VisitorSummary } from '../../common/visitors.js';
+import { TunnelVisitors, NO_VISITS, type VisitorGlance, type VisitorSummary } from '../../common/visitors.js';
 import type { RequestRecord } from './log.js';
 
 /** A notice that someone signed in to a tunnel for the first time. */
@@ -33,10 +33,10 @@ export class VisitorBook {
     return this.byTunnel.get(tunnel)?.summary() ?? NO_VISITS;
   }
 
-  /** The tray's line for a tunnel, without listing its visitors. */
-  trayLine(tunnel: string, now: number): string | null {
+  /** What the tray's line says of the tunnel (the line itself is made by main/tray/model.ts); null before any request. */
+  glance(tunnel: string): VisitorGlance | null {
     const t = this.byTunnel.get(tunnel);
-    return t ? trayLine({ anonymous: t.anonymousCount, count: t.size, latest: t.latest() }, now) : null;
+    return t ? { anonymous: t.anonymousCount, count: t.size, latest: t.latest() } : null;
   }
 
   /** Forget a tunnel (removed, or its share ended and was started afresh). */

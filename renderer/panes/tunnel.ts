@@ -37,9 +37,8 @@ export function forgetExtras(name: string): void {
 
 /** Draw the tunnel into `main` unless exactly this is already there. */
 export function renderTunnel(nav: Nav, main: HTMLElement, entry: TunnelEntry): void {
-  // the visitors line changes with every request; the Visitors section follows the push itself
-  const { visitorsLine: _line, ...drawn } = entry;
-  const key = JSON.stringify([drawn, memory.qrOpen.has(entry.name)]);
+  // the Visitors section follows the visits push itself: an entry changes only with the tunnel
+  const key = JSON.stringify([entry, memory.qrOpen.has(entry.name)]);
   if (key === memory.rendered && main.querySelector(`section.tunnel[data-tunnel="${entry.name}"]`)) return;
   // a filter of the request log being typed in keeps the cursor (that section is moved, not rebuilt)
   const focused = document.activeElement instanceof HTMLElement && document.activeElement.closest('[data-role="visits"]') ? document.activeElement : undefined;

@@ -155,9 +155,7 @@ describe('IPC handlers', { timeout: 60_000 }, () => {
         ['runPreflight', { fusionauth: { issuer: fa.issuer, clientId: fa.clientId } }, ['fusionauth.clientSecret']],
         ['getState', 'junk', ['payload']],
         ['listListeningPorts', [1, 2], ['payload']],
-        ['listTunnels', { all: true }, ['payload']],
         ['getSettings', 42, ['payload']],
-        ['secretStorageInfo', { backend: 'x' }, ['payload']],
         ['planFusionAuthSetup', { url: 'https://a.example', tunnel: 'web', apiKey: 'k'.repeat(5000) }, ['apiKey']],
         ['planFusionAuthSetup', { url: 'https://a.example' }, ['tunnel']],
         ['applyFusionAuthSetup', { url: 'https://a.example', tunnel: 'web', register: Array(201).fill('a@b.c') }, ['register']],
@@ -170,6 +168,9 @@ describe('IPC handlers', { timeout: 60_000 }, () => {
         ['copyRequestAsCurl', { name: 'web', id: 'x'.repeat(500) }, ['id']],
         ['saveSettings', { agentApi: 'on' }, ['agentApi']],
         ['saveTunnel', { name: 'web', target: '3000', mode: 'public', startWithPorthole: false, confirmPublic: true, hostHeader: 'localhost' }, ['hostHeader']],
+        ['inspectRequest', { name: 'web', id: '../etc/passwd' }, ['id']],
+        ['replayRequest', { name: 'Web Site', id: 'req_1' }, ['name']],
+        ['copyRequestAsCurl', { name: 'web', id: 'req_1', reveal: 'yes' }, ['reveal']],
         ['shareFor', { name: 'web', minutes: 30 }, ['minutes']],
         ['shareFor', { name: 'web' }, ['minutes']],
         ['removeTunnel', { name: 1 }, ['name']],
@@ -221,7 +222,6 @@ describe('IPC handlers', { timeout: 60_000 }, () => {
 
       // Read everything the window can read.
       assert.ok((await r.h.getState(WINDOW, undefined)).ok);
-      assert.ok((await r.h.listTunnels(WINDOW, undefined)).ok);
       assert.ok((await r.h.getSettings(WINDOW, undefined)).ok);
       const extras = await r.h.tunnelExtras(WINDOW, { name: 'web' });
       assert.ok(extras.ok && /openid-connect/.test(extras.value.policyYaml), JSON.stringify(extras));
@@ -276,8 +276,8 @@ describe('IPC handlers', { timeout: 60_000 }, () => {
       assert.ok(renamed.ok && renamed.value.name === 'site' && renamed.value.fusionauth?.clientSecret.stored);
       assert.equal(await r.secrets.get(SECRET_KEYS.clientSecret('site')), fa.clientSecret);
       assert.equal(await r.secrets.has(SECRET_KEYS.clientSecret('web')), false);
-      const list = await r.h.listTunnels(WINDOW, undefined);
-      assert.deepEqual(list.ok && list.value.map((t) => t.name), ['site']);
+      const list = await r.h.getState(WINDOW, undefined);
+      assert.deepEqual(list.ok && list.value.tunnels.map((t) => t.name), ['site']);
       assert.deepEqual(r.engine.list().map((v) => v.name), ['site']);
       // A second tunnel may not take an existing name.
       const clash = await r.h.saveTunnel(WINDOW, { ...tunnel(), name: 'site' });
@@ -293,14 +293,15 @@ describe('IPC handlers', { timeout: 60_000 }, () => {
   test('basic_text backend: refused until the user allows it; a public tunnel needs confirmPublic', async () => {
     const r = rig('basic_text');
     try {
-      const info = await r.h.secretStorageInfo(WINDOW, undefined);
-      assert.deepEqual(info, { ok: true, value: { backend: 'basic_text', available: true, weak: true } });
+      const info = await r.h.getSettings(WINDOW, undefined);
+      assert.deepEqual(info.ok && info.value.secretStorage, { backend: 'basic_text', available: true, weak: true });
       const refused = await r.h.saveCredentials(WINDOW, { ngrokAuthtoken: AUTHTOKEN });
       assert.equal(!refused.ok && refused.error.code, 'SECRET_STORAGE_WEAK');
       assert.equal(await r.secrets.has(SECRET_KEYS.ngrokAuthtoken), false);
       const t = await r.h.saveTunnel(WINDOW, tunnel());
       assert.equal(!t.ok && t.error.code, 'SECRET_STORAGE_WEAK');
-      assert.deepEqual((await r.h.listTunnels(WINDOW, undefined)).ok && (await r.h.listTunnels(WINDOW, undefined)), { ok: true, value: [] }, 'nothing saved');
+      const state = await r.h.getState(WINDOW, undefined);
+      assert.deepEqual(state.ok && state.value.tunnels, [], 'nothing saved');
       assert.ok((await r.h.saveCredentials(WINDOW, { ngrokAuthtoken: AUTHTOKEN, allowInsecureStorage: true })).ok);
       assert.equal(await r.secrets.get(SECRET_KEYS.ngrokAuthtoken), AUTHTOKEN);
 

@@ -210,6 +210,25 @@ test('parseSettings names the field and validates with the engine schemas', () =
   assert.equal(parseSettings({ tunnels: [web, web] }).ok, false);
 });
 
+test('a stored tunnel is held to the same parser as every other boundary, without its client secret', () => {
+  const issuer = parseSettings({ tunnels: [{ ...web, fusionauth: { ...web.fusionauth, issuer: 'acme.com' } }] });
+  assert.ok(!issuer.ok);
+  assert.match(issuer.errors[0]!.message, /^tunnels\[0\]\.fusionauth\.issuer not an absolute https URL/, 'the field once, at the start');
+  assert.ok(issuer.errors[0]!.fix, 'with the field\'s fix');
+  // The parser's rules that no JSON schema knows: a pooled URL needs a domain of one's own.
+  const pooled = parseSettings({ tunnels: [{ name: 'p', target: '3000', mode: 'public', startWithPorthole: false, pool: true }] });
+  assert.deepEqual(!pooled.ok && pooled.errors.map((e) => e.field), ['tunnels[0].pool']);
+  assert.deepEqual(!pooled.ok && pooled.salvaged.tunnels, []);
+  const flag = parseSettings({ tunnels: [{ ...web, startWithPorthole: 'yes' }] });
+  assert.deepEqual(!flag.ok && flag.errors.map((e) => [e.field, e.message]), [['tunnels[0].startWithPorthole', 'tunnels[0].startWithPorthole must be true or false']]);
+  assert.deepEqual(!parseSettings({ tunnels: ['web'] }).ok && (parseSettings({ tunnels: ['web'] }) as { errors: { field?: string }[] }).errors.map((e) => e.field), ['tunnels[0]']);
+  // A secret that found its way into the file is not read back into the settings.
+  const leaked = parseSettings({ tunnels: [{ ...web, record: false, hostHeader: 'rewrite', fusionauth: { ...web.fusionauth, clientSecret: 'leaked-secret-1' } }] });
+  assert.ok(leaked.ok, JSON.stringify(leaked));
+  assert.deepEqual(leaked.value.tunnels, [{ ...web, record: false, hostHeader: 'rewrite' }]);
+  assert.ok(!JSON.stringify(leaked).includes('leaked-secret-1'));
+});
+
 test('a corrupt secrets file is moved aside and reported as such; the settings survive', () => {
   const cwd = tmp();
   try {

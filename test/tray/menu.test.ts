@@ -7,6 +7,8 @@ import { firstOnline, parseMenuId, trayIcon, trayMenu, trayTooltip, tunnelItemId
 import { coalesce, TRAY_COALESCE_MS } from '../../main/tray/refresh.js';
 import { noticesFor } from '../../main/tray/notices.js';
 import type { TunnelView } from '../../common/types.js';
+import type { TunnelEntry } from '../../common/contract.js';
+import type { VisitorGlance } from '../../common/visitors.js';
 import { forwardInternalSnippet, isInternalUrl } from '../../common/view-rules.js';
 
 const view = (name: string, state: TunnelView['state'], extra: Partial<TunnelView> = {}): TunnelView => ({ name, state, mode: 'oidc', target: '3000', since: 1, ...extra });
@@ -322,4 +324,29 @@ test('a tunnel shows who looked and the time left of its share; share-for items 
   const plain = trayMenu([view], { startAtLogin: false });
   assert.equal(plain.find((m) => m.label?.startsWith('web — '))!.label, 'web — Online, protected');
   assert.ok(!plain.some((m) => m.id === 'open-log-folder'));
+});
+
+test('the tray model makes the visitors line from who looked, ages it with the clock, and ticks the share in force', async () => {
+  const { trayModel } = await import('../../main/tray/model.js');
+  const now = Date.parse('2025-01-01T12:00:00Z');
+  const web = { name: 'web', state: 'online' as const, mode: 'oidc' as const, target: '3000', url: 'https://web.example', protection: 'protected' as const, since: now };
+  const entry = (name: string, extra: Partial<TunnelEntry> = {}): TunnelEntry => ({ name, target: '3000', mode: 'oidc', startWithPorthole: false, record: true, hostHeader: 'as-sent', view: { ...web, name }, ...extra });
+  const alice = { user: 'alice@example.com', firstSeen: new Date(now - 10 * 60_000).toISOString(), lastSeen: new Date(now - 2 * 60_000).toISOString(), requests: 4 };
+  const glances: Record<string, VisitorGlance> = { web: { count: 3, anonymous: 1, latest: alice }, api: { count: 0, anonymous: 12, latest: undefined } };
+  const asked: string[] = [];
+  const model = (at: number) => trayModel({
+    entries: [entry('web', { deadline: at + 14 * 60_000, shareMinutes: 15 }), entry('api'), entry('docs')],
+    visitors: (n) => (asked.push(n), glances[n] ?? null),
+    reenter: [], startAtLogin: false, logFolder: false, now: at,
+  });
+  const sub = (m: ReturnType<typeof model>, name: string) => tunnelEntry(m.menu, name)!.submenu!;
+  const m = model(now);
+  assert.ok(sub(m, 'web').some((i) => i.label === '3 people viewed · last: alice@example.com, 2 min ago' && i.enabled === false), JSON.stringify(sub(m, 'web')));
+  assert.ok(sub(m, 'api').some((i) => i.label === '12 requests, nobody signed in'));
+  assert.ok(!sub(m, 'docs').some((i) => /viewed|nobody signed in/.test(i.label ?? '')), 'nobody looked yet: no line');
+  assert.deepEqual(asked, ['web', 'api', 'docs'], 'one look per tunnel per model');
+  const share = sub(m, 'web').find((i) => i.label?.startsWith('Share for…'))!;
+  assert.deepEqual(share.submenu!.filter((i) => i.checked).map((i) => i.id), ['tunnel:web:share-15']);
+  // An hour later the same glance reads "1 h ago": the line is made when the tray is drawn.
+  assert.ok(sub(model(now + 60 * 60_000), 'web').some((i) => i.label === '3 people viewed · last: alice@example.com, 1 h ago'));
 });

@@ -15,9 +15,11 @@ const base = { name: 'web', target: '3000', fusionauth: fa };
 
 test('oidc: a traffic_policy JSON string, asking for the identity while recording', () => {
   const rec = JSON.stringify(trafficPolicyFor(fa, { identity: true }));
-  assert.deepEqual(forwardConfigFor({ ...base, mode: 'oidc' }), { addr: 'http://localhost:3000', traffic_policy: rec });
-  assert.deepEqual(forwardConfigFor({ ...base, mode: 'oidc', domain: 'demo.ngrok.app' }), { addr: 'http://localhost:3000', domain: 'demo.ngrok.app', traffic_policy: rec });
-  assert.deepEqual(forwardConfigFor({ ...base, mode: 'oidc', record: false }), { addr: 'http://localhost:3000', traffic_policy: JSON.stringify(trafficPolicyFor(fa)) });
+  // The client secret travels beside the policy as a value to scrub, never read back out of its JSON.
+  const secrets = ['s3cr3t-value'];
+  assert.deepEqual(forwardConfigFor({ ...base, mode: 'oidc' }), { addr: 'http://localhost:3000', traffic_policy: rec, secrets });
+  assert.deepEqual(forwardConfigFor({ ...base, mode: 'oidc', domain: 'demo.ngrok.app' }), { addr: 'http://localhost:3000', domain: 'demo.ngrok.app', traffic_policy: rec, secrets });
+  assert.deepEqual(forwardConfigFor({ ...base, mode: 'oidc', record: false }), { addr: 'http://localhost:3000', traffic_policy: JSON.stringify(trafficPolicyFor(fa)), secrets });
   const scopes = (s: TunnelSpec) => JSON.parse(forwardConfigFor(s).traffic_policy!).on_http_request[0].actions[1].config.scopes;
   assert.deepEqual(scopes({ ...base, mode: 'oidc', fusionauth: { ...fa, allowEmails: [], allowDomains: [], scopes: [] } }), ['openid', 'email', 'profile']);
   assert.deepEqual(scopes({ ...base, mode: 'oidc', record: false, fusionauth: { ...fa, allowEmails: [], allowDomains: [], scopes: [] } }), ['openid']);
@@ -37,6 +39,7 @@ test('oidc-legacy: the agent oidc_* options', () => {
     oidc_allow_domains: ['corp.test'],
     oidc_scopes: ['openid', 'email', 'profile'],
     traffic_policy: JSON.stringify(identityHeadersOnlyPolicy()),
+    secrets: ['s3cr3t-value'],
   });
   assert.deepEqual(forwardConfigFor({ ...base, mode: 'oidc-legacy', fusionauth: { ...fa, allowEmails: [], allowDomains: [], scopes: [] } }), {
     addr: 'http://localhost:3000',
@@ -45,6 +48,7 @@ test('oidc-legacy: the agent oidc_* options', () => {
     oidc_client_secret: 's3cr3t-value',
     oidc_scopes: ['openid'],
     traffic_policy: JSON.stringify(identityHeadersOnlyPolicy()),
+    secrets: ['s3cr3t-value'],
   });
 });
 

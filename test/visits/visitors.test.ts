@@ -3,7 +3,7 @@
 // tunnel, not for anonymous requests), and the book's bound: 10,000 people at O(1) per request.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ago, NO_VISITS, TunnelVisitors, VISITORS_KEPT, forgottenNote, type VisitorSummary } from '../../common/visitors.js';
+import { ago, NO_VISITS, TunnelVisitors, VISITORS_KEPT, forgottenNote, trayLine as lineOf, type VisitorSummary } from '../../common/visitors.js';
 import type { RequestRecord } from '../../main/visits/log.js';
 import { VisitorBook } from '../../main/visits/visitors.js';
 
@@ -15,7 +15,8 @@ function summarize(records: RequestRecord[]): VisitorSummary {
 function trayLine(records: RequestRecord[], now: number): string | null {
   const b = new VisitorBook();
   for (const r of records) b.add(r);
-  return b.trayLine('web', now);
+  const glance = b.glance('web');
+  return glance ? lineOf(glance, now) : null;
 }
 
 const T0 = Date.parse('2025-06-01T10:00:00.000Z');
@@ -83,7 +84,7 @@ test('O(1) per request: 20,000 distinct visitors cost about twice 10,000, not fo
     const t0 = process.hrtime.bigint();
     for (const r of records) {
       book.add(r);
-      book.trayLine('web', T0);
+      lineOf(book.glance('web')!, T0);
     }
     return Number(process.hrtime.bigint() - t0) / 1e6;
   };
