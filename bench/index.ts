@@ -3,7 +3,7 @@
 // processes (processes.ts): `porthole share` vs a raw-SDK script, and the engine's import graph.
 // `npm run bench` (add `-- --quick` to stop waiting for the raw SDK after an outage at 10 s,
 // `-- --processes` for the process figures alone, `-- --recording` for the visit recording's cost alone:
-// the same tunnel with the recording proxy in the path vs without).
+// the same tunnel with the recording proxy in the path vs without, `-- --many` for 200 tunnels on one session alone).
 import net from 'node:net';
 import http from 'node:http';
 import ngrok from '@ngrok/ngrok';
@@ -12,11 +12,12 @@ import { createEngine, type Engine } from '../main/engine/engine.js';
 import { forwardConfigFor, sessionConfigFor } from '../main/tunnel/forward-config.js';
 import type { SessionSpec, TunnelSpec } from '../common/types.js';
 import { buildForBench } from './build.js';
-import { recordingRss, shareVsRaw, twentyTunnels } from './processes.js';
+import { manyTunnels, recordingRss, shareVsRaw, twentyTunnels } from './processes.js';
 
 const quick = process.argv.includes('--quick');
 const processesOnly = process.argv.includes('--processes');
 const recordingOnly = process.argv.includes('--recording');
+const manyOnly = process.argv.includes('--many');
 const RUNS = 9;
 const DL_RUNS = 9;
 const median = (xs: number[]) => {
@@ -280,16 +281,17 @@ async function main() {
   const session: SessionSpec = { authtoken: 'bench-token', serverAddr: ing.serverAddr, caPem: ing.caPem };
   const rows: string[][] = [];
 
-  if (!processesOnly && !recordingOnly) await inProcess(ing, app.port, session, rows);
-  if (!processesOnly) await recordingCost(app.port, session, rows);
+  if (!processesOnly && !recordingOnly && !manyOnly) await inProcess(ing, app.port, session, rows);
+  if (!processesOnly && !manyOnly) await recordingCost(app.port, session, rows);
 
   // 5. As processes, each measurement a fresh Node: what starting costs, not what running costs.
   {
     const built = await buildForBench();
     try {
-      if (!recordingOnly) rows.push(...(await shareVsRaw(built, ing, app.port, 7)));
-      if (!recordingOnly) rows.push(...(await twentyTunnels(built, ing, app.port, 5)));
-      rows.push(...(await recordingRss(built, ing, app.port, 5)));
+      if (!recordingOnly && !manyOnly) rows.push(...(await shareVsRaw(built, ing, app.port, 7)));
+      if (!recordingOnly && !manyOnly) rows.push(...(await twentyTunnels(built, ing, app.port, 5)));
+      if (!recordingOnly) rows.push(...(await manyTunnels(built, ing, app.port, 5)));
+      if (!manyOnly) rows.push(...(await recordingRss(built, ing, app.port, 5)));
     } finally {
       built.remove();
     }

@@ -4,7 +4,8 @@
 // take turns on one thread with the engine and the recording proxy, and the figure with recording on
 // would pay for their work as well. Every row of the bench uses this one peer, both sides alike.
 // Run as a child: prints one JSON line {serverAddr, caPem, caFile, appPort}; reads `outage <ms>` lines
-// on stdin and answers `back` when the ingress listens again; exits when stdin ends.
+// on stdin and answers `back` when the ingress listens again, and `drop` lines (every agent connection
+// cut, new ones welcome at once) answered `dropped`; exits when stdin ends.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
@@ -21,6 +22,8 @@ export interface Peer {
   appPort: number;
   /** The ingress drops every agent connection and refuses new ones for ms. */
   outage(ms: number): Promise<void>;
+  /** The ingress cuts every agent connection once; the SDK's redial is let in at once. */
+  drop(): Promise<void>;
   close(): void;
 }
 
@@ -32,13 +35,18 @@ export async function startPeer(): Promise<Peer> {
   lines.on('line', (l) => waiting.shift()?.(l));
   const next = () => new Promise<string>((resolve) => waiting.push(resolve));
   const first = await Promise.race([next(), new Promise<never>((_, reject) => child.once('exit', (c) => reject(new Error(`bench peer exited ${c}`))))]);
-  const info = JSON.parse(first) as Omit<Peer, 'outage' | 'close'>;
+  const info = JSON.parse(first) as Omit<Peer, 'outage' | 'drop' | 'close'>;
   return {
     ...info,
     outage: async (ms) => {
       const back = next();
       child.stdin!.write(`outage ${ms}\n`);
       await back;
+    },
+    drop: async () => {
+      const done = next();
+      child.stdin!.write('drop\n');
+      await done;
     },
     close: () => child.stdin!.end(),
   };
@@ -60,6 +68,10 @@ async function child(): Promise<void> {
   input.on('line', (l) => {
     const m = /^outage (\d+)$/.exec(l);
     if (m) void ing.outage(Number(m[1])).then(() => process.stdout.write('back\n'));
+    else if (l === 'drop') {
+      ing.dropAll();
+      process.stdout.write('dropped\n');
+    }
   });
   input.on('close', () => {
     app.closeAllConnections();

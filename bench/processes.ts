@@ -104,36 +104,42 @@ export async function recordingRss(b: BenchBuild, ing: Ingress, port: number, ru
   return [[`porthole share: RSS, recording vs --no-record (median of ${runs})`, mb(m(on)), mb(m(off)), (m(on) / m(off)).toFixed(2), '≤ 1.1']];
 }
 
-/** The script of (b): idle RSS, then load `how` and bring 20 tunnels online; prints {idle, online} in kB. */
-function twentyScript(how: 'engine' | 'raw', engineModule: string): string {
+/** The script of (b): idle RSS, then load `how` and bring `count` tunnels online; prints {idle, online} in kB and the ms from the first start to all online. */
+function tunnelsScript(how: 'engine' | 'raw', engineModule: string, count: number): string {
   const start =
     how === 'engine'
       ? `const { createEngine } = await import(${JSON.stringify(engineModule)});
+const loaded = process.memoryUsage().rss;
 const e = createEngine({ session: { authtoken: '${TOKEN}', serverAddr, caPem } });
 // record: false, like the raw SDK: this row measures the engine itself (the recording rows measure the proxy).
 for (const n of names) e.add({ name: n, target: port, mode: 'public', record: false });
+const t0 = performance.now();
 const vs = await Promise.all(names.map((n) => e.start(n)));
 if (!vs.every((v) => v?.state === 'online')) throw new Error('not all online: ' + JSON.stringify(vs));
 const close = () => e.stopAll();`
       : `const { default: ngrok } = await import('@ngrok/ngrok');
+const loaded = process.memoryUsage().rss;
+const t0 = performance.now();
 const s = await new ngrok.SessionBuilder().authtoken('${TOKEN}').serverAddr(serverAddr).caCert(new Uint8Array(Buffer.from(caPem))).connect();
 const ls = await Promise.all(names.map(() => s.httpEndpoint().listenAndForward('http://localhost:' + port)));
 const close = () => s.close();`;
   return `import { readFileSync } from 'node:fs';
 const [port, serverAddr, caFile] = process.argv.slice(2);
 const caPem = readFileSync(caFile, 'utf8');
-const names = Array.from({ length: 20 }, (_, i) => 't' + i);
+const names = Array.from({ length: ${count} }, (_, i) => 't' + i);
 const idle = process.memoryUsage().rss;
 ${start}
+const ms = performance.now() - t0;
 await new Promise((r) => setTimeout(r, 500));
 const online = process.memoryUsage().rss;
-process.stdout.write(JSON.stringify({ idle: idle / 1024, online: online / 1024 }) + '\\n');
+process.stdout.write(JSON.stringify({ idle: idle / 1024, loaded: loaded / 1024, online: online / 1024, ms }) + '\\n');
 await close();
 process.exit(0);
 `;
 }
 
-function runTwenty(script: string, args: string[]): Promise<number> {
+/** kb: RSS over the idle Node (modules included); tunnelsKb: over the Node with its modules loaded. */
+function runTunnels(script: string, args: string[]): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -142,30 +148,53 @@ function runTwenty(script: string, args: string[]): Promise<number> {
     child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
     child.once('exit', (code) => {
       try {
-        const { idle, online } = JSON.parse(out) as { idle: number; online: number };
-        resolve(online - idle);
+        const { idle, loaded, online, ms } = JSON.parse(out) as { idle: number; loaded: number; online: number; ms: number };
+        resolve({ kb: online - idle, tunnelsKb: online - loaded, ms });
       } catch {
-        reject(new Error(`20-tunnel script exited ${code}:\n${out}\n${err}`));
+        reject(new Error(`tunnels script exited ${code}:\n${out}\n${err}`));
       }
     });
   });
 }
 
-/** (b) RSS added by 20 online tunnels over an idle Node: through createEngine vs the raw SDK; table row. */
-export async function twentyTunnels(b: BenchBuild, ing: Ingress, port: number, runs: number): Promise<string[][]> {
+interface Run {
+  kb: number;
+  tunnelsKb: number;
+  ms: number;
+}
+
+/** Runs the engine and raw scripts for `count` tunnels `runs` times, interleaved; the medians. */
+async function tunnelsVsRaw(b: BenchBuild, ing: Ingress, port: number, runs: number, count: number) {
   const engineJs = b.module('main/engine/engine.ts');
-  const eng = b.script('twenty-engine.mjs', twentyScript('engine', engineJs));
-  const raw = b.script('twenty-raw.mjs', twentyScript('raw', engineJs));
+  const eng = b.script(`tunnels-${count}-engine.mjs`, tunnelsScript('engine', engineJs, count));
+  const raw = b.script(`tunnels-${count}-raw.mjs`, tunnelsScript('raw', engineJs, count));
   const args = [String(port), ing.serverAddr, ing.caFile];
-  const p: number[] = [];
-  const r: number[] = [];
+  const p: Run[] = [];
+  const r: Run[] = [];
   for (let i = -1; i < runs; i++) {
-    const [a, c] = i % 2 ? [await runTwenty(eng, args), await runTwenty(raw, args)] : [await runTwenty(raw, args), await runTwenty(eng, args)].reverse();
+    const [a, c] = i % 2 ? [await runTunnels(eng, args), await runTunnels(raw, args)] : [await runTunnels(raw, args), await runTunnels(eng, args)].reverse();
     if (i >= 0) {
       p.push(a!);
       r.push(c!);
     }
     await sleep(100);
   }
-  return [[`20 tunnels online: RSS over idle Node (median of ${runs})`, `+${mb(median(p))}`, `+${mb(median(r))}`, (median(p) / median(r)).toFixed(2), '≤ 1.25']];
+  const m = (xs: Run[]): Run => ({ kb: median(xs.map((x) => x.kb)), tunnelsKb: median(xs.map((x) => x.tunnelsKb)), ms: median(xs.map((x) => x.ms)) });
+  return { p: m(p), r: m(r) };
+}
+
+/** (b) RSS added by 20 online tunnels over an idle Node: through createEngine vs the raw SDK; table row. */
+export async function twentyTunnels(b: BenchBuild, ing: Ingress, port: number, runs: number): Promise<string[][]> {
+  const { p, r } = await tunnelsVsRaw(b, ing, port, runs, 20);
+  return [[`20 tunnels online: RSS over idle Node (median of ${runs})`, `+${mb(p.kb)}`, `+${mb(r.kb)}`, (p.kb / r.kb).toFixed(2), '≤ 1.25']];
+}
+
+/** (c) 200 tunnels on one session: first start → all online, and the RSS each adds; table rows. */
+export async function manyTunnels(b: BenchBuild, ing: Ingress, port: number, runs: number): Promise<string[][]> {
+  const { p, r } = await tunnelsVsRaw(b, ing, port, runs, 200);
+  const kib = (kb: number) => `${(kb / 200).toFixed(1)} KiB`;
+  return [
+    [`200 tunnels on one session: start → all online (median of ${runs})`, `${p.ms.toFixed(0)} ms`, `${r.ms.toFixed(0)} ms`, (p.ms / r.ms).toFixed(2), '≤ 1.15'],
+    [`200 tunnels on one session: RSS per tunnel, modules loaded (median of ${runs})`, kib(p.tunnelsKb), kib(r.tunnelsKb), (p.tunnelsKb / r.tunnelsKb).toFixed(2), '≤ 1.15'],
+  ];
 }

@@ -40,6 +40,8 @@ export interface TunnelRecord {
   task?: Promise<void>;
   /** The result start() resolves with. */
   done?: Promise<TunnelView | undefined>;
+  /** The last view made, and of which spec and state: made again only once either is replaced. */
+  shown?: { spec: TunnelSpec; state: TunnelState; view: TunnelView };
 }
 
 /** Gets every change synchronously: the changed tunnel, then all tunnels (a removed one is absent). */
@@ -83,6 +85,9 @@ export function createRegistry(session: SessionSpec, now: () => number, sink?: (
     view,
     list: () => [...records.values()].map(view),
     publish(v) {
+      // With many tunnels, every change listing them all would cost O(tunnels) each: skipped when
+      // nobody listens, and made of the views kept on the records otherwise.
+      if (subscribers.size === 0) return;
       const all = reg.list();
       for (const fn of [...subscribers]) {
         try {
@@ -112,13 +117,16 @@ export function createRegistry(session: SessionSpec, now: () => number, sink?: (
   return reg;
 }
 
+/** The tunnel as subscribers see it; the same object until its spec or state is replaced (both are never changed in place). */
 function view(r: TunnelRecord): TunnelView {
+  if (r.shown && r.shown.spec === r.spec && r.shown.state === r.state) return r.shown.view;
   const v: TunnelView = { name: r.spec.name, state: r.state.kind, mode: r.spec.mode, target: r.spec.target, since: r.state.since };
   if (r.state.url) v.url = r.state.url;
   if (r.state.error) v.error = r.state.error;
   if (r.state.protection) v.protection = r.state.protection;
   if (r.state.protectionReason) v.protectionReason = r.state.protectionReason;
   if (r.spec.pool) v.pooled = true;
+  r.shown = { spec: r.spec, state: r.state, view: v };
   return v;
 }
 

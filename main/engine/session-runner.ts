@@ -233,11 +233,8 @@ export class SessionRunner {
   }
 
   private onHeartbeat(c: AgentConnection, latencyMs: number | null): void {
-    if (c.retired) {
-      // A replaced connection that redialed anyway (a dial already in flight): make sure it is gone.
-      if (latencyMs !== null) void c.session?.close().catch(() => {});
-      return;
-    }
+    // A replaced connection that redialed anyway (a dial already in flight) is the adapter's to close again.
+    if (c.retired) return;
     void this.run({ type: 'heartbeat', connection: c.id, at: this.reg.now(), latencyMs, needed: this.reg.needsSession() });
   }
 

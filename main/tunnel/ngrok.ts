@@ -79,6 +79,33 @@ function wrapListener(l: Listener): NgrokListener {
   };
 }
 
+/**
+ * The handlers handed to the SDK, built in a scope of their own. The SDK keeps them as GC roots for as
+ * long as the native session lives, and the native session lives as long as its JS object: a handler
+ * that could reach that object (through a shared closure scope, or the engine's callbacks, which hold
+ * the connection) would keep session, callbacks and connection alive for ever, one set per retired
+ * session. So they reach the callbacks through this relay, and `cut()` (at close) lets go of them.
+ * After the cut a disconnect forbids the redial, and a heartbeat (a redial that was already under way
+ * when the session was closed) closes the session again, found through a weak reference.
+ */
+function relay(callbacks: SessionCallbacks) {
+  let cb: SessionCallbacks | undefined = callbacks;
+  let closed: WeakRef<Session> | undefined;
+  return {
+    onDisconnect: guard((_addr: string, error: string) => (cb ? cb.onDisconnect(String(error)) !== false : false), true),
+    // The SDK passes null (not a number) when no answer came in time; its typings say number.
+    onHeartbeat: guard((latency: number) => {
+      if (cb) return cb.onHeartbeat(typeof latency === 'number' ? latency : null);
+      if (typeof latency === 'number') void closed?.deref()?.close().catch(() => {});
+    }, undefined),
+    onStopCommand: guard(() => cb?.onStopCommand?.(), undefined),
+    cut(session?: Session) {
+      cb = undefined;
+      if (session) closed = new WeakRef(session);
+    },
+  };
+}
+
 /** Applies a ListenerConfig to the SDK's HTTP listener builder. */
 function build(session: Session, cfg: ListenerConfig, metadata?: string) {
   const b = session.httpEndpoint();
@@ -105,14 +132,15 @@ export const connectSession: ConnectSession = async (spec, callbacks) => {
   } catch (err) {
     throw new NgrokFailure(fromNgrokError(err, ctx));
   }
-  builder.handleDisconnection(guard((_addr: string, error: string) => callbacks.onDisconnect(String(error)) !== false, true));
-  // The SDK passes null (not a number) when no answer came in time; its typings say number.
-  builder.handleHeartbeat(guard((latency: number) => callbacks.onHeartbeat(typeof latency === 'number' ? latency : null), undefined));
-  builder.handleStopCommand(guard(() => callbacks.onStopCommand?.(), undefined));
+  const link = relay(callbacks);
+  builder.handleDisconnection(link.onDisconnect);
+  builder.handleHeartbeat(link.onHeartbeat);
+  builder.handleStopCommand(link.onStopCommand);
   let session: Session;
   try {
     session = await builder.connect();
   } catch (err) {
+    link.cut();
     throw new NgrokFailure(fromNgrokError(err, ctx));
   }
   return {
@@ -135,6 +163,13 @@ export const connectSession: ConnectSession = async (spec, callbacks) => {
         return typeof (err as { errorCode?: unknown })?.errorCode === 'string' || /rpc error response/i.test(text);
       }
     },
-    close: () => session.close(),
+    close() {
+      // Listeners still bound stay in the SDK's global table after this (1.7.0 drops an entry only
+      // when that listener's own close() is answered); closing them afterwards does not help: a call
+      // the SDK rejects keeps its JS object (and the native session it holds) alive for good. So the
+      // engine unbinds first while the connection is up, and a lost one is only closed.
+      link.cut(session);
+      return session.close();
+    },
   };
 };
