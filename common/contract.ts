@@ -5,7 +5,7 @@
 import type { AuthMode, PortholeError, PreflightReport, TunnelView } from './types.js';
 
 /** An invoke channel's declaration: its name on the wire; payload and result live in the type only. */
-export interface InvokeChannel<P, R> {
+interface InvokeChannel<P, R> {
   readonly channel: string;
   /** Never set: carries the payload type. */
   readonly payload?: P;
@@ -13,7 +13,7 @@ export interface InvokeChannel<P, R> {
   readonly result?: R;
 }
 /** A push channel (main → window, `webContents.send`): its name and the data it carries. */
-export interface PushChannel<T> {
+interface PushChannel<T> {
   readonly channel: string;
   /** Never set: carries the data type. */
   readonly data?: T;
@@ -85,10 +85,9 @@ export const PUSH = {
 } as const;
 
 export type InvokeKey = keyof typeof INVOKE;
-export type PushKey = keyof typeof PUSH;
-export type ChannelKey = InvokeKey | PushKey;
+type PushKey = keyof typeof PUSH;
+type ChannelKey = InvokeKey | PushKey;
 export const INVOKE_KEYS = Object.keys(INVOKE) as InvokeKey[];
-export const PUSH_KEYS = Object.keys(PUSH) as PushKey[];
 /** Every channel's wire name by key. */
 export const CHANNELS = Object.fromEntries(
   [...Object.entries(INVOKE), ...Object.entries(PUSH)].map(([k, v]) => [k, v.channel]),
@@ -117,7 +116,7 @@ export interface StoredSecret {
 }
 
 /** FusionAuth settings of a stored tunnel, as the window sees them. */
-export interface FusionAuthPublic {
+interface FusionAuthPublic {
   issuer: string;
   clientId: string;
   clientSecret: StoredSecret;
@@ -188,7 +187,7 @@ export interface TunnelDraft {
   allowInsecureStorage?: boolean;
 }
 
-export interface TunnelRef {
+interface TunnelRef {
   name: string;
 }
 
@@ -202,7 +201,7 @@ export interface TunnelExtras {
 }
 
 export type TunnelTextKind = 'url' | 'ngrok-command' | 'traffic-policy';
-export interface CopyTunnelTextRequest {
+interface CopyTunnelTextRequest {
   name: string;
   kind: TunnelTextKind;
 }
@@ -273,10 +272,10 @@ export interface CredentialsPatch {
   allowInsecureStorage?: boolean;
 }
 
-export interface ImportAuthtokenRequest {
+interface ImportAuthtokenRequest {
   allowInsecureStorage?: boolean;
 }
-export interface ImportAuthtokenResult {
+interface ImportAuthtokenResult {
   /** Where the authtoken came from: a config file path or `NGROK_AUTHTOKEN`. The value is never returned. */
   source: string;
 }
@@ -290,7 +289,7 @@ export interface ListeningPort {
   process?: string;
 }
 
-export interface PortRef {
+interface PortRef {
   port: number;
 }
 export interface PortProbe {
@@ -298,10 +297,10 @@ export interface PortProbe {
   listening: boolean;
 }
 
-export interface CopyTextRequest {
+interface CopyTextRequest {
   text: string;
 }
-export interface OpenExternalRequest {
+interface OpenExternalRequest {
   url: string;
 }
 
@@ -388,7 +387,7 @@ export interface FusionAuthApplyRequest extends FusionAuthSetupRequest {
   approved?: string[];
 }
 
-export type FusionAuthChangeKind = 'fix-issuer' | 'create-application' | 'update-application' | 'register-user';
+type FusionAuthChangeKind = 'fix-issuer' | 'create-application' | 'update-application' | 'register-user';
 
 export interface PlanLine {
   kind: FusionAuthChangeKind;
@@ -543,7 +542,7 @@ export interface VisitRecorded {
 }
 
 /** Share for a set time; `minutes: null` shares until stopped (clears the deadline). */
-export interface ShareForRequest {
+interface ShareForRequest {
   name: string;
   minutes: ShareMinutes;
 }
@@ -566,5 +565,5 @@ export type PortholeApi = { [K in InvokeKey]: InvokeMethod<K> } & {
 };
 
 /** What a channel's handler in main looks like: the sender's URL, the raw payload, a result. */
-export type Handler<K extends InvokeKey> = (senderUrl: string, payload: unknown) => Promise<IpcResult<Results[K]>>;
+type Handler<K extends InvokeKey> = (senderUrl: string, payload: unknown) => Promise<IpcResult<Results[K]>>;
 export type Handlers = { [K in InvokeKey]: Handler<K> };

@@ -2,7 +2,7 @@
 // Imports only common/scrub.ts: main, preload and renderer all read it. Messages never carry a secret (see `scrub`).
 
 /** An ngrok error code passed through as it came (`ERR_NGROK_3200`); the ones we explain get our own code. */
-export type NgrokErrorCode = `ERR_NGROK_${number}`;
+type NgrokErrorCode = `ERR_NGROK_${number}`;
 
 /** Porthole's own codes. The comment on each says when it is used. */
 export type PortholeCode =
@@ -87,7 +87,7 @@ export interface PortholeError {
   fix?: string;
 }
 
-export interface ErrorText {
+interface ErrorText {
   message: string;
   fix?: string;
 }
@@ -267,7 +267,7 @@ export interface FusionAuthError {
 }
 
 /** What a FusionAuth text may name; each code reads the parts it needs. */
-export interface FusionAuthDetail {
+interface FusionAuthDetail {
   /** `GET /api/tenant` */
   endpoint?: string;
   method?: string;

@@ -3,7 +3,7 @@
 // the window can mark the differences. Date-like headers differ on every answer and are said so.
 import type { ExchangeSideView } from './contract.js';
 
-export interface HeaderDiff {
+interface HeaderDiff {
   name: string;
   before: string | null;
   after: string | null;

@@ -4,7 +4,7 @@
 import { AUTH_MODES } from './types.js';
 
 /** The window's form control (`data-field` key) and label, the CLI flag, and the fix. */
-export interface FieldWords {
+interface FieldWords {
   /** Key of the window's form control that shows this field's error. */
   control: string;
   /** The window's label. */
@@ -20,7 +20,7 @@ const AUTHTOKEN_FIX = 'Copy your authtoken from https://dashboard.ngrok.com/get-
 const CLI_AUTHTOKEN_FIX = 'Copy your authtoken from https://dashboard.ngrok.com/get-started/your-authtoken and export it as NGROK_AUTHTOKEN (or name another variable with --authtoken-env), or run `ngrok config add-authtoken <token>` once.';
 
 /** Every field an error can name. Array indexes are stripped before the lookup (see `fieldKey`). */
-export const FIELDS = {
+const FIELDS = {
   name: { control: 'name', window: 'Name', cli: '--name', fix: 'Use 1–63 lowercase letters, digits or dashes, starting with a letter or digit (e.g. "web").' },
   target: { control: 'target', window: 'Local port', cli: '<port|host:port>', fix: 'Give the local port (e.g. 3000) or host:port (e.g. 127.0.0.1:8080).' },
   mode: { control: 'mode', window: 'Who may open the URL', cli: '--mode', fix: `Choose one of ${AUTH_MODES.join(', ')}.` },

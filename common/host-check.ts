@@ -2,7 +2,7 @@
 // whose Host is the tunnel's name, and the exact fix — for `share` and the window alike.
 
 /** Which dev server refused the tunnel's host name. */
-export type HostCheck = 'vite' | 'webpack';
+type HostCheck = 'vite' | 'webpack';
 
 /** The dev server whose host check this answer is, or null. `body` is the start of the answer's body. */
 export function hostCheckOf(status: number, body: string): HostCheck | null {

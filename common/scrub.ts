@@ -66,7 +66,7 @@ function htmlForms(s: string): string[] {
 }
 
 /** Every shape in which `secret` may come back (matching is case-insensitive: upper-cased, %2f/%2F). */
-export function secretForms(secret: string): string[] {
+function secretForms(secret: string): string[] {
   if (!secret || secret.length < 4) return [];
   const once = [encodeURIComponent(secret), formUrlEncode(secret), wwwFormEncode(secret)];
   // a URL-encoded value encoded again (a redirect URL in a query): `+` → `%2B` → `%252B`

@@ -113,7 +113,7 @@ export function forwardInternalSnippet(url: string): string {
 }
 
 /** Where secrets are kept, in the user's words (never Electron's backend ids), and what to do when that is weak. */
-export interface SecretStorageWords {
+interface SecretStorageWords {
   /** "your desktop's keyring (GNOME Keyring)", "no keyring: …". */
   where: string;
   /** What to do about it; only when the storage is weak or missing. */

@@ -1,7 +1,7 @@
 // pure: the settings window's BrowserWindow options; no electron import, so Node tests check the security flags.
 
 /** The webPreferences Porthole sets; structurally a subset of Electron's WebPreferences. */
-export interface SettingsWebPreferences {
+interface SettingsWebPreferences {
   preload: string;
   contextIsolation: true;
   sandbox: true;
@@ -19,7 +19,7 @@ export interface SettingsWebPreferences {
 }
 
 /** Options for `new BrowserWindow(…)`; structurally a subset of Electron's BrowserWindowConstructorOptions. */
-export interface SettingsWindowOptions {
+interface SettingsWindowOptions {
   title: string;
   width: number;
   height: number;

@@ -2,7 +2,7 @@
 // nothing a tunnel or a server says can inject markup.
 
 export type Child = Node | string | null | undefined | false;
-export type Attrs = Record<string, string | boolean | number | undefined | ((ev: Event) => void)>;
+type Attrs = Record<string, string | boolean | number | undefined | ((ev: Event) => void)>;
 
 /** Build an element: attributes (`on…` are listeners, booleans toggle), then children as nodes or text. */
 export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Child[]): HTMLElementTagNameMap[K] {

@@ -55,7 +55,7 @@ export function showErrors(root: HTMLElement, errors: PortholeError[]): void {
   first?.focus();
 }
 
-export interface FieldOpts {
+interface FieldOpts {
   key: string;
   label: string;
   hint?: Child;

@@ -13,7 +13,7 @@ import { parseInspectAddr } from '../visits/inspect-addr.js';
 const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** `--allow-email "x": not an email address (…)` lines, one per error, for the validated `input`. */
-export function usageLines(errors: PortholeError[], input: unknown): string {
+function usageLines(errors: PortholeError[], input: unknown): string {
   return errors.map((e) => cliErrorLine(e, input)).join('\n');
 }
 
@@ -39,7 +39,7 @@ export function defaultName(target: string): string {
  * A value that looks like a secret rather than a name or a path: long, and mixing letters and
  * digits with no path separator (the usual mistake: `--client-secret-env "$FA_CLIENT_SECRET"`).
  */
-export function looksLikeSecret(value: string): boolean {
+function looksLikeSecret(value: string): boolean {
   if (value.length < 16) return false;
   // Names are conventionally upper case (FA_CLIENT_SECRET_2024): lower case is what tells a token apart.
   const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((re) => re.test(value)).length;
@@ -107,11 +107,11 @@ export async function readSecret(values: { 'client-secret-file'?: string; 'clien
   return undefined;
 }
 
-export interface ParsedTunnelArgs {
+interface ParsedTunnelArgs {
   spec: TunnelSpec;
   help: false;
 }
-export interface ParsedPolicyArgs extends ParsedTunnelArgs {
+interface ParsedPolicyArgs extends ParsedTunnelArgs {
   /** --inline-secret: print the real client secret instead of the vault reference. */
   inlineSecret: boolean;
 }

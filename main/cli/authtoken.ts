@@ -4,7 +4,7 @@
 // parser) loads only when the environment has no token: most runs reach ngrok without it.
 import { fieldCliFix } from '../../common/fields.js';
 
-export type AuthtokenFound = { ok: true; authtoken: string } | { ok: false; message: string };
+type AuthtokenFound = { ok: true; authtoken: string } | { ok: false; message: string };
 
 /**
  * `envName` given (--authtoken-env): that variable only, as asked. Otherwise NGROK_AUTHTOKEN, then

@@ -12,7 +12,7 @@ import { TIMEOUT_RANGE } from './commands.js';
 import { jsonText, type CheckJson } from './json-output.js';
 import { UsageError, type Parsed } from './parse.js';
 
-export type CheckIo = CliIo;
+type CheckIo = CliIo;
 
 /** One mark per status, for every checklist printed for people. */
 export const CHECK_MARK: Record<PreflightStatus, string> = { pass: '✓', warn: '!', fail: '✗', skip: '-', manual: '☐' };
@@ -42,7 +42,7 @@ async function inputFrom({ values }: Parsed<'check'>, env: NodeJS.ProcessEnv): P
 }
 
 /** "1 failed, 5 not checked, 1 to do by hand": each status counted once, in the order that matters. */
-export function summaryLine(report: PreflightReport): string {
+function summaryLine(report: PreflightReport): string {
   const n = (st: PreflightStatus) => report.checks.filter((c) => c.status === st).length;
   const parts = [
     n('fail') ? `${n('fail')} failed` : '',
@@ -59,7 +59,7 @@ export function summaryLine(report: PreflightReport): string {
  * provider's own text (its issuer, its error description), so every line is printed as data:
  * escape sequences and line breaks shown escaped, never able to forge a line or clear the screen.
  */
-export function formatReport(report: PreflightReport, issuer: string): string {
+function formatReport(report: PreflightReport, issuer: string): string {
   const line = (t: string) => asData(t, 1000);
   const lines = [line(`FusionAuth check for ${issuer}`), ''];
   for (const c of report.checks) {

@@ -14,13 +14,13 @@ export interface CliIo {
 }
 
 /** What went wrong outside the command's own output: a refused argument or an unexpected exception. */
-export interface CommandFailure {
+interface CommandFailure {
   code: UsageJson['code'];
   message: string;
   fix?: string;
 }
 
-export interface CommandDef<K extends CommandName, IO extends CliIo> {
+interface CommandDef<K extends CommandName, IO extends CliIo> {
   name: K;
   /** Runs the command with its parsed arguments; resolves with the exit code. May throw UsageError. */
   run(parsed: Parsed<K>, io: IO): Promise<number>;

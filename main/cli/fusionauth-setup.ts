@@ -20,7 +20,7 @@ import { runCommand, type CliIo } from './command.js';
 import { jsonText, type SetupJson } from './json-output.js';
 import { closest, helpText, UsageError, type Parsed } from './parse.js';
 
-export interface FusionauthSetupIo extends CliIo {
+interface FusionauthSetupIo extends CliIo {
   /** Tests pass a preflight with a short timeout. */
   preflight?: RunPreflight;
 }

@@ -17,7 +17,7 @@ export type ToWorker = { type: 'run'; argv: string[] } | { type: 'stop'; signal:
 /** Worker → parent: a piece of Porthole's stdout, and the exit code before the worker ends. */
 export type FromWorker = { type: 'out'; text: string } | { type: 'done'; code: number };
 
-export interface LaunchHooks {
+interface LaunchHooks {
   /** Resolves with the signal's name when the process is told to stop (SIGINT/SIGTERM by default). */
   stopSignal?: () => Promise<string>;
   /** Calls back when the connection should be checked now (SIGUSR2 by default); returns an unsubscribe. */

@@ -76,7 +76,7 @@ const SECRET_FLAGS: Record<string, string> = {
 };
 
 /** Refuses a secret given in argv before anything else is read; the value is never repeated. */
-export function refuseSecretInArgv(argv: string[]): void {
+function refuseSecretInArgv(argv: string[]): void {
   for (const a of argv) {
     const flag = /^--([\w-]+)(=|$)/.exec(a)?.[1];
     const instead = flag !== undefined && Object.hasOwn(SECRET_FLAGS, flag) ? SECRET_FLAGS[flag] : undefined;

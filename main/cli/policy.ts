@@ -15,7 +15,7 @@ const SECRET_NOT_PRINTED = '<not printed: the secret from --client-secret-file /
  * oidc-legacy: the agent's oidc_* options `share` really sends (forward-config.ts), as YAML. They take
  * the secret itself, not a vault reference, so it is left out unless `secret` is given.
  */
-export function legacyOptionsYaml(spec: TunnelSpec, secret?: string): string {
+function legacyOptionsYaml(spec: TunnelSpec, secret?: string): string {
   const fa = spec.fusionauth!;
   const cfg = forwardConfigFor({ ...spec, fusionauth: { ...fa, clientSecret: secret ?? SECRET_NOT_PRINTED } });
   const options = Object.fromEntries(Object.entries(cfg).filter(([k]) => k.startsWith('oidc_')));

@@ -46,7 +46,7 @@ export function jsonLine(v: TunnelView, local?: LocalState, stopNote?: string, i
 }
 
 /** What a change means for people: lines for stdout, and warnings and errors for stderr. */
-export interface HumanReport {
+interface HumanReport {
   out: string[];
   err: string[];
 }
@@ -118,14 +118,14 @@ export function shareCommand(argv: string[], io: ShareIo): Promise<number> {
 }
 
 /** A span for people: "90 s" → "1 min 30 s", "1 h", "1 h 5 min". */
-export function spanText(ms: number): string {
+function spanText(ms: number): string {
   const s = Math.round(ms / 1000);
   const parts = [[Math.floor(s / 3600), 'h'], [Math.floor((s % 3600) / 60), 'min'], [s % 60, 's']] as const;
   return parts.filter(([n]) => n > 0).map(([n, u]) => `${n} ${u}`).join(' ') || '0 s';
 }
 
 /** The message of the last line when --for ran out. */
-export function timeRanOut(forMs: number): string {
+function timeRanOut(forMs: number): string {
   return `Shared for ${spanText(forMs)}: the time ran out, so Porthole stopped the tunnel.`;
 }
 

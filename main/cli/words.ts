@@ -8,7 +8,7 @@ import { fieldCliFix, fieldKey, fieldLabel } from '../../common/fields.js';
 const SECRET_FIELDS = new Set(['fusionauth.clientSecret', 'authtoken', 'ngrokAuthtoken', 'caPem']);
 
 /** The value at a validation path (`fusionauth.allowEmails[1]`) of the input that was validated. */
-export function valueAt(input: unknown, path: string): unknown {
+function valueAt(input: unknown, path: string): unknown {
   let v: unknown = input;
   for (const m of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) {
     if (v === null || typeof v !== 'object') return undefined;

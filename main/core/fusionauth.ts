@@ -35,8 +35,8 @@ export interface FusionAuthSetupDeps {
 
 export type { FusionAuthApplied, FusionAuthApplyRequest, FusionAuthPlanView, FusionAuthSetupRequest, PlanLine } from '../../common/contract.js';
 /** A refusal in FusionAuth's words (the contract's FusionAuthSetupError). */
-export type SetupError = FusionAuthSetupError;
-export type SetupOutcome<T> = { ok: true; value: T } | { ok: false; error: SetupError };
+type SetupError = FusionAuthSetupError;
+type SetupOutcome<T> = { ok: true; value: T } | { ok: false; error: SetupError };
 
 const refuse = (error: SetupError): { ok: false; error: SetupError } => ({ ok: false, error });
 

@@ -7,7 +7,7 @@ import { reenterNotice, settingsProblemNotice } from '../tray/notices.js';
 import { OpError } from './op-error.js';
 import type { Operations } from './operations.js';
 
-export interface LaunchDeps {
+interface LaunchDeps {
   store: SettingsStore;
   loginItem: LoginItemPort;
   notifier: NotifierPort;

@@ -3,7 +3,7 @@
 // queue, two concurrent saves (or a start racing a remove) would each write over what the other did.
 
 /** Runs each task after the previous one settled; a failed task does not stop the ones after it. */
-export type Serial = <T>(task: () => Promise<T>) => Promise<T>;
+type Serial = <T>(task: () => Promise<T>) => Promise<T>;
 
 export function createSerial(): Serial {
   let tail: Promise<unknown> = Promise.resolve();

@@ -3,7 +3,7 @@
 // text says what went wrong and what to do; foreign text in it is scrubbed and made one safe line.
 import { asData, describe, scrub } from '../../common/errors.js';
 
-export interface StartupFailureText {
+interface StartupFailureText {
   title: string;
   content: string;
 }

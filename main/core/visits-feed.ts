@@ -8,9 +8,9 @@ import { coalesce } from '../tray/refresh.js';
 import type { Visits } from '../visits/recorder.js';
 
 /** How long visits are gathered before the window and the tray hear of them. */
-export const VISIT_COALESCE_MS = 100;
+const VISIT_COALESCE_MS = 100;
 
-export interface VisitsFeedDeps {
+interface VisitsFeedDeps {
   visits: Pick<Visits, 'on'>;
   store: Pick<SettingsStore, 'read'>;
   notifier: NotifierPort;

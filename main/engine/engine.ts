@@ -20,7 +20,7 @@ export type { Visits } from '../visits/recorder.js';
 
 export type Result<T> = { ok: true; value: T } | { ok: false; errors: PortholeError[] };
 
-export interface RecoveryOptions {
+interface RecoveryOptions {
   /** How long the SDK may try on its own after a loss before the engine rebuilds the session. */
   takeoverAfterMs?: number;
   /** First delay between the engine's own dials; it doubles up to maxBackoffMs. */

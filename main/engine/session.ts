@@ -17,7 +17,7 @@
 import type { PortholeError } from '../../common/types.js';
 
 /** idle: no connection · connecting: the first dial · up · lost: the SDK is redialing · rebuilding: we are. */
-export type SessionPhase = 'idle' | 'connecting' | 'up' | 'lost' | 'rebuilding';
+type SessionPhase = 'idle' | 'connecting' | 'up' | 'lost' | 'rebuilding';
 
 export interface SessionTimings {
   /** How long the SDK may try on its own after a loss before the session is rebuilt. */
@@ -99,7 +99,7 @@ export type SessionEffect =
   | { type: 'rejectWaiters'; error: PortholeError }
   | { type: 'log'; line: string };
 
-export interface Step {
+interface Step {
   state: SessionState;
   effects: SessionEffect[];
 }

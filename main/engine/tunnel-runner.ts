@@ -14,7 +14,7 @@ import type { AgentConnection, Registry, TunnelRecord } from './registry.js';
 import type { SessionRunner, TunnelHooks } from './session-runner.js';
 import { isActive } from './state.js';
 
-export interface TunnelRunnerOptions {
+interface TunnelRunnerOptions {
   preflight?: RunPreflight;
   verify?: VerifyProtection;
   closeTimeoutMs: number;

@@ -23,7 +23,7 @@ type IRESTClientBuilder = RCB.default;
 /** The one Result (common/errors.ts), failing with a FusionAuthError. */
 export type Result<T> = OneResult<T, FusionAuthError>;
 
-export interface ClientOptions {
+interface ClientOptions {
   /** The FusionAuth base URL, e.g. https://acme.fusionauth.io. */
   url: string;
   apiKey: string;

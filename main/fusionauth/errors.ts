@@ -38,7 +38,7 @@ function scrub(text: string, secrets: readonly string[]): string {
 }
 
 /** FusionAuth's `fieldErrors` / `generalErrors`, flattened, scrubbed and bounded (at most 20). */
-export function fieldErrorsOf(body: unknown, secrets: readonly string[] = []): FusionAuthFieldError[] {
+function fieldErrorsOf(body: unknown, secrets: readonly string[] = []): FusionAuthFieldError[] {
   if (!body || typeof body !== 'object') return [];
   const out: FusionAuthFieldError[] = [];
   const one = (field: string, e: unknown) => {

@@ -5,7 +5,7 @@ import type { Application, GrantType, Tenant, User } from '@fusionauth/typescrip
 import { fusionAuthError, type FusionAuthError } from '../../common/errors.js';
 
 /** The grants ngrok's OpenID Connect needs (FusionAuth: Applications > OAuth > Enabled grants). */
-export const REQUIRED_GRANTS = ['authorization_code', 'refresh_token'] as const;
+const REQUIRED_GRANTS = ['authorization_code', 'refresh_token'] as const;
 export const DEFAULT_APP_NAME = 'Porthole';
 
 const GRANT_WORDS: Record<string, string> = { authorization_code: 'Authorization Code', refresh_token: 'Refresh Token' };

@@ -55,7 +55,7 @@ export interface Progress {
 }
 
 /** An apply's outcome: the result, or the error with how far it got. */
-export type Applied = { ok: true; value: SetupResult } | { ok: false; error: FusionAuthError; progress: Progress };
+type Applied = { ok: true; value: SetupResult } | { ok: false; error: FusionAuthError; progress: Progress };
 
 type Fail = { ok: false; error: FusionAuthError };
 

@@ -6,9 +6,9 @@ import log from 'electron-log/main';
 import { scrub } from '../../common/scrub.js';
 import type { LogPort } from '../ports.js';
 
-export const LOG_MAX_BYTES = 1024 * 1024;
+const LOG_MAX_BYTES = 1024 * 1024;
 /** porthole.log plus porthole.1.log and porthole.2.log. */
-export const LOG_FILES = 3;
+const LOG_FILES = 3;
 
 /** Shift porthole.log → .1 → .2 (the oldest dropped): electron-log keeps a single `.old` file otherwise. */
 function rotate(path: string): void {

@@ -5,7 +5,7 @@ import { Menu, Tray, nativeImage, type MenuItemConstructorOptions, type NativeIm
 import type { TrayModel, TrayPort } from '../ports.js';
 import type { MenuItemSpec, TrayIconName } from '../tray/menu.js';
 
-export interface TrayOptions {
+interface TrayOptions {
   /** The folder holding tray-<name>.png, @2x and the macOS …Template.png variants (dist/assets). */
   assetsDir: string;
   /** A menu item with an id was clicked. */

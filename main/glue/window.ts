@@ -8,14 +8,14 @@ import { CHANNELS, type StateSnapshot, type VisitRecorded, type WindowIntent } f
 import type { WindowPort } from '../ports.js';
 import { settingsWindowOptions } from '../window-options.js';
 
-export interface SettingsWindowPaths {
+interface SettingsWindowPaths {
   /** dist/renderer: index.html, app.js, styles.css. */
   rendererDir: string;
   /** dist/preload/index.cjs. */
   preloadPath: string;
 }
 
-export interface SettingsWindow extends WindowPort {
+interface SettingsWindow extends WindowPort {
   /** The exact URL the window loads: the only trusted IPC sender (PortholeDeps.trustedSender). */
   readonly url: string;
   /** The `visitRecorded` push (a batch of completed requests) if the window is open. */

@@ -12,7 +12,7 @@ import type { LogPort } from '../ports.js';
 import { OpError, type Operations } from '../core/operations.js';
 
 /** Which IPC senders are the settings window: its URL (compared without query and hash), or a predicate. */
-export type TrustedSender = string | ((senderUrl: string) => boolean);
+type TrustedSender = string | ((senderUrl: string) => boolean);
 
 // ---- payload schemas: the shape of each channel's payload; the field rules are the engine's ----
 
@@ -137,7 +137,7 @@ function routes(ops: Operations): { [K in InvokeKey]: (p: Payloads[K]) => Promis
 }
 
 /** The sender check: the settings window's own document, nothing else (no other frame, no navigation). */
-export function senderCheck(trusted: TrustedSender): (url: string) => boolean {
+function senderCheck(trusted: TrustedSender): (url: string) => boolean {
   if (typeof trusted === 'function') return trusted;
   const norm = (u: string): string | undefined => {
     try {

@@ -304,7 +304,7 @@ export function redirectCheck(): PreflightCheck {
  * `redirect-uri` when FusionAuth's own API showed the application lists ngrok's callback: Porthole
  * set it just now (`set`), or read it back (`found`). Passes, and says how it is known.
  */
-export function redirectConfirmed(how: 'set' | 'found'): PreflightCheck {
+function redirectConfirmed(how: 'set' | 'found'): PreflightCheck {
   return {
     id: 'redirect-uri', status: 'pass',
     message: `FusionAuth lists ${NGROK_REDIRECT_URL} as an Authorized redirect URL of the application (${how === 'set' ? 'Porthole set it just now' : "read back from FusionAuth's API"}).`,

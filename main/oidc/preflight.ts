@@ -12,7 +12,7 @@ import {
 import { AnswerTooLarge, cappedFetch } from './capped-fetch.js';
 import type { CredentialsProbe, DiscoveryFailure } from './checks.js';
 
-export interface PreflightOptions {
+interface PreflightOptions {
   /** Per request (discovery, then the token probe). Default 5000 ms; tests pass less. */
   timeoutMs?: number;
 }

@@ -6,7 +6,7 @@ import { openidClient } from './openid.js';
 import type { ProtectionResult, TunnelSpec, VerifyProtection } from '../../common/types.js';
 import { discoveryUrlFor, isLoopbackHost } from './checks.js';
 
-export interface VerifyOptions {
+interface VerifyOptions {
   /** For the public URL and for FusionAuth's discovery each. Default 4000 ms. */
   timeoutMs?: number;
 }

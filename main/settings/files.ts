@@ -33,10 +33,10 @@ export interface StoreOptions {
 export type StoreFactory = (options: StoreOptions) => ConfLike;
 
 /** A file as found at launch. */
-export type RawFile = { state: 'missing' } | { state: 'ok'; bytes: Buffer } | { state: 'unreadable'; reason: string };
+type RawFile = { state: 'missing' } | { state: 'ok'; bytes: Buffer } | { state: 'unreadable'; reason: string };
 
 /** `EACCES: permission denied` from Node's `EACCES: permission denied, open '/x/settings.json'`. */
-export function fsReason(err: unknown): string {
+function fsReason(err: unknown): string {
   const e = err as NodeJS.ErrnoException;
   const text = e instanceof Error ? e.message : String(err);
   return e?.code ? `${e.code}: ${text.replace(/^[A-Z]+: /, '').split(',')[0]}` : text;

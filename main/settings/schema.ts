@@ -8,7 +8,7 @@ import type { AuthMode, PortholeError } from '../../common/types.js';
 import { LIMITS } from '../../common/contract.js';
 
 /** FusionAuth settings as stored: everything but the client secret (kept in the SecretStore). */
-export interface StoredFusionAuth {
+interface StoredFusionAuth {
   issuer: string;
   clientId: string;
   allowEmails: string[];
@@ -46,8 +46,6 @@ export interface Settings {
   agentApi?: boolean;
 }
 
-export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({ tunnels: [], startAtLogin: false, ngrok: {} });
-
 /** A fresh copy of the defaults (never hand out the frozen object). */
 export function defaultSettings(): Settings {
   return { tunnels: [], startAtLogin: false, ngrok: {} };
@@ -55,56 +53,6 @@ export function defaultSettings(): Settings {
 
 /** The settings file's base name: `settings.json` in the app's userData directory. */
 export const SETTINGS_NAME = 'settings';
-
-const stringArray = { type: 'array', items: { type: 'string' } } as const;
-
-/**
- * conf's `schema` option (top-level properties, JSON Schema 2020): structure only. The semantic
- * checks (ports, URLs, emails) are the engine's zod schemas, applied by parseSettings.
- */
-export const SETTINGS_JSON_SCHEMA = {
-  tunnels: {
-    type: 'array',
-    default: [],
-    items: {
-      type: 'object',
-      required: ['name', 'target', 'mode'],
-      properties: {
-        name: { type: 'string' },
-        target: { type: 'string' },
-        mode: { enum: ['oidc', 'oidc-legacy', 'internal', 'public'] },
-        domain: { type: 'string' },
-        startWithPorthole: { type: 'boolean', default: false },
-        record: { type: 'boolean' },
-        hostHeader: { enum: ['rewrite'] },
-        pool: { type: 'boolean' },
-        fusionauth: {
-          type: 'object',
-          required: ['issuer', 'clientId'],
-          properties: {
-            issuer: { type: 'string' },
-            clientId: { type: 'string' },
-            allowEmails: stringArray,
-            allowDomains: stringArray,
-            scopes: stringArray,
-          },
-          // A secret must never sit in this file; the schema refuses one outright.
-          not: { anyOf: [{ required: ['clientSecret'] }] },
-        },
-      },
-      not: { anyOf: [{ required: ['authtoken'] }, { required: ['clientSecret'] }] },
-    },
-  },
-  startAtLogin: { type: 'boolean', default: false },
-  notifyNewVisitors: { type: 'boolean' },
-  agentApi: { type: 'boolean' },
-  ngrok: {
-    type: 'object',
-    default: {},
-    properties: { serverAddr: { type: 'string' }, caPem: { type: 'string' } },
-    not: { anyOf: [{ required: ['authtoken'] }] },
-  },
-} as const;
 
 type Raw = Record<string, unknown>;
 const isObj = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -189,7 +137,7 @@ export function storedTunnelOf(spec: PublicTunnelSpec, startWithPorthole: boolea
  * One stored tunnel, checked by the parser every boundary uses (main/tunnel/validate.ts), without the
  * client secret. Errors name the field as the parser does (`fusionauth.issuer`); parseSettings prefixes them.
  */
-export function parseStoredTunnel(input: unknown): Result<StoredTunnel> {
+function parseStoredTunnel(input: unknown): Result<StoredTunnel> {
   const start = isObj(input) ? input.startWithPorthole : undefined;
   const errors: PortholeError[] = [];
   if (start !== undefined && typeof start !== 'boolean') errors.push(invalidInput('startWithPorthole', 'startWithPorthole must be true or false', 'Use true or false.'));
@@ -208,7 +156,7 @@ const ngrokSettingsSchema = z
     return out;
   });
 
-export type ParsedSettings = { ok: true; value: Settings } | { ok: false; errors: PortholeError[]; salvaged: Settings };
+type ParsedSettings = { ok: true; value: Settings } | { ok: false; errors: PortholeError[]; salvaged: Settings };
 
 /**
  * Read settings from anything (a file's JSON, conf's `store`). Unknown keys (conf's `__internal__`,

@@ -14,7 +14,7 @@ import { folderWritable, jsonFile, readRaw, setAside, type ConfLike, type JsonFi
 export type { ConfLike, StoreFactory, StoreOptions } from './files.js';
 
 /** A settings or secrets file found damaged (and set aside), unreadable, or in a read-only folder. */
-export interface CorruptReport {
+interface CorruptReport {
   /** Which file: the settings (tunnels, flags) or the encrypted secrets. */
   kind: 'settings' | 'secrets';
   /** Absent: damaged and set aside. See SettingsProblem in common/contract.ts. */
@@ -37,7 +37,7 @@ export interface SettingsStore {
   readonly problems: CorruptReport[];
 }
 
-export interface OpenOptions {
+interface OpenOptions {
   /** The directory holding settings.json and secrets.json (Electron: app.getPath('userData')). */
   cwd: string;
   factory?: StoreFactory;
@@ -47,7 +47,7 @@ export interface OpenOptions {
   now?: () => number;
 }
 
-export interface OpenedStores {
+interface OpenedStores {
   settings: SettingsStore;
   /** Where the SecretStore keeps ciphertext: `secrets.json` beside the settings. */
   secretsBackend: SecretBackend;

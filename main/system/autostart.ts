@@ -7,7 +7,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { LoginItemPort } from '../ports.js';
 
-export interface XdgAutostartOptions {
+interface XdgAutostartOptions {
   /** The program to start: the AppImage file ($APPIMAGE) when there is one, else the executable. */
   exec: string;
   /** Environment (XDG_CONFIG_HOME) and home directory; default process.env and os.homedir(). */

@@ -10,7 +10,7 @@ import type { ListeningPort } from '../../common/contract.js';
 export type { ListeningPort };
 
 /** One `/proc/net/tcp{,6}` row in LISTEN state. */
-export interface ProcSocket {
+interface ProcSocket {
   port: number;
   address: string;
   inode: number;
@@ -176,7 +176,7 @@ async function windowsPorts(): Promise<ListeningPort[]> {
   });
 }
 
-export interface ListPortsOptions {
+interface ListPortsOptions {
   platform?: NodeJS.Platform;
   /** Root of procfs (Linux), for tests. */
   procRoot?: string;

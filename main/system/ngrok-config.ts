@@ -7,7 +7,7 @@ import { win32, posix } from 'node:path';
 import { fromYaml } from '../tunnel/yaml.js';
 import type { PortholeError } from '../../common/types.js';
 
-export interface NgrokConfigEnv {
+interface NgrokConfigEnv {
   env?: Record<string, string | undefined>;
   home?: string;
   platform?: NodeJS.Platform;

@@ -9,7 +9,7 @@ import type { ClipboardPort, EnginePort, NotifierPort, OpenExternalPort, WindowP
 import type { SettingsStore } from '../settings/settings-store.js';
 import { firstOnline, parseMenuId, SHARE_ACTION_MINUTES, type ShareAction } from './menu.js';
 
-export interface TrayActionDeps {
+interface TrayActionDeps {
   engine: Pick<EnginePort, 'list' | 'get'>;
   ops: Operations;
   store: SettingsStore;

@@ -19,7 +19,7 @@ export interface MenuItemSpec {
 export type TrayIconName = 'idle' | 'connecting' | 'online' | 'error';
 
 /** `details`: open the window at the tunnel; `copy-snippet`: an internal tunnel's forward-internal rule. */
-export type TunnelAction = 'copy-url' | 'open' | 'start' | 'stop' | 'verify' | 'details' | 'copy-snippet' | ShareAction;
+type TunnelAction = 'copy-url' | 'open' | 'start' | 'stop' | 'verify' | 'details' | 'copy-snippet' | ShareAction;
 /** "Share for 15 min / 1 h / 4 h / until I stop". */
 export type ShareAction = 'share-15' | 'share-60' | 'share-240' | 'share-until-stopped';
 /** The minutes of a share action (null: until stopped). */
@@ -34,7 +34,7 @@ export interface TunnelTrayDetails {
   /** The "Share for" choice in force (minutes), with `deadline`. */
   shareMinutes?: number;
 }
-export interface TrayMenuOptions {
+interface TrayMenuOptions {
   startAtLogin: boolean;
   /** Per tunnel name. */
   details?: Record<string, TunnelTrayDetails>;
@@ -45,7 +45,7 @@ export interface TrayMenuOptions {
 }
 
 /** What a clicked id means. */
-export type MenuAction =
+type MenuAction =
   | { kind: 'copy-first-url' }
   | { kind: 'new-tunnel' }
   | { kind: 'settings' }
@@ -84,7 +84,7 @@ const STATE_LABEL: Record<TunnelView['state'], string> = {
 };
 
 /** How a tunnel's protection reads in the menu and tooltip. */
-export function protectionLabel(v: TunnelView): string {
+function protectionLabel(v: TunnelView): string {
   // A public tunnel is open by choice; any other tunnel found open is an alarm.
   if (v.mode === 'public') return 'public, no sign-in';
   if (v.protection === 'open') return 'OPEN to anyone';

@@ -7,7 +7,7 @@ import { trayLine, type VisitorGlance } from '../../common/visitors.js';
 import type { TrayModel } from '../ports.js';
 import { trayIcon, trayMenu, trayTooltip, tunnelItemId, type MenuItemSpec, type TunnelTrayDetails } from './menu.js';
 
-export interface TrayModelInput {
+interface TrayModelInput {
   /** Every saved tunnel with its live view (the operations' entries). */
   entries: readonly TunnelEntry[];
   /** The stored secrets that can no longer be read. */
@@ -22,7 +22,7 @@ export interface TrayModelInput {
 }
 
 /** The tray line for a secret to enter again: clicking it opens the window at that field. */
-export function reenterMenuItem(intent: ReenterIntent): MenuItemSpec {
+function reenterMenuItem(intent: ReenterIntent): MenuItemSpec {
   return intent.secret === 'client-secret'
     ? { id: tunnelItemId(intent.tunnel, 'details'), label: `⚠ Enter the client secret of ${intent.tunnel} again…`, enabled: true }
     : { id: 'settings', label: '⚠ Enter the ngrok authtoken again…', enabled: true };

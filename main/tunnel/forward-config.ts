@@ -33,7 +33,7 @@ export type ListenerConfig = Pick<
 };
 
 /** The session half of ngrok's Config (used as-is by a raw `forward()`, e.g. in the benchmark). */
-export type SessionConfig = Pick<Config, 'authtoken' | 'server_addr' | 'session_ca_cert'>;
+type SessionConfig = Pick<Config, 'authtoken' | 'server_addr' | 'session_ca_cert'>;
 
 /** The URL the agent forwards to: a bare port means localhost. */
 export function upstreamUrlFor(target: string): string {
@@ -41,7 +41,7 @@ export function upstreamUrlFor(target: string): string {
 }
 
 /** The internal hostname of a tunnel in the `internal` mode (its own `.internal` domain if it has one). */
-export function internalDomainFor(spec: TunnelSpec): string {
+function internalDomainFor(spec: TunnelSpec): string {
   return spec.domain?.endsWith('.internal') ? spec.domain : new URL(internalUrlFor(spec.name)).hostname;
 }
 
@@ -102,13 +102,13 @@ export function sessionConfigFor(session: SessionSpec): SessionConfig {
  * Quotes a word for a POSIX shell when it needs it. A `!` is left outside the single quotes and
  * backslashed, so neither bash's nor zsh's interactive history expansion can touch it.
  */
-export function shellQuote(s: string): string {
+function shellQuote(s: string): string {
   if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(s)) return s;
   return `'${s.replace(/'/g, `'\\''`).replace(/!/g, `'\\!'`)}'`;
 }
 
 /** The environment variable the generated ngrok command reads the client secret from. */
-export const SECRET_VAR = 'FUSIONAUTH_CLIENT_SECRET';
+const SECRET_VAR = 'FUSIONAUTH_CLIENT_SECRET';
 /** The here-document delimiter of the generated command (no YAML line can equal it). */
 const HEREDOC_END = 'PORTHOLE_POLICY';
 

@@ -18,7 +18,7 @@ export const PROBE_HEADER = 'X-Porthole-Probe';
 export const REPLAY_HEADER = 'X-Porthole-Replay';
 
 /** A header name as CGI, WSGI, Rack and PHP see it: case folded, `_` and `-` alike. */
-export function headerKey(name: string): string {
+function headerKey(name: string): string {
   return name.toLowerCase().replace(/_/g, '-');
 }
 
@@ -26,7 +26,7 @@ export function headerKey(name: string): string {
  * Every spelling of `name` with `_` or `-` at each separator: `X-Forwarded-Email`, `X_Forwarded_Email`,
  * `X-Forwarded_Email`, …; ngrok's remove-headers matches any case, so these are all of them.
  */
-export function spellings(name: string): string[] {
+function spellings(name: string): string[] {
   const parts = name.split(/[-_]/);
   let out = [parts[0]!];
   for (const p of parts.slice(1)) out = out.flatMap((s) => [`${s}-${p}`, `${s}_${p}`]);
@@ -39,7 +39,7 @@ export function ownedHeaderSpellings(): string[] {
 }
 
 /** What a header name is to Porthole: one of its own (by key), or null. */
-export type OwnedHeader = 'email' | 'user' | 'proof' | 'probe' | 'replay';
+type OwnedHeader = 'email' | 'user' | 'proof' | 'probe' | 'replay';
 const OWNED = new Map<string, OwnedHeader>([
   [headerKey(IDENTITY_HEADERS.email), 'email'],
   [headerKey(IDENTITY_HEADERS.user), 'user'],

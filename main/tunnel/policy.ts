@@ -30,26 +30,26 @@ export const VAULT_HOWTO = [
 ].join('\n');
 
 /** One rule of a Traffic Policy phase. */
-export interface PolicyRule {
+interface PolicyRule {
   expressions?: string[];
   actions: { type: string; config?: Record<string, unknown> }[];
 }
 /** The subset of ngrok's Traffic Policy document Porthole writes. */
-export interface TrafficPolicy {
+interface TrafficPolicy {
   on_http_request: PolicyRule[];
 }
 
 /** The CEL variable ngrok's openid-connect action fills with the signed-in user's email. */
-export const OIDC_EMAIL = 'actions.ngrok.oidc.identity.email';
+const OIDC_EMAIL = 'actions.ngrok.oidc.identity.email';
 
 /** The CEL variable ngrok's openid-connect action fills with the signed-in user's name. */
-export const OIDC_NAME = 'actions.ngrok.oidc.identity.name';
+const OIDC_NAME = 'actions.ngrok.oidc.identity.name';
 
 /**
  * The `remove-headers` action that drops every header Porthole owns, in every spelling a framework
  * could read as it (main/tunnel/identity-headers.ts): a visitor's copies never reach the app, in any mode.
  */
-export function removeIdentityHeaders(): PolicyRule['actions'][number] {
+function removeIdentityHeaders(): PolicyRule['actions'][number] {
   return { type: 'remove-headers', config: { headers: ownedHeaderSpellings() } };
 }
 
@@ -57,7 +57,7 @@ export function removeIdentityHeaders(): PolicyRule['actions'][number] {
  * The `add-headers` action that passes the signed-in identity on; only valid after `openid-connect`.
  * `proof` (a random value per run) tells the recording proxy that ngrok's edge set them.
  */
-export function addIdentityHeaders(proof?: string): PolicyRule['actions'][number] {
+function addIdentityHeaders(proof?: string): PolicyRule['actions'][number] {
   const headers: Record<string, string> = { [IDENTITY_HEADERS.email]: `\${${OIDC_EMAIL}}`, [IDENTITY_HEADERS.user]: `\${${OIDC_NAME}}` };
   if (proof) headers[PROOF_HEADER] = proof;
   return { type: 'add-headers', config: { headers } };
@@ -74,7 +74,7 @@ export function celString(s: string): string {
 }
 
 /** The scopes a visitor's identity needs: the email and name the identity headers (X-Forwarded-Email/-User) carry. */
-export const IDENTITY_SCOPES = ['email', 'profile'] as const;
+const IDENTITY_SCOPES = ['email', 'profile'] as const;
 
 /** Whether a tunnel records its visitors (main/visits/): on unless switched off. */
 export function recordsVisits(spec: Pick<TunnelSpec, 'record'>): boolean {

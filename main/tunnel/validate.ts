@@ -10,7 +10,7 @@ import { isLoopbackHost, needsFusionAuth } from '../../common/view-rules.js';
 /** Either a value or the errors that stopped it. */
 export type Result<T> = { ok: true; value: T } | { ok: false; errors: PortholeError[] };
 
-export const NAME_RE = /^[a-z0-9][a-z0-9-]{0,62}$/;
+const NAME_RE = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const HOST_LABELS_RE = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$/;
 const IPV4_RE = /^(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 const SCOPE_RE = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
@@ -42,20 +42,20 @@ export const nameSchema = z
   .min(1, { error: 'is required', abort: true })
   .regex(NAME_RE, { error: 'not a tunnel name' });
 
-export const targetSchema = z
+const targetSchema = z
   .union([z.number(), z.string()], { error: 'is required' })
   .transform((v) => String(v).trim())
   .refine((s) => s !== '', { error: 'is required', abort: true })
   .refine(isTarget, { error: 'not a port from 1 to 65535 or host:port (e.g. 3000 or 127.0.0.1:8080)' });
 
 /** A hostname; tolerates a pasted `https://…/` around it. */
-export const hostnameSchema = z
+const hostnameSchema = z
   .string()
   .trim()
   .transform((s) => s.replace(/^https?:\/\//i, '').replace(/\/$/, '').toLowerCase())
   .refine((s) => HOST_LABELS_RE.test(s), { error: 'not a hostname (e.g. demo.ngrok.app)' });
 
-export const issuerSchema = z
+const issuerSchema = z
   .string({ error: 'is required' })
   .trim()
   .superRefine((s, ctx) => {
@@ -94,7 +94,7 @@ export const scopeSchema = z.string().trim().regex(SCOPE_RE, { error: 'not a sco
 const dedupe = <T>(xs: T[]): T[] => [...new Set(xs)];
 
 /** FusionAuth settings, complete: what the OIDC modes need. */
-export const fusionAuthSchema = z.object({
+const fusionAuthSchema = z.object({
   issuer: issuerSchema,
   clientId: z.string({ error: 'is required' }).trim().min(1, { error: 'is required' }),
   clientSecret: z.string({ error: 'is required' }).min(1, { error: 'is required' }),
@@ -104,7 +104,7 @@ export const fusionAuthSchema = z.object({
 });
 
 /** FusionAuth settings kept on a `public`/`internal` tunnel: any strings, checked only when used. */
-export const fusionAuthDraftSchema = z.object({
+const fusionAuthDraftSchema = z.object({
   issuer: z.string().trim().default(''),
   clientId: z.string().trim().default(''),
   clientSecret: z.string().default(''),
@@ -116,7 +116,7 @@ export const fusionAuthDraftSchema = z.object({
 export const authModeSchema = z.enum(AUTH_MODES as [AuthMode, ...AuthMode[]], { error: `not a mode: use one of ${AUTH_MODES.join(', ')}` });
 
 /** The tunnel fields other than the FusionAuth settings. */
-export const tunnelBaseSchema = z.object({
+const tunnelBaseSchema = z.object({
   name: nameSchema,
   target: targetSchema,
   mode: authModeSchema.default('oidc'),

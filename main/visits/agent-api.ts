@@ -11,14 +11,14 @@ import { parseHead, requestLine } from './http-framing.js';
 import { parseInspectAddr } from './inspect-addr.js';
 
 /** A tunnel as the API lists it. */
-export interface ApiTunnel {
+interface ApiTunnel {
   name: string;
   publicUrl: string | undefined;
   /** The local app, as ngrok's `config.addr` gives it: `http://localhost:3000`. */
   addr: string;
 }
 
-export interface AgentApiOptions {
+interface AgentApiOptions {
   exchanges: ExchangeStore;
   tunnels(): ApiTunnel[];
   /** Sends a kept request again to its app; rejects with a reason. */
@@ -27,14 +27,14 @@ export interface AgentApiOptions {
   addr?: string;
 }
 
-export interface AgentApi {
+interface AgentApi {
   /** 'http://127.0.0.1:4040' */
   url: string;
   close(): Promise<void>;
 }
 
 /** ngrok's ports: 4040, or the next free one up to 4049. */
-export const DEFAULT_PORTS = [4040, 4041, 4042, 4043, 4044, 4045, 4046, 4047, 4048, 4049];
+const DEFAULT_PORTS = [4040, 4041, 4042, 4043, 4044, 4045, 4046, 4047, 4048, 4049];
 const MAX_BODY = 64 * 1024;
 
 /** Serves the API on loopback: the given address, or ngrok's 4040…4049, the first one free. */
@@ -159,7 +159,7 @@ function tunnelJson(t: ApiTunnel) {
 }
 
 /** One exchange in ngrok's shape (`duration` in nanoseconds, `raw` base64), plus `visitor`. */
-export function exchangeJson(x: Exchange) {
+function exchangeJson(x: Exchange) {
   const reqHead = x.req.head ? parseHead(x.req.head) : null;
   const line = reqHead ? requestLine(reqHead.start) : null;
   const resHead = x.res.head ? parseHead(x.res.head) : null;

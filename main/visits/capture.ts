@@ -2,15 +2,15 @@
 // and the first 64 KB of each body — under a budget per tunnel (the oldest bodies go first while their
 // records stay), and how a kept exchange is shown: sensitive header values and query secrets as
 // "[redacted]" unless revealed, bodies decoded for reading.
-import { parseHead, statusOf, requestLine, type Head } from './http-framing.js';
+import { parseHead, requestLine, type Head } from './http-framing.js';
 import { redactPath, REDACTED } from './redact.js';
 
 /** How much of each body is kept. */
-export const BODY_KEPT = 64 * 1024;
+const BODY_KEPT = 64 * 1024;
 /** What one tunnel's kept bodies and heads may use, all together. */
 export const TUNNEL_BUDGET = 32 * 1024 * 1024;
 /** How many exchanges a tunnel keeps (as many as its request log). */
-export const EXCHANGES_KEPT = 1000;
+const EXCHANGES_KEPT = 1000;
 
 /** One side of an exchange as it went by: its head (as the other end got it) and the start of its body. */
 export class CapturedSide {
@@ -167,9 +167,4 @@ export function shownHead(bytes: Buffer, reveal: boolean): Buffer {
 /** The request's path as shown: secret query values redacted unless revealed. */
 export function shownUri(target: string, reveal: boolean): string {
   return reveal ? target : redactPath(target).replaceAll(REDACTED, SHOWN_REDACTED);
-}
-
-/** The status of a response head (0 when none). */
-export function statusOfHead(head: Buffer | null): number {
-  return head ? (statusOf(parseHead(head).start) ?? 0) : 0;
 }

@@ -7,7 +7,7 @@ import { headersOf, isSensitiveHeader, shownUri, SHOWN_REDACTED, type CapturedSi
 import { parseHead, requestLine, type Head } from './http-framing.js';
 
 /** A body decoded for reading (gzip, deflate, br), as far as the kept bytes go. */
-export function decodedBody(head: Head, body: Buffer): Buffer {
+function decodedBody(head: Head, body: Buffer): Buffer {
   const enc = head.fields.find((f) => f.key === 'content-encoding')?.value.toLowerCase().trim();
   try {
     if (enc === 'gzip' || enc === 'x-gzip') return gunzipSync(body, { finishFlush: zlib.Z_SYNC_FLUSH });
@@ -22,7 +22,7 @@ export function decodedBody(head: Head, body: Buffer): Buffer {
 const TEXTUAL = /^(text\/|application\/(json|[\w.+-]+\+json|xml|[\w.+-]+\+xml|javascript|x-www-form-urlencoded|graphql)|image\/svg\+xml)/i;
 
 /** A body for reading: JSON pretty-printed, form data one field a line, text as text, else size and type. */
-export function bodyView(head: Head, side: CapturedSide): BodyView {
+function bodyView(head: Head, side: CapturedSide): BodyView {
   const type = head.fields.find((f) => f.key === 'content-type')?.value ?? '';
   const base = { size: side.total, type, truncated: side.truncated };
   if (side.evicted) return { kind: 'evicted', ...base };
@@ -66,7 +66,7 @@ function sq(s: string): string {
  * (Host, Content-Length and connection-level ones left to curl) and the body when it was kept whole.
  * Redacted values are left out, not printed as "[redacted]", unless revealed.
  */
-export function curlFor(x: Exchange, base: string, reveal: boolean): string {
+function curlFor(x: Exchange, base: string, reveal: boolean): string {
   if (!x.req.head) return '';
   const head = parseHead(x.req.head);
   const line = requestLine(head.start);

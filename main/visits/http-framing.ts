@@ -24,7 +24,7 @@ export function headEnd(buf: Buffer, from = 0): number {
 }
 
 /** One header line of a head as sent: the name in its own case, the value trimmed. */
-export interface Field {
+interface Field {
   name: string;
   value: string;
   /** The name lower-cased, for comparisons. */
@@ -87,7 +87,7 @@ export function rewriteHead(head: Head, keep: (f: Field, index: number) => boole
 }
 
 /** The values of every field named `key` (lower case). */
-export function values(head: Head, key: string): string[] {
+function values(head: Head, key: string): string[] {
   const out: string[] = [];
   for (const f of head.fields) if (f.key === key) out.push(f.value);
   return out;
@@ -98,7 +98,7 @@ export function lists(head: Head, key: string, token: string): boolean {
   return values(head, key).some((v) => v.split(',').some((t) => t.trim().toLowerCase() === token));
 }
 
-export interface RequestLine {
+interface RequestLine {
   method: string;
   target: string;
   version: string;
@@ -117,7 +117,7 @@ export function statusOf(start: string): number | null {
 }
 
 /** How a message's body is delimited. 'raw': framing the pipe can't follow; it stops parsing and only pipes. */
-export type BodyKind = 'none' | 'length' | 'chunked' | 'close' | 'raw';
+type BodyKind = 'none' | 'length' | 'chunked' | 'close' | 'raw';
 
 /** A Content-Length, or null when absent; NaN when present but unusable (differing or not a number). */
 function contentLength(head: Head): number | null {

@@ -9,10 +9,10 @@ import { asData } from '../../common/scrub.js';
 export type RequestRecord = VisitRecord;
 
 /** How many requests are kept per tunnel. */
-export const REQUESTS_KEPT = 1000;
+const REQUESTS_KEPT = 1000;
 
 /** A fixed-size ring: pushing past capacity drops the oldest. */
-export class Ring<T> {
+class Ring<T> {
   private readonly items: T[] = [];
   private start = 0;
 
@@ -91,7 +91,7 @@ export function requestJson(r: RequestRecord): string {
 }
 
 /** JSON.stringify, with the characters it leaves raw that can still break or reorder a line escaped. */
-export function jsonLine(value: unknown): string {
+function jsonLine(value: unknown): string {
   return JSON.stringify(value).replace(/[\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 

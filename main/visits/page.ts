@@ -6,7 +6,7 @@ function esc(s: string): string {
 }
 
 /** Why the app could not be reached, in words, from a Node socket error code. */
-export function reasonFor(code: string | undefined): string {
+function reasonFor(code: string | undefined): string {
   switch (code) {
     case 'ECONNREFUSED':
       return 'nothing is listening on its port';

@@ -15,7 +15,7 @@ import type { RequestRecord, VisitLog } from './log.js';
 import { badGatewayPage } from './page.js';
 import { redactPath } from './redact.js';
 
-export interface VisitProxyOptions {
+interface VisitProxyOptions {
   /** The tunnel's name, as records carry it. */
   tunnel: string;
   /** The app, as the tunnel would have forwarded to it: 'http://localhost:3000'. */
@@ -53,7 +53,7 @@ export interface VisitProxy {
   replay(x: Exchange): Promise<Exchange>;
 }
 
-export type VisitProxyResult = { ok: true; value: VisitProxy } | { ok: false; errors: PortholeError[] };
+type VisitProxyResult = { ok: true; value: VisitProxy } | { ok: false; errors: PortholeError[] };
 
 const CONNECT_TIMEOUT_MS = 10_000;
 /** How much of a 4xx answer's body is kept to recognise a dev server's host check. */

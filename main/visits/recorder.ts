@@ -7,7 +7,7 @@ import { VisitLog, type RequestRecord } from './log.js';
 import type { VisitorGlance, VisitorSummary } from '../../common/visitors.js';
 import { VisitorBook, type NewVisitorNotice } from './visitors.js';
 
-export interface VisitEvents {
+interface VisitEvents {
   request: [RequestRecord];
   newVisitor: [NewVisitorNotice];
 }
@@ -27,7 +27,7 @@ export interface Visits {
 }
 
 /** The visits and the log the recording proxies write into. */
-export interface VisitRecorder {
+interface VisitRecorder {
   visits: Visits;
   log: VisitLog;
 }

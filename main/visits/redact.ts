@@ -5,7 +5,7 @@
 export const REDACTED = 'REDACTED';
 
 /** Query parameters whose values are secrets, compared lower-case with `-` read as `_`. */
-export const SECRET_PARAMS: ReadonlySet<string> = new Set([
+const SECRET_PARAMS: ReadonlySet<string> = new Set([
   'code',
   'state',
   'token',

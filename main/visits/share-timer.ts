@@ -5,11 +5,11 @@
 // whenever asked (after a resume), so a share whose time ran out during sleep stops on waking.
 import { invalidInput, type PortholeError } from '../../common/errors.js';
 
-export type DurationResult = { ok: true; value: number } | { ok: false; errors: PortholeError[] };
+type DurationResult = { ok: true; value: number } | { ok: false; errors: PortholeError[] };
 
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000 };
 /** Longer than any meeting or demo; a bigger number is almost surely a typo. */
-export const MAX_SHARE_MS = 7 * 24 * 3_600_000;
+const MAX_SHARE_MS = 7 * 24 * 3_600_000;
 const DURATION_FIX = 'Give a number followed by s, m or h, e.g. 90s, 15m, 1h (or 1h30m).';
 
 /**
@@ -54,7 +54,7 @@ export const systemClock: Clock = {
   clearInterval: (h) => clearInterval(h as NodeJS.Timeout),
 };
 
-export interface ShareTimerOptions {
+interface ShareTimerOptions {
   durationMs: number;
   /** Called once, when the deadline has passed: stop the tunnel. */
   onExpire: () => void;

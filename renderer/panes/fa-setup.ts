@@ -15,7 +15,7 @@ import { findTunnel, type Nav } from '../state.js';
 import { renderChecklist } from './checklist.js';
 import { splitList } from './form-fusionauth.js';
 
-export interface SetupPaneOpts {
+interface SetupPaneOpts {
   /** The stored tunnel that receives the credentials; absent: a new tunnel (name and port asked here). */
   tunnel?: string;
   /** What the new-tunnel form held when the user came here. */
@@ -66,7 +66,7 @@ function putError(root: HTMLElement, slot: string, message: string, fix?: string
 }
 
 /** The set-up's error under its field, and each of FusionAuth's own fieldErrors under theirs (or in the general slot, named). */
-export function showSetupError(root: HTMLElement, e: FusionAuthSetupError): void {
+function showSetupError(root: HTMLElement, e: FusionAuthSetupError): void {
   clearErrors(root);
   const first = putError(root, slotOf(e), e.message, e.fix);
   for (const fe of e.fieldErrors ?? []) {
@@ -77,7 +77,7 @@ export function showSetupError(root: HTMLElement, e: FusionAuthSetupError): void
 }
 
 /** Plan text marks names with *…* and values with `…`: shown as emphasis and code, as text nodes. */
-export function planText(text: string): (Node | string)[] {
+function planText(text: string): (Node | string)[] {
   return text.split(/(\*[^*]+\*|`[^`]+`)/).filter(Boolean).map((part) => {
     if (/^\*[^*]+\*$/.test(part)) return h('em', {}, part.slice(1, -1));
     if (/^`[^`]+`$/.test(part)) return h('code', {}, part.slice(1, -1));

@@ -11,7 +11,7 @@ import { MUST_REENTER, reenterLine } from '../labels.js';
 import { state } from '../state.js';
 import { renderChecklist } from './checklist.js';
 
-export interface FusionAuthFields {
+interface FusionAuthFields {
   section: HTMLElement;
   scopes: HTMLInputElement;
   clientSecret: HTMLInputElement;

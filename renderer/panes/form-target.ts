@@ -7,7 +7,7 @@ import { api } from '../api.js';
 import { h } from '../dom.js';
 import { field } from '../fields.js';
 
-export interface TargetFields {
+interface TargetFields {
   name: HTMLInputElement;
   target: HTMLInputElement;
   /** The name to save: as typed, else the one proposed from the port (the CLI's rule). */

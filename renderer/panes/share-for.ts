@@ -10,7 +10,7 @@ import { h } from '../dom.js';
 const LABEL = (m: ShareMinutes): string => (m === null ? 'Until I stop' : m < 60 ? `${m} min` : `${m / 60} h`);
 
 /** "45 s left", "14 min left", "1 h 5 min left" (as the tray says it). */
-export function timeLeft(ms: number): string {
+function timeLeft(ms: number): string {
   const s = Math.max(0, Math.ceil(ms / 1000));
   if (s < 60) return `${s} s left`;
   const m = Math.ceil(s / 60);
