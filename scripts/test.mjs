@@ -1,5 +1,8 @@
-// script: `npm test [files…]`: every test/**/*.test.ts (or the files named), one file at a time, each
-// in its own Node process with node's test runner (TypeScript through tsx).
+// script: `npm test [files…]`: every test/**/*.test.ts (or the files named), each in its own Node
+// process with node's test runner (TypeScript through tsx). Two files run at a time (the machines have
+// two cores and most tests wait on sockets and child processes), except the files that measure time or
+// memory, which run afterwards one at a time so nothing else competes with what they measure. Each
+// file's output is printed whole once it finished, so files never interleave.
 //
 // No test can hang the suite. Each file's tests run inside its own runner process
 // (--experimental-test-isolation=none), where --test-timeout is a per-test default: a test (or a
@@ -36,12 +39,17 @@ function tapTotals(tap) {
   return totals;
 }
 
-let current; // the running file's process, for Ctrl-C
+/** Files whose tests measure time or memory: run alone, after the others. */
+const ALONE = /(memory|recovery|held-domain|visitors|inspect|transparent|real-apps)\.test\.ts$/;
+/** How many other files run at once. */
+const LANES = 2;
+
+const running = new Set(); // the running files' processes, for Ctrl-C
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
-    if (current?.pid) {
+    for (const child of running) {
       try {
-        process.kill(-current.pid, 'SIGKILL');
+        process.kill(-child.pid, 'SIGKILL');
       } catch {
         // already gone
       }
@@ -67,8 +75,11 @@ function runFile(file, tapFile) {
     file,
   ];
   // Its own process group, so the ceiling takes the CLI processes and browsers it started with it.
-  const child = spawn(process.execPath, args, { stdio: 'inherit', detached: true });
-  current = child;
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  running.add(child);
+  const out = [];
+  child.stdout.on('data', (d) => out.push(d));
+  child.stderr.on('data', (d) => out.push(d));
   return new Promise((resolve) => {
     let timedOut = false;
     const ceiling = setTimeout(() => {
@@ -79,9 +90,10 @@ function runFile(file, tapFile) {
         // already gone
       }
     }, FILE_TIMEOUT_MS);
-    child.on('exit', (code) => {
+    child.on('close', (code) => {
       clearTimeout(ceiling);
-      current = undefined;
+      running.delete(child);
+      process.stdout.write(Buffer.concat(out));
       // Whatever the file started and left behind (a CLI process, a browser) goes with it.
       try {
         process.kill(-child.pid, 'SIGKILL');
@@ -99,21 +111,35 @@ const tapDir = mkdtempSync(join(tmpdir(), 'porthole-test-'));
 const total = Object.fromEntries(COUNTS.map((k) => [k, 0]));
 const failed = [];
 const started = Date.now();
-try {
-  for (const [i, file] of files.entries()) {
-    const tapFile = join(tapDir, `${i}.tap`);
-    const { code, timedOut } = await runFile(file, tapFile);
-    let tap = '';
-    try {
-      tap = readFileSync(tapFile, 'utf8');
-    } catch {
-      // the process died before writing any
-    }
-    const t = tapTotals(tap);
-    for (const k of COUNTS) total[k] += t[k];
-    if (timedOut) failed.push(`${file} (killed after ${FILE_TIMEOUT_MS / 1000} s)`);
-    else if (code !== 0) failed.push(file);
+/** Runs one file and adds up its results. */
+async function one(file, i) {
+  const tapFile = join(tapDir, `${i}.tap`);
+  const { code, timedOut } = await runFile(file, tapFile);
+  let tap = '';
+  try {
+    tap = readFileSync(tapFile, 'utf8');
+  } catch {
+    // the process died before writing any
   }
+  const t = tapTotals(tap);
+  for (const k of COUNTS) total[k] += t[k];
+  if (timedOut) failed.push(`${file} (killed after ${FILE_TIMEOUT_MS / 1000} s)`);
+  else if (code !== 0) failed.push(file);
+}
+
+try {
+  const indexed = files.map((f, i) => [f, i]);
+  const shared = indexed.filter(([f]) => !ALONE.test(f));
+  const alone = indexed.filter(([f]) => ALONE.test(f));
+  let next = 0;
+  const lane = async () => {
+    while (next < shared.length) {
+      const [f, i] = shared[next++];
+      await one(f, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(LANES, shared.length) }, lane));
+  for (const [f, i] of alone) await one(f, i);
 } finally {
   rmSync(tapDir, { recursive: true, force: true });
 }
