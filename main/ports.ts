@@ -6,7 +6,7 @@ import type { Handlers, ListeningPort, StateSnapshot, VisitRecorded, WindowInten
 import type { Engine, EngineOptions } from './engine/engine.js';
 import type { FusionAuthApi } from './fusionauth/client.js';
 import type { SetupInput } from './fusionauth/setup.js';
-import type { Clock } from './visits/share-timer.js';
+import type { Clock } from './core/share-timer.js';
 import type { Visits } from './visits/recorder.js';
 import type { Inspector } from './engine/engine.js';
 import type { AgentApiSwitch } from './core/agent-api-switch.js';

@@ -3,7 +3,7 @@
 import { open, readFile } from 'node:fs/promises';
 import type { PortholeError, SessionSpec, TunnelSpec } from '../../common/types.js';
 import { parseSessionSpec, parseTunnelSpec } from '../tunnel/validate.js';
-import { parseDuration } from '../visits/share-timer.js';
+import { parseDuration } from '../core/share-timer.js';
 import { findAuthtoken } from './authtoken.js';
 import { parseCommand, UsageError, type Parsed } from './parse.js';
 import { cliErrorLine } from './words.js';

@@ -8,7 +8,7 @@ import { upstreamUrlFor } from '../tunnel/forward-config.js';
 import { formatError } from '../../common/errors.js';
 import { fieldCliFix, fieldLabel } from '../../common/fields.js';
 import { requestJson, requestText, type RequestRecord } from '../visits/log.js';
-import { ShareTimer } from '../visits/share-timer.js';
+import { ShareTimer } from '../core/share-timer.js';
 import { shareArgsFrom, type ParsedShareArgs } from './args.js';
 import { runCommand, type CliIo } from './command.js';
 import { escapeJsonText, jsonText, type ShareJsonLine } from './json-output.js';

@@ -1,7 +1,7 @@
 // core: the deadline of each timed share ("Share for 15 min / 1 h / 4 h"). Wall-clock ShareTimers
-// (main/visits/share-timer.ts), so a machine that slept through a deadline stops the tunnel on waking
+// (main/core/share-timer.ts), so a machine that slept through a deadline stops the tunnel on waking
 // (check() on resume). In memory only: a share never outlives the app that started it.
-import { ShareTimer, type Clock } from '../visits/share-timer.js';
+import { ShareTimer, type Clock } from './share-timer.js';
 
 export interface Shares {
   /** Set (or replace) the tunnel's deadline `ms` from now. */

@@ -3,7 +3,7 @@
 
 import type { TunnelView } from '../../common/types.js';
 import { isHttpUrl, isInternalUrl, isOpenByMistake, isRunning } from '../../common/view-rules.js';
-import { formatRemaining } from '../visits/share-timer.js';
+import { formatRemaining } from '../core/share-timer.js';
 
 /** One menu entry. `id` is what the click reports; separators and info lines have none. */
 export interface MenuItemSpec {

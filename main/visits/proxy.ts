@@ -1,4 +1,4 @@
-// The loopback recording pipe: the tunnel forwards to it, it forwards to the app. Each visitor
+// adapter: the loopback recording pipe: the tunnel forwards to it, it forwards to the app. Each visitor
 // connection gets its own connection to the app, ended with it, and the bytes flow through as they
 // were sent: header names and order, chunk sizes, trailers, 1xx answers, Connection and Upgrade are
 // the app's and the visitor's business. The pipe only reads the heads (to record each request) and

@@ -1,4 +1,4 @@
-// The visits of every tunnel as the rest of the app sees them (engine.visits): each tunnel's kept
+// core: the visits of every tunnel as the rest of the app sees them (engine.visits): each tunnel's kept
 // request log, its visitor summary, and two events, `request` (every completed request) and
 // `newVisitor` (someone signed in to a tunnel for the first time). The recording proxies write into
 // `log`; the book follows it, so a summary never lags behind the log it came from.

@@ -15,7 +15,7 @@ import { createAesGcmEncryptor, createSecretStore, SECRET_KEYS } from '../../mai
 import { createPreflight } from '../../main/oidc/preflight.js';
 import type { MenuItemSpec } from '../../main/tray/menu.js';
 import type { VisitRecorded } from '../../common/contract.js';
-import type { Clock } from '../../main/visits/share-timer.js';
+import type { Clock } from '../../main/core/share-timer.js';
 import { startIngress, type Ingress } from '../support/ingress/index.js';
 import { standInVisitor } from '../support/ingress/edge.js';
 import { startFusionAuthApi, SUPER_KEY, type StandIn } from '../support/fusionauth-api/index.js';

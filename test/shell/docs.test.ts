@@ -96,7 +96,7 @@ test('each folder guide\'s table lists every file in its folder, and only those'
 /** The roles main/README.md and docs/style.md define. */
 const ROLE_LINE = /^(\/\/|\/\*) (pure|shell|adapter|core|glue|browser)( [a-z]+)?: \S/;
 /** Files that still open without their role; an entry that no longer needs excusing fails the test too. */
-const ROLE_MISSING = new Set(['main/visits/proxy.ts', 'main/visits/recorder.ts', 'main/visits/share-timer.ts']);
+const ROLE_MISSING = new Set<string>();
 
 test('every source file of the app opens with its role (pure, shell, adapter, core, glue, browser)', () => {
   const files = ['main', 'common', 'preload', 'renderer'].flatMap((d) =>

@@ -1,4 +1,4 @@
-// Share for a set time: `--for` durations, and a deadline timer that counts wall-clock time.
+// core: share for a set time: `--for` durations, and a deadline timer that counts wall-clock time.
 // Node's timers run on a monotonic clock that stands still while the machine sleeps, so a plain
 // setTimeout(15 min) would keep a share open for 15 minutes of *awake* time, however long the
 // lid was shut. The timer instead compares Date.now() with the deadline, on a short interval and

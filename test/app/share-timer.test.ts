@@ -2,7 +2,7 @@
 // deadline, across a simulated sleep (the wall clock jumps while no interval ran), and on demand.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatRemaining, parseDuration, ShareTimer, systemClock, type Clock } from '../../main/visits/share-timer.js';
+import { formatRemaining, parseDuration, ShareTimer, systemClock, type Clock } from '../../main/core/share-timer.js';
 
 test('parseDuration: 90s, 15m, 1h, 1h30m; errors name the flag and quote the value', () => {
   assert.deepEqual(parseDuration('90s'), { ok: true, value: 90_000 });
