@@ -58,17 +58,17 @@ test('Vite 8 dev server: the page loads and an HMR update reaches Chromium throu
   const browser = await launchChromium();
   t.after(() => browser.close());
   const page = await browser.newPage();
+  // Vite's client falls back to a direct WebSocket to its own port when the first one fails: closed
+  // here, so the update can only have come through the tunnel.
+  await page.routeWebSocket(new RegExp(`^ws://(127\\.0\\.0\\.1|localhost):${port}/`), (ws) => ws.close());
   await page.goto(url);
   await page.waitForFunction(() => document.querySelector('#msg')?.textContent === 'version one', undefined, { timeout: 15_000 });
   // Let the HMR client connect (a fresh module graph), then change the file.
   await page.waitForTimeout(500);
   writeFileSync(join(root, 'main.js'), main('version two'));
   await page.waitForFunction(() => document.querySelector('#msg')?.textContent === 'version two', undefined, { timeout: 15_000 });
-  // A WebSocket is recorded when it closes.
-  await page.close();
-  await waitFor(() => records.some((r) => r.tunnel === 'vite' && r.status === 101), 10_000, 'the HMR WebSocket through the tunnel, recorded');
-  const hmr = records.find((r) => r.tunnel === 'vite' && r.status === 101)!;
-  assert.match(hmr.path, /token=REDACTED/, "Vite's HMR token is not kept in the log");
+  // The HMR socket's token never reaches the log (a WebSocket is recorded when it closes; the ws echo
+  // in transparent.test.ts checks the REDACTED form of a closed one).
   assert.ok(!records.some((r) => /[?&]token=(?!REDACTED)/.test(r.path)), JSON.stringify(records.map((r) => r.path)));
 
   // Vite's host check: a visitor's Host that isn't an IP or localhost is refused, and recognised.
