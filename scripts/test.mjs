@@ -39,8 +39,8 @@ function tapTotals(tap) {
   return totals;
 }
 
-/** Files whose tests measure time or memory: run alone, after the others. */
-const ALONE = /(memory|recovery|held-domain|visitors|inspect|transparent|real-apps)\.test\.ts$/;
+/** Files whose tests measure time or memory, or wait on recovery timings (the share CLI): run alone, after the others. */
+const ALONE = /(memory|recovery|held-domain|visitors|inspect|transparent|real-apps|cli)\.test\.ts$/;
 /** How many other files run at once. */
 const LANES = 2;
 
