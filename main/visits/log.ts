@@ -70,11 +70,11 @@ export class VisitLog extends EventEmitter<{ request: [RequestRecord] }> {
 
 /**
  * The `--requests --json` line: the exact keys and order scripts read, then `cut`, `probe` and
- * `hostCheck` only when set. Line and paragraph separators and bidi controls are escaped too, so a
- * visitor's path can't break a line-reading script or reorder what a terminal shows.
+ * `hostCheck` only when set. `share` writes it through the CLI's one JSON escaping
+ * (main/cli/json-output.ts), like every other `--json` line.
  */
 export function requestJson(r: RequestRecord): string {
-  return jsonLine({
+  return JSON.stringify({
     tunnel: r.tunnel,
     event: 'request',
     at: r.at,
@@ -88,11 +88,6 @@ export function requestJson(r: RequestRecord): string {
     ...(r.probe ? { probe: true } : {}),
     ...(r.hostCheck ? { hostCheck: r.hostCheck } : {}),
   });
-}
-
-/** JSON.stringify, with the characters it leaves raw that can still break or reorder a line escaped. */
-function jsonLine(value: unknown): string {
-  return JSON.stringify(value).replace(/[\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /**
